@@ -41,6 +41,10 @@ class WireFormatTest {
             "1a46082a1080d095ffbc311a20109e6618c41320807d28c701309c85e30b38defc9fe80240d5e1bd8f0978"
                     + "80011a08082818ac1b28f80a1a0f1092071892133002380c4009489c13";
 
+    static byte[] bytes() {
+        return HexFormat.of().parseHex(GOLDEN_HEX);
+    }
+
     @Test
     void knownBatchEncodesToPinnedBytes() {
         EncodedBatch encoded = new BatchEncoder(CodecConfig.defaults()).encode(goldenSamples());
