@@ -1,5 +1,6 @@
 package io.fleetlog.codec;
 
+import com.google.protobuf.CodedOutputStream;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.wire.v1.Batch;
@@ -144,7 +145,8 @@ public final class BatchDecoder {
             }
             stats.sample(key);
         }
-        stats.batch(batch.getSerializedSize());
+        // The whole Envelope, as the encoder counts it: tag and length of the batch field included.
+        stats.batch(CodedOutputStream.computeMessageSize(3, batch));
     }
 
     private static double valueOf(Field field, long base, long delta, long seq) throws WireException {
