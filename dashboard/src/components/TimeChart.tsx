@@ -14,6 +14,8 @@ export interface TimeChartProps {
   decimals?: number;
   spans: Array<[number, number]>;
   gaps: Array<[number, number]>;
+  /** Time ranges without data (gaps, and a silent vehicle's trailing time), shaded. */
+  holes: Array<[number, number]>;
   /** Draw the backfilled rows a second time, highlighted (the speed chart). */
   highlightBackfill?: boolean;
   zeroLine?: boolean;
@@ -64,6 +66,9 @@ export const TimeChart = memo(function TimeChart(p: TimeChartProps) {
           />
           {p.spans.map(([a, b]) => (
             <ReferenceArea key={`${a}-${b}`} x1={a} x2={Math.max(b, a + 200)} fill="var(--backfill)" fillOpacity={0.14} ifOverflow="hidden" />
+          ))}
+          {p.holes.map(([a, b]) => (
+            <ReferenceArea key={`h${a}-${b}`} x1={a} x2={b} fill="var(--offline)" fillOpacity={0.09} stroke="var(--offline)" strokeOpacity={0.35} strokeDasharray="3 3" ifOverflow="hidden" />
           ))}
           {p.zeroLine && <ReferenceArea y1={0} y2={0} stroke="var(--border)" />}
           <Tooltip

@@ -10,9 +10,13 @@ import { modelName } from './VehicleCard';
 
 export const WINDOWS = [
   { label: '1 min', ms: 60_000 },
+  { label: '2 min', ms: 2 * 60_000 },
   { label: '5 min', ms: 5 * 60_000 },
   { label: '15 min', ms: 15 * 60_000 },
 ];
+
+/** No sample for this long at the right edge is drawn as a gap (live data lags ~1 s). */
+const TRAILING_GAP_MS = 3000;
 
 /** Rolling window of the efficiency chart. */
 const EFFICIENCY_WINDOW_MS = 30_000;
@@ -25,7 +29,7 @@ declare global {
 }
 
 export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: VehicleState; captureNow: number; onClose(): void }) {
-  const [windowMs, setWindowMs] = useState(WINDOWS[1].ms);
+  const [windowMs, setWindowMs] = useState(WINDOWS[1].ms); // 2 min: a dead zone is clearly visible
   const nowRef = useRef(captureNow);
   nowRef.current = captureNow;
   const linkRef = useRef(vehicle.link);
@@ -52,7 +56,11 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
   const view = useMemo(() => {
     const pts = series.points.filter((p) => p.t >= end - windowMs);
     const rows = fillRollingEfficiency(toChartRows(pts, bucketFor(windowMs)), EFFICIENCY_WINDOW_MS);
-    return { pts, rows, spans: backfilledSpans(rows), gaps: findGaps(pts) };
+    const gaps = findGaps(pts);
+    // the time since the newest sample is a gap too (a vehicle in a dead zone), once it is clear
+    const newest = pts.length ? pts[pts.length - 1].t : null;
+    const holes: Array<[number, number]> = newest !== null && end - newest > TRAILING_GAP_MS ? [...gaps, [newest, end]] : gaps;
+    return { pts, rows, spans: backfilledSpans(rows), gaps, holes };
     // re-derive when the data or the window changes, not on every clock tick
   }, [series.points, windowMs, Math.floor(end / 1000)]);
 
@@ -105,10 +113,10 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
         </div>
       ) : (
         <div className="charts">
-          <TimeChart id="speed" title="Speed" unit="mph" field="speed" rows={view.rows} domain={domain} color="var(--accent)" spans={view.spans} gaps={view.gaps} highlightBackfill decimals={1} />
-          <TimeChart id="distance" title="Distance traveled" unit="mi" field="distance" rows={view.rows} domain={domain} color="#a78bfa" spans={view.spans} gaps={view.gaps} decimals={2} />
-          <TimeChart id="power" title="Power" unit="kW" field="power" rows={view.rows} domain={domain} color="#34d399" spans={view.spans} gaps={view.gaps} decimals={1} zeroLine />
-          <TimeChart id="efficiency" title="Efficiency (30 s rolling)" unit="Wh/mi" field="efficiency" rows={view.rows} domain={domain} color="#f472b6" spans={view.spans} gaps={view.gaps} decimals={0} zeroLine />
+          <TimeChart id="speed" title="Speed" unit="mph" field="speed" rows={view.rows} domain={domain} color="var(--accent)" spans={view.spans} gaps={view.gaps} holes={view.holes} highlightBackfill decimals={1} />
+          <TimeChart id="distance" title="Distance traveled" unit="mi" field="distance" rows={view.rows} domain={domain} color="#a78bfa" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={2} />
+          <TimeChart id="power" title="Power" unit="kW" field="power" rows={view.rows} domain={domain} color="#34d399" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={1} zeroLine />
+          <TimeChart id="efficiency" title="Efficiency (30 s rolling)" unit="Wh/mi" field="efficiency" rows={view.rows} domain={domain} color="#f472b6" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={0} zeroLine />
           <RouteMap points={view.pts} />
         </div>
       )}

@@ -43,7 +43,7 @@ function num(v: number | null | undefined): number | null {
  * time (then seq) with one entry per seq. On a duplicate seq the held entry wins, so a sample
  * never flips to "backfilled" when it is fetched a second time. An incoming sample that lands
  * strictly inside a gap (> GAP_MS) of the held data is marked backfilled, as is every incoming
- * sample when `arrivingLate` (the vehicle is draining).
+ * sample when `arrivingLate`; incoming samples already marked backfilled stay so.
  */
 export function mergeSamples(held: Point[], incoming: Point[], arrivingLate = false): Point[] {
   if (incoming.length === 0) return held;

@@ -1,10 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { fetchSamples } from '../api/client';
 import { mergeSamples, toPoint, trimBefore, type Point } from '../data/series';
-import { useStore } from './hooks';
+import { captureNow, useStore } from './hooks';
 
-/** A point older than the newest held one by more than this arrived late: it is backfill. */
-const LATE_MS = 2000;
+/**
+ * A sample that reaches the dashboard more than this long after its capture (on the capture
+ * clock) arrived late: it is backfill from a vehicle's spool, not live data.
+ */
+export const LATE_MS = 3000;
+
+/** Marks the points that arrived late (or while the vehicle drains) as backfilled. */
+export function markLate(points: Point[], nowMs: number, draining: boolean): Point[] {
+  const cutoff = nowMs - LATE_MS;
+  return points.map((p) => (draining || p.t < cutoff ? { ...p, backfilled: true } : p));
+}
 
 export interface VehicleSeries {
   points: Point[];
@@ -53,9 +62,10 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
         if (alive) publish();
       }, 250);
     };
-    const merge = (incoming: Point[], late: boolean) => {
+    const merge = (incoming: Point[]) => {
       const start = endRef.current() - windowMs * 1.2;
-      ref.current = trimBefore(mergeSamples(ref.current, incoming, late), start);
+      const now = captureNow(Date.now(), store.getSnapshot().captureNow);
+      ref.current = trimBefore(mergeSamples(ref.current, markLate(incoming, now, drainingRef.current())), start);
       publishSoon();
     };
 
@@ -67,10 +77,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
       try {
         const rows = await fetchSamples(vin, from, to + 1, ctrl.signal);
         if (!alive) return;
-        const held = ref.current;
-        const newestHeld = held.length ? held[held.length - 1].t : Number.NEGATIVE_INFINITY;
-        const late = drainingRef.current() || to < newestHeld - LATE_MS;
-        merge(rows.map((s) => toPoint(s)), late);
+        merge(rows.map((s) => toPoint(s)));
       } catch {
         // the connection banner reports a lost server; a reconnect reloads the window
       } finally {
@@ -87,7 +94,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
         if (!alive) return;
         ref.current = rows.map((s) => toPoint(s));
         loaded = true;
-        if (early.length) ref.current = mergeSamples(ref.current, early, false);
+        if (early.length) ref.current = mergeSamples(ref.current, early);
         publish();
         void fetchPending();
       })
@@ -104,9 +111,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
         early.push(p);
         return;
       }
-      const held = ref.current;
-      const newestHeld = held.length ? held[held.length - 1].t : Number.NEGATIVE_INFINITY;
-      merge([p], drainingRef.current() || m.t < newestHeld - LATE_MS);
+      merge([p]);
     });
     const offStored = store.onStored((m) => {
       if (m.vin !== vin) return;
