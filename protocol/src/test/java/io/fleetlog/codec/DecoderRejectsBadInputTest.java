@@ -284,6 +284,22 @@ class DecoderRejectsBadInputTest {
     }
 
     @Test
+    void aTimeDeltaOnTheFirstSampleIsInvalid() throws WireException {
+        rejectedWithoutHarm(
+                secondBatchEdited(b -> editSample(b, 0, s -> s.setDtMs(5))),
+                Kind.INVALID,
+                "seq 110: the first sample of a batch carries dt_ms 5");
+        // An explicit 0 says the same as the definition and is accepted.
+        BatchDecoder decoder = new BatchDecoder(100);
+        decoder.decode(batch(goodBatches().get(0)));
+        assertThat(decoder.decode(secondBatchEdited(b -> editSample(b, 0, s -> s.setDtMs(0))))
+                        .samples()
+                        .get(1)
+                        .captureTimeMs())
+                .isEqualTo(T0 + 20 * 11);
+    }
+
+    @Test
     void valueBothSentAndFlaggedUnavailableIsInvalid() throws WireException {
         rejectedWithoutHarm(
                 secondBatchEdited(b -> editSample(b, 2, s -> s.setPower(10).setUnavailable(2))),
