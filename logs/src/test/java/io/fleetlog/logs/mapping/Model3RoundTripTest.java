@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Simulated Model 3 drive → DBC-encoded candump log → CanSource → the same samples within DBC resolution. */
-class Model3RoundTripTest {
+public class Model3RoundTripTest {
     static final long T0_MS = 1_700_000_000_000L; // a multiple of 20 ms
 
     /** DBC resolution of each field in its fleetlog unit (power: 0.1 A at ≤ 400 V, plus 0.01 V at ≤ 500 A). */
@@ -56,7 +56,7 @@ class Model3RoundTripTest {
         return out;
     }
 
-    static Source of(List<Sample> samples) {
+    public static Source of(List<Sample> samples) {
         return new Source() {
             int i;
 
