@@ -186,6 +186,8 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 2) fail(`the page is ${overflow} px wider than a 390 px phone screen`);
   await page.screenshot({ path: path.join(OUT, 'phone.png'), fullPage: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(200);
   await page.screenshot({ path: path.join(OUT, 'phone-top.png') });
   ok('screenshots at 1280 px and 390 px, no horizontal overflow on the phone');
 
