@@ -1,7 +1,7 @@
 // A stand-in for the fleetlog server in demo mode, implementing docs/api.md with five simulated
 // vehicles, so the dashboard and e2e.mjs can be developed and tested without the Java server.
 //
-//   node e2e/mock-server.mjs [--port 0] [--static target/classes/public] [--no-demo] [--rate 50]
+//   node e2e/mock-server.mjs [--port 0] [--static target/classes/public] [--no-demo] [--rate 50] [--vehicles 5]
 //
 // Prints "mock server listening on http://127.0.0.1:PORT" when ready. Capture time = wall time.
 // A dead zone cuts the vehicle's link: samples pile up in its spool (offline); when it ends the
@@ -21,6 +21,7 @@ const PORT = Number(arg('--port', process.env.PORT ?? '0'));
 const STATIC_DIR = path.resolve(arg('--static', 'target/classes/public'));
 const DEMO = !args.includes('--no-demo');
 const RATE_HZ = Number(arg('--rate', '50'));
+const VEHICLE_COUNT = Number(arg('--vehicles', '5'));
 const STEP_MS = 1000 / RATE_HZ;
 const TICK_MS = 100;
 const DRAIN_PER_TICK = Math.round((RATE_HZ * TICK_MS * 8) / 1000); // 8x real time
@@ -47,7 +48,7 @@ function makeVehicle([vin, name, model, lat0, lon0], i) {
     bytesReceived: 0, lastVehicleMsg: 0, sentLink: null, sentSpool: -1,
   };
 }
-const vehicles = FLEET.map(makeVehicle);
+const vehicles = FLEET.slice(0, VEHICLE_COUNT).map(makeVehicle);
 const byVin = new Map(vehicles.map((v) => [v.vin, v]));
 
 /** Next simulated sample at capture time t: a loop around the vehicle's home, with stops. */

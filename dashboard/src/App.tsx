@@ -15,7 +15,7 @@ export function App() {
   const fleet = useFleet();
   const wallNow = useNow(1000);
   const now = captureNow(wallNow, fleet.captureNow);
-  const demo = useDemo(fleet.epoch);
+  const demo = useDemo(fleet.epoch, fleet.loaded && fleet.connection.state === 'open' ? fleet.demo : null);
   const [selected, setSelected] = useState<string | null>(selectedFromHash);
 
   useEffect(() => {
@@ -42,11 +42,11 @@ export function App() {
           be stale.
         </div>
       )}
-      <main className="layout">
+      <main className={`layout${closed ? ' stale' : ''}`}>
         <section className="fleet" aria-label="fleet">
           <div className="section-head">
             <h2>Fleet</h2>
-            <span className="muted small">{fleet.loaded ? `${fleet.vehicles.length} vehicles · click one for live charts` : ''}</span>
+            <span className="muted small">{fleet.loaded && fleet.vehicles.length > 0 ? `${fleet.vehicles.length} vehicles · click one for live charts` : ''}</span>
           </div>
           {!fleet.loaded ? (
             <div className="placeholder" data-testid="fleet-loading">

@@ -13,8 +13,12 @@ export interface Demo {
   deadZone(vin: string, on: boolean): Promise<void>;
 }
 
-/** The demo control API (`/api/demo`), polled every 3 s and after every (re)connect (`epoch`). */
-export function useDemo(epoch: number): Demo {
+/**
+ * The demo control API (`/api/demo`), polled every 3 s and after every (re)connect (`epoch`).
+ * `demoMode` is the live snapshot's `demo` flag: false (or null before the first snapshot) means
+ * no requests at all, so a server without demo mode sees no 404s from the dashboard.
+ */
+export function useDemo(epoch: number, demoMode: boolean | null): Demo {
   const [available, setAvailable] = useState<boolean | null>(null);
   const [state, setState] = useState<DemoState | null>(null);
   const [busy, setBusy] = useState(false);
@@ -35,10 +39,15 @@ export function useDemo(epoch: number): Demo {
   }, []);
 
   useEffect(() => {
+    if (demoMode === null) return undefined;
+    if (!demoMode) {
+      setAvailable(false);
+      return undefined;
+    }
     void refresh();
     const id = setInterval(() => void refresh(), 3000);
     return () => clearInterval(id);
-  }, [refresh, epoch]);
+  }, [refresh, epoch, demoMode]);
 
   const run = useCallback(async (fn: () => Promise<DemoState>) => {
     inFlight.current++;
