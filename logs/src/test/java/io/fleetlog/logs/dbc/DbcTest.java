@@ -128,6 +128,15 @@ class DbcTest {
     }
 
     @Test
+    void hugeValueTableNumbersAreLocatedErrors() {
+        assertThatThrownBy(() -> Dbc.parse(
+                        new StringReader(
+                                "BO_ 1 M: 8 A\n SG_ s : 0|8@1+ (1,0) [0|1] \"\" A\nVAL_ 1 s 9999999999999999999 \"x\" ;\n"),
+                        "v.dbc"))
+                .hasMessage("v.dbc:3: VAL_ value 9999999999999999999 does not fit 64 bits");
+    }
+
+    @Test
     void loadsTheRealModel3DbcAndDecodesTheSanityFrame() throws Exception {
         Dbc dbc = Dbc.parse(RealData.file(RealData.MODEL3_DBC));
         assertThat(dbc.messages()).hasSize(148);
