@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It passes the HTTP upgrade through untouched, then forwards whole WebSocket frames, and per frame
  * may <em>duplicate</em> a binary data frame (the receiver sees the same message twice) or
- * <em>delay</em> it (order is kept: TCP cannot reorder). {@link #blackhole()} stops forwarding in both
+ * <em>delay</em> it (order is kept: TCP cannot reorder). Duplicates go toward the server only (batches
+ * arriving twice); delays go both ways. {@link #blackhole()} stops forwarding in both
  * directions while keeping the connections open (a tunnel: only a heartbeat timeout notices), {@link
  * #reset()} closes every connection abruptly, {@link #restore()} lets traffic flow again. Frames held
  * during a blackhole are delivered after restore if the connection survived. Thread-safe.
@@ -111,8 +112,8 @@ public final class ChaosProxy implements AutoCloseable {
                 up.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(up);
-                Thread.ofVirtual().start(() -> pump(client, up));
-                Thread.ofVirtual().start(() -> pump(up, client));
+                Thread.ofVirtual().start(() -> pump(client, up, true));
+                Thread.ofVirtual().start(() -> pump(up, client, false));
             } catch (IOException e) {
                 // Accept failed (closing, or the upstream refused): the client sees a closed socket,
                 // which is the behaviour of a dead link; nothing else to do here.
@@ -120,7 +121,7 @@ public final class ChaosProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean towardServer) {
         try (from;
                 to) {
             InputStream in = from.getInputStream();
@@ -142,7 +143,7 @@ public final class ChaosProxy implements AutoCloseable {
                 synchronized (random) {
                     r = random.nextDouble();
                 }
-                if (opcode == 0x2 && (frame[0] & 0x80) != 0 && r < duplicateProbability) {
+                if (towardServer && opcode == 0x2 && (frame[0] & 0x80) != 0 && r < duplicateProbability) {
                     duplicated.incrementAndGet();
                     out.write(frame);
                 }

@@ -194,6 +194,15 @@ final class IngestConnection {
                     lastDeclared);
             return;
         }
+        if (batch.getSamplesCount() > 0 && decoder.nextSeq() >= 0 && lastDeclared < decoder.nextSeq()) {
+            // This connection already decoded these seqs: the network delivered a frame twice. The
+            // predictors stay in step by skipping it; like any resend it is success, acknowledged.
+            metrics.duplicates.increment(batch.getSamplesCount());
+            peer.send(Envelope.newBuilder()
+                    .setAck(Ack.newBuilder().setSeq(store.lastSeq(vin)))
+                    .build());
+            return;
+        }
         DecodedBatch d;
         try {
             d = decoder.decode(batch);
