@@ -100,14 +100,17 @@ public final class ServerBench {
         List<String[]> rows = new ArrayList<>();
         out.printf(
                 Locale.ROOT,
-                "fleetlog server benchmark: %d samples, %d vehicles, batches of %d, window %d; fleet %d x 50 Hz for %d s; %d cores%n",
+                "fleetlog server benchmark: %d samples, %d vehicles, batches of %d, window %d; fleet %d x 50 Hz for %d s;"
+                        + " %d cores, load average %.1f at start%n",
                 samples,
                 vehicles,
                 batch,
                 window,
                 fleet,
                 seconds,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
         List<String> stores = new ArrayList<>(List.of("jdbc:sqlite:" + dir.resolve("bench.db")));
         if (!pg.equals("none")) {
             stores.add(pg);
@@ -133,6 +136,11 @@ public final class ServerBench {
                 rows.addAll(fleet(s, tokens, seconds));
             }
         }
+        rows.add(row(
+                "system load average at the end (2 cores shared with other jobs)",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage(),
+                ""));
         printTable(rows);
         return rows;
     }
@@ -281,8 +289,31 @@ public final class ServerBench {
         List<ConcurrentLinkedQueue<long[]>> pending = new ArrayList<>();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         long connectStart = System.nanoTime();
-        for (var e : tokens.entrySet()) {
-            BenchEdge edge = BenchEdge.open(http, s.baseUrl(), e.getKey(), e.getValue());
+        List<Map.Entry<String, String>> entries = new ArrayList<>(tokens.entrySet());
+        BenchEdge[] opened = new BenchEdge[entries.size()];
+        Semaphore connecting = new Semaphore(64); // vehicles come online in parallel, 64 handshakes at a time
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < entries.size(); i++) {
+                int idx = i;
+                pool.submit(() -> {
+                    connecting.acquire();
+                    try {
+                        opened[idx] = BenchEdge.open(
+                                http,
+                                s.baseUrl(),
+                                entries.get(idx).getKey(),
+                                entries.get(idx).getValue());
+                    } finally {
+                        connecting.release();
+                    }
+                    return null;
+                });
+            }
+        }
+        for (BenchEdge edge : opened) {
+            if (edge == null) {
+                throw new IllegalStateException("a fleet connection did not open");
+            }
             ConcurrentLinkedQueue<long[]> q = new ConcurrentLinkedQueue<>();
             edge.onAck(seq -> {
                 long now = System.nanoTime();

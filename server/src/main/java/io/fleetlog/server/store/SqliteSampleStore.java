@@ -385,6 +385,7 @@ final class SqliteSampleStore implements SampleStore {
             for (Op op : ops) {
                 op.apply(this, after);
             }
+            writeTotals(after);
             writeConn.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -483,13 +484,19 @@ final class SqliteSampleStore implements SampleStore {
                 maxT = Math.max(maxT, s.captureTimeMs());
             }
         }
-        VehicleTotals t = after.getOrDefault(a.vin, totals(a.vin)).plus(inserted, maxSeq, maxT);
-        after.put(a.vin, t);
-        updateTotals.setLong(1, t.lastSeq());
-        updateTotals.setLong(2, t.samples());
-        updateTotals.setLong(3, t.lastCaptureMs());
-        updateTotals.setInt(4, id);
-        updateTotals.executeUpdate();
+        after.put(a.vin, after.getOrDefault(a.vin, totals(a.vin)).plus(inserted, maxSeq, maxT));
+    }
+
+    /** Writes the totals of every vehicle the group touched, once per vehicle. */
+    private void writeTotals(Map<String, VehicleTotals> after) throws SQLException {
+        for (Map.Entry<String, VehicleTotals> e : after.entrySet()) {
+            VehicleTotals t = e.getValue();
+            updateTotals.setLong(1, t.lastSeq());
+            updateTotals.setLong(2, t.samples());
+            updateTotals.setLong(3, t.lastCaptureMs());
+            updateTotals.setInt(4, ids.get(e.getKey()));
+            updateTotals.executeUpdate();
+        }
     }
 
     private void applyUpsert(Vehicle v) throws SQLException {
