@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { VehicleState } from '../api/types';
-import { FleetStore, MAX_LOG_LINES } from './fleetStore';
+import { FleetStore, MAX_LOG_LINES, vehicleNow } from './fleetStore';
 
 function vehicle(vin: string, p: Partial<VehicleState> = {}): VehicleState {
   return {
@@ -52,21 +52,33 @@ describe('FleetStore.apply', () => {
   it('routes sample and stored messages to listeners and tracks the newest capture time', () => {
     vi.useFakeTimers();
     try {
-      const s = new FleetStore('ws://unused');
+      let wall = 100_000;
+      const s = new FleetStore('ws://unused', () => wall);
       const samples: number[] = [];
       const stored: number[] = [];
       s.onSample((m) => samples.push(m.seq));
       s.onStored((m) => stored.push(m.toSeq));
       s.apply({ type: 'sample', vin: 'A', seq: 5, t: 5000, speed: 30 });
+      wall = 100_500;
       s.apply({ type: 'sample', vin: 'A', seq: 4, t: 4000, speed: 20 }); // a drain: older
       s.apply({ type: 'stored', vin: 'A', fromSeq: 1, toSeq: 5, fromMs: 1000, toMs: 5000 });
       expect(samples).toEqual([5, 4]);
       expect(stored).toEqual([5]);
       expect(s.getSnapshot().latest.A.seq).toBe(5);
-      expect(s.getSnapshot().captureNow).toBe(5000);
+      // the clock keeps the newest capture time and when it was seen; older samples do not move it
+      expect(s.getSnapshot().clocks.A).toEqual({ t: 5000, seenAt: 100_000 });
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('runs each vehicle clock at wall speed from its newest capture time', () => {
+    expect(vehicleNow({ t: 5000, seenAt: 100_000 }, 103_000)).toBe(8000);
+    expect(vehicleNow({ t: 5000, seenAt: 100_000 }, 99_000)).toBe(5000);
+    expect(vehicleNow(undefined, 42)).toBe(42);
+    const s = new FleetStore('ws://unused', () => 7);
+    s.apply({ type: 'snapshot', vehicles: [vehicle('A', { lastCaptureMs: 1000 }), vehicle('B', { lastCaptureMs: null })], demo: false });
+    expect(s.getSnapshot().clocks).toEqual({ A: { t: 1000, seenAt: 7 } });
   });
 
   it('ignores message types it does not know', () => {

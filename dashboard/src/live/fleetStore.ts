@@ -29,8 +29,24 @@ export interface FleetSnapshot {
   latest: Record<string, LiveSample>;
   /** Samples stored per VIN: the last VehicleState count plus `stored` ranges seen since. */
   stored: Record<string, number>;
-  /** Newest capture time seen anywhere in the fleet (ms), or null. */
-  captureNow: number | null;
+  /** Per VIN: the newest capture time seen and the wall-clock time it was first seen. */
+  clocks: Record<string, VehicleClock>;
+}
+
+/**
+ * A vehicle's capture clock: its newest capture time `t`, seen at wall time `seenAt`. Between
+ * observations it runs at wall speed, so a vehicle in a dead zone keeps "aging" and its chart
+ * window keeps moving; every newer sample resets it. Per vehicle, because replays need not share
+ * a clock (a replay of last week, another running at 20x).
+ */
+export interface VehicleClock {
+  t: number;
+  seenAt: number;
+}
+
+/** "Now" on a vehicle's capture clock (wall time when the vehicle was never heard of). */
+export function vehicleNow(clock: VehicleClock | undefined, wallNow: number): number {
+  return clock ? clock.t + Math.max(0, wallNow - clock.seenAt) : wallNow;
 }
 
 /** The terminal keeps this many log lines; older ones are dropped. */
@@ -56,7 +72,7 @@ export class FleetStore {
     epoch: 0,
     latest: {},
     stored: {},
-    captureNow: null,
+    clocks: {},
   };
   private seqHigh = new Map<string, number>();
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
@@ -69,7 +85,10 @@ export class FleetStore {
   private logId = 0;
   private stopped = false;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly wallNow: () => number = Date.now,
+  ) {}
 
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
@@ -108,7 +127,9 @@ export class FleetStore {
         this.seqHigh.clear();
         const stored: Record<string, number> = {};
         vehicles.forEach((v) => this.absorb(v, stored));
-        this.set({ vehicles: [...vehicles], demo: !!msg.demo, loaded: true, epoch: this.snap.epoch + 1, stored, captureNow: maxCapture(this.snap.captureNow, vehicles) });
+        const clocks = { ...this.snap.clocks };
+        vehicles.forEach((v) => advance(clocks, v.vin, v.lastCaptureMs, this.wallNow()));
+        this.set({ vehicles: [...vehicles], demo: !!msg.demo, loaded: true, epoch: this.snap.epoch + 1, stored, clocks });
         break;
       }
       case 'vehicle': {
@@ -117,13 +138,16 @@ export class FleetStore {
         const vehicles = i >= 0 ? this.snap.vehicles.map((x, j) => (j === i ? v : x)) : [...this.snap.vehicles, v];
         const stored = { ...this.snap.stored };
         this.absorb(v, stored);
-        this.set({ vehicles, stored, captureNow: maxCapture(this.snap.captureNow, [v]) });
+        const clocks = { ...this.snap.clocks };
+        advance(clocks, v.vin, v.lastCaptureMs, this.wallNow());
+        this.set({ vehicles, stored, clocks });
         break;
       }
       case 'sample': {
         const prev = this.snap.latest[msg.vin];
         if (!prev || msg.t >= prev.t) this.snap.latest = { ...this.snap.latest, [msg.vin]: msg };
-        if (this.snap.captureNow === null || msg.t > this.snap.captureNow) this.snap.captureNow = msg.t;
+        const c = this.snap.clocks[msg.vin];
+        if (!c || msg.t > c.t) this.snap.clocks = { ...this.snap.clocks, [msg.vin]: { t: msg.t, seenAt: this.wallNow() } };
         this.sampleListeners.forEach((fn) => fn(msg));
         this.notifySoon();
         break;
@@ -215,10 +239,10 @@ export class FleetStore {
   }
 }
 
-function maxCapture(now: number | null, vs: VehicleState[]): number | null {
-  let m = now;
-  for (const v of vs) if (v.lastCaptureMs !== null && v.lastCaptureMs !== undefined && (m === null || v.lastCaptureMs > m)) m = v.lastCaptureMs;
-  return m;
+function advance(clocks: Record<string, VehicleClock>, vin: string, t: number | null | undefined, wallNow: number): void {
+  if (t === null || t === undefined || !Number.isFinite(t)) return;
+  const c = clocks[vin];
+  if (!c || t > c.t) clocks[vin] = { t, seenAt: wallNow };
 }
 
 export function liveUrl(loc: Location = window.location): string {
