@@ -69,7 +69,7 @@ export function App() {
                   live={fleet.latest[v.vin]}
                   stored={fleet.stored[v.vin]}
                   now={vehicleNow(fleet.clocks[v.vin], wallNow)}
-                  silentMs={fleet.clocks[v.vin] ? wallNow - fleet.clocks[v.vin].seenAt : null}
+                  silentMs={fleet.clocks[v.vin] ? wallNow - fleet.clocks[v.vin].heardAt : null}
                   selected={v.vin === selected}
                   onSelect={(vin) => select(vin === selected ? null : vin)}
                   deadZone={

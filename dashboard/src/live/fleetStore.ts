@@ -34,14 +34,18 @@ export interface FleetSnapshot {
 }
 
 /**
- * A vehicle's capture clock: its newest capture time `t`, seen at wall time `seenAt`. Between
- * observations it runs at wall speed, so a vehicle in a dead zone keeps "aging" and its chart
- * window keeps moving; every newer sample resets it. Per vehicle, because replays need not share
- * a clock (a replay of last week, another running at 20x).
+ * A vehicle's capture clock, anchored at capture time `t` seen at wall time `seenAt` and running
+ * at wall speed from there, so a vehicle in a dead zone keeps "aging" and its chart window keeps
+ * moving. A sample newer than the clock re-anchors it; an older one (a drained backlog) leaves it
+ * running, so the window never jumps back. `newest` and `heardAt` are the newest capture time seen
+ * and the wall time it arrived. Per vehicle, because replays need not share a clock (a replay of
+ * last week, another at 20x); a replay slower than real time is not supported.
  */
 export interface VehicleClock {
   t: number;
   seenAt: number;
+  newest: number;
+  heardAt: number;
 }
 
 /** "Now" on a vehicle's capture clock (wall time when the vehicle was never heard of). */
@@ -147,7 +151,11 @@ export class FleetStore {
         const prev = this.snap.latest[msg.vin];
         if (!prev || msg.t >= prev.t) this.snap.latest = { ...this.snap.latest, [msg.vin]: msg };
         const c = this.snap.clocks[msg.vin];
-        if (!c || msg.t > c.t) this.snap.clocks = { ...this.snap.clocks, [msg.vin]: { t: msg.t, seenAt: this.wallNow() } };
+        if (!c || msg.t > c.newest) {
+          const clocks = { ...this.snap.clocks };
+          advance(clocks, msg.vin, msg.t, this.wallNow());
+          this.snap.clocks = clocks;
+        }
         this.sampleListeners.forEach((fn) => fn(msg));
         this.notifySoon();
         break;
@@ -242,7 +250,9 @@ export class FleetStore {
 function advance(clocks: Record<string, VehicleClock>, vin: string, t: number | null | undefined, wallNow: number): void {
   if (t === null || t === undefined || !Number.isFinite(t)) return;
   const c = clocks[vin];
-  if (!c || t > c.t) clocks[vin] = { t, seenAt: wallNow };
+  if (c && t <= c.newest) return;
+  if (!c || t >= vehicleNow(c, wallNow)) clocks[vin] = { t, seenAt: wallNow, newest: t, heardAt: wallNow };
+  else clocks[vin] = { ...c, newest: t, heardAt: wallNow };
 }
 
 export function liveUrl(loc: Location = window.location): string {
