@@ -77,6 +77,8 @@ describe('FleetStore.apply', () => {
     expect(vehicleNow(c, 103_000)).toBe(8000);
     expect(vehicleNow(c, 99_000)).toBe(5000);
     expect(vehicleNow(undefined, 42)).toBe(42);
+    // a stale wall-clock tick never puts "now" before the newest sample
+    expect(vehicleNow({ t: 5000, seenAt: 100_000, newest: 6500, heardAt: 101_000 }, 100_200)).toBe(6500);
     const s = new FleetStore('ws://unused', () => 7);
     s.apply({ type: 'snapshot', vehicles: [vehicle('A', { lastCaptureMs: 1000 }), vehicle('B', { lastCaptureMs: null })], demo: false });
     expect(s.getSnapshot().clocks).toEqual({ A: { t: 1000, seenAt: 7, newest: 1000, heardAt: 7 } });

@@ -50,7 +50,8 @@ export interface VehicleClock {
 
 /** "Now" on a vehicle's capture clock (wall time when the vehicle was never heard of). */
 export function vehicleNow(clock: VehicleClock | undefined, wallNow: number): number {
-  return clock ? clock.t + Math.max(0, wallNow - clock.seenAt) : wallNow;
+  // never before the newest sample: `wallNow` may be a slightly stale UI tick
+  return clock ? Math.max(clock.newest, clock.t + Math.max(0, wallNow - clock.seenAt)) : wallNow;
 }
 
 /** The terminal keeps this many log lines; older ones are dropped. */
