@@ -21,6 +21,12 @@ export interface TimeChartProps {
   zeroLine?: boolean;
 }
 
+/** Time ticks, without those so close to an edge that their label would be clipped. */
+function innerTicks([from, to]: [number, number]): number[] {
+  const margin = (to - from) * 0.07;
+  return timeTicks(from, to, 4).filter((t) => t >= from + margin && t <= to - margin);
+}
+
 /**
  * One time-series chart: x = capture time, the line breaks at null rows (gaps are gaps), and
  * backfilled spans are shaded. The container carries data-* counts for the browser test.
@@ -52,7 +58,7 @@ export const TimeChart = memo(function TimeChart(p: TimeChartProps) {
             scale="time"
             domain={p.domain}
             allowDataOverflow
-            ticks={timeTicks(p.domain[0], p.domain[1], 4)}
+            ticks={innerTicks(p.domain)}
             interval={0}
             tickFormatter={(t: number) => formatClock(t)}
             tick={{ fill: 'var(--muted)', fontSize: 11 }}
