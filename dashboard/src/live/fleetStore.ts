@@ -29,8 +29,29 @@ export interface FleetSnapshot {
   latest: Record<string, LiveSample>;
   /** Samples stored per VIN: the last VehicleState count plus `stored` ranges seen since. */
   stored: Record<string, number>;
-  /** Newest capture time seen anywhere in the fleet (ms), or null. */
-  captureNow: number | null;
+  /** Per VIN: the newest capture time seen and the wall-clock time it was first seen. */
+  clocks: Record<string, VehicleClock>;
+}
+
+/**
+ * A vehicle's capture clock, anchored at capture time `t` seen at wall time `seenAt` and running
+ * at wall speed from there, so a vehicle in a dead zone keeps "aging" and its chart window keeps
+ * moving. A sample newer than the clock re-anchors it; an older one (a drained backlog) leaves it
+ * running, so the window never jumps back. `newest` and `heardAt` are the newest capture time seen
+ * and the wall time it arrived. Per vehicle, because replays need not share a clock (a replay of
+ * last week, another at 20x); a replay slower than real time is not supported.
+ */
+export interface VehicleClock {
+  t: number;
+  seenAt: number;
+  newest: number;
+  heardAt: number;
+}
+
+/** "Now" on a vehicle's capture clock (wall time when the vehicle was never heard of). */
+export function vehicleNow(clock: VehicleClock | undefined, wallNow: number): number {
+  // never before the newest sample: `wallNow` may be a slightly stale UI tick
+  return clock ? Math.max(clock.newest, clock.t + Math.max(0, wallNow - clock.seenAt)) : wallNow;
 }
 
 /** The terminal keeps this many log lines; older ones are dropped. */
@@ -56,7 +77,7 @@ export class FleetStore {
     epoch: 0,
     latest: {},
     stored: {},
-    captureNow: null,
+    clocks: {},
   };
   private seqHigh = new Map<string, number>();
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
@@ -69,7 +90,10 @@ export class FleetStore {
   private logId = 0;
   private stopped = false;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly wallNow: () => number = Date.now,
+  ) {}
 
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
@@ -108,7 +132,9 @@ export class FleetStore {
         this.seqHigh.clear();
         const stored: Record<string, number> = {};
         vehicles.forEach((v) => this.absorb(v, stored));
-        this.set({ vehicles: [...vehicles], demo: !!msg.demo, loaded: true, epoch: this.snap.epoch + 1, stored, captureNow: maxCapture(this.snap.captureNow, vehicles) });
+        const clocks = { ...this.snap.clocks };
+        vehicles.forEach((v) => advance(clocks, v.vin, v.lastCaptureMs, this.wallNow()));
+        this.set({ vehicles: [...vehicles], demo: !!msg.demo, loaded: true, epoch: this.snap.epoch + 1, stored, clocks });
         break;
       }
       case 'vehicle': {
@@ -117,13 +143,20 @@ export class FleetStore {
         const vehicles = i >= 0 ? this.snap.vehicles.map((x, j) => (j === i ? v : x)) : [...this.snap.vehicles, v];
         const stored = { ...this.snap.stored };
         this.absorb(v, stored);
-        this.set({ vehicles, stored, captureNow: maxCapture(this.snap.captureNow, [v]) });
+        const clocks = { ...this.snap.clocks };
+        advance(clocks, v.vin, v.lastCaptureMs, this.wallNow());
+        this.set({ vehicles, stored, clocks });
         break;
       }
       case 'sample': {
         const prev = this.snap.latest[msg.vin];
         if (!prev || msg.t >= prev.t) this.snap.latest = { ...this.snap.latest, [msg.vin]: msg };
-        if (this.snap.captureNow === null || msg.t > this.snap.captureNow) this.snap.captureNow = msg.t;
+        const c = this.snap.clocks[msg.vin];
+        if (!c || msg.t > c.newest) {
+          const clocks = { ...this.snap.clocks };
+          advance(clocks, msg.vin, msg.t, this.wallNow());
+          this.snap.clocks = clocks;
+        }
         this.sampleListeners.forEach((fn) => fn(msg));
         this.notifySoon();
         break;
@@ -215,10 +248,12 @@ export class FleetStore {
   }
 }
 
-function maxCapture(now: number | null, vs: VehicleState[]): number | null {
-  let m = now;
-  for (const v of vs) if (v.lastCaptureMs !== null && v.lastCaptureMs !== undefined && (m === null || v.lastCaptureMs > m)) m = v.lastCaptureMs;
-  return m;
+function advance(clocks: Record<string, VehicleClock>, vin: string, t: number | null | undefined, wallNow: number): void {
+  if (t === null || t === undefined || !Number.isFinite(t)) return;
+  const c = clocks[vin];
+  if (c && t <= c.newest) return;
+  if (!c || t >= vehicleNow(c, wallNow)) clocks[vin] = { t, seenAt: wallNow, newest: t, heardAt: wallNow };
+  else clocks[vin] = { ...c, newest: t, heardAt: wallNow };
 }
 
 export function liveUrl(loc: Location = window.location): string {
