@@ -263,6 +263,7 @@ public final class VehicleAgent implements AutoCloseable {
             return;
         }
         proxy.restore();
+        uplink.linkRestored();
         cut = false;
         outageSeconds += outageCaptureSeconds(captureMs);
         log.info("agent_dead_zone_left vin={} capture_ms={} spool_depth={}", vin(), captureMs, spool.depth());

@@ -68,6 +68,7 @@ public final class Uplink implements AutoCloseable {
     private boolean stopped;
     private volatile boolean stopRequested;
     private int attempt;
+    private volatile boolean restoreRequested;
     private long nextAttemptMs = Long.MIN_VALUE;
     private long connectStartedMs;
     private long lastHeardMs;
@@ -118,6 +119,13 @@ public final class Uplink implements AutoCloseable {
         while ((e = inbox.poll()) != null) {
             if (e.generation() == generation && connection != null) {
                 handle(e, t);
+            }
+        }
+        if (restoreRequested) {
+            restoreRequested = false;
+            if (state == LinkState.OFFLINE) {
+                attempt = 0;
+                nextAttemptMs = t;
             }
         }
         switch (state) {
@@ -375,15 +383,27 @@ public final class Uplink implements AutoCloseable {
                     now);
         }
         sendBatches(now);
-        if (state != LinkState.OFFLINE
-                && now - lastStatusMs >= config.statusInterval().toMillis()) {
-            lastStatusMs = now;
-            send(Envelope.newBuilder().setStatus(status()).build().toByteArray(), now);
-        }
         if (state != LinkState.OFFLINE) {
             long behind = spool.lastCommittedSeq() - ackedSeq;
-            state = behind > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
+            LinkState next = behind > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
+            boolean changed = next != state;
+            state = next;
+            // A change between ONLINE and DRAINING is reported at once, so the server (and its
+            // dashboards) see a short drain too; otherwise the status goes out every statusInterval.
+            if (changed || now - lastStatusMs >= config.statusInterval().toMillis()) {
+                lastStatusMs = now;
+                send(Envelope.newBuilder().setStatus(status()).build().toByteArray(), now);
+            }
         }
+    }
+
+    /**
+     * The network is known to be back (a modem's link-up, the end of a simulated dead zone): the next
+     * connection attempt happens at once instead of after the backoff delay. Thread-safe.
+     */
+    public void linkRestored() {
+        restoreRequested = true;
+        wake();
     }
 
     private void sendBatches(long now) {

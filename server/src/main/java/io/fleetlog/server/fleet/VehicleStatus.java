@@ -45,6 +45,7 @@ public final class VehicleStatus {
     private StoredRange pendingStored;
     private boolean pendingSample;
     private boolean stateChanged = true;
+    private Link sentLink;
     private long lastStateSentMs = Long.MIN_VALUE / 2;
 
     VehicleStatus(String vin) {
@@ -178,10 +179,13 @@ public final class VehicleStatus {
 
     /** Whether a vehicle event is due: the state changed and the last one went out ≥ {@code minGapMs} ago. */
     public synchronized boolean takeStateChange(long nowMs, long minGapMs) {
-        if (!stateChanged || nowMs - lastStateSentMs < minGapMs) {
+        // A link change (online, draining, offline) goes out at once; spool-depth updates are throttled.
+        boolean linkChanged = link() != sentLink;
+        if (!stateChanged || (!linkChanged && nowMs - lastStateSentMs < minGapMs)) {
             return false;
         }
         stateChanged = false;
+        sentLink = link();
         lastStateSentMs = nowMs;
         return true;
     }

@@ -30,9 +30,13 @@ public final class IngestEndpoint {
         this.context = context;
     }
 
+    static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofSeconds(8);
+
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
-            ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(2));
+            // Edges send a heartbeat every second: this much silence means the link is dead (a tunnel
+            // blackholes packets, no FIN arrives), so the vehicle shows offline within seconds.
+            ctx.session.setIdleTimeout(IDLE_TIMEOUT);
             connections.put(ctx.sessionId(), new IngestConnection(new SessionPeer(ctx.session), remote(ctx), context));
         });
         ws.onBinaryMessage(ctx -> {
