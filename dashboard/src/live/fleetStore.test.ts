@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { VehicleState } from '../api/types';
-import { FleetStore, MAX_LOG_LINES, vehicleNow } from './fleetStore';
+import { FleetStore, MAX_LOG_LINES, MIN_DRAINING_MS, vehicleNow } from './fleetStore';
 
 function vehicle(vin: string, p: Partial<VehicleState> = {}): VehicleState {
   return {
@@ -22,6 +22,41 @@ describe('FleetStore.apply', () => {
     expect(vs[0]).toMatchObject({ link: 'offline', spoolDepth: 7 });
     s.apply({ type: 'vehicle', vehicle: vehicle('C') });
     expect(s.getSnapshot().vehicles.map((v) => v.vin)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('shows a short drain as draining for MIN_DRAINING_MS, then the newest state', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 10_000;
+      const s = new FleetStore('ws://unused', () => now);
+      s.apply({ type: 'snapshot', vehicles: [vehicle('A', { link: 'offline' })], demo: true });
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'draining', spoolDepth: 400 }) });
+      now += 50;
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'online', spoolDepth: 0 }) });
+      expect(s.getSnapshot().vehicles[0]).toMatchObject({ link: 'draining', spoolDepth: 0 });
+      now += MIN_DRAINING_MS;
+      vi.advanceTimersByTime(MIN_DRAINING_MS);
+      expect(s.getSnapshot().vehicles[0].link).toBe('online');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not let a held drain overwrite a newer offline state', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 10_000;
+      const s = new FleetStore('ws://unused', () => now);
+      s.apply({ type: 'snapshot', vehicles: [vehicle('A')], demo: true });
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'draining' }) });
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'online' }) });
+      now += 100;
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'offline' }) });
+      vi.advanceTimersByTime(MIN_DRAINING_MS * 2);
+      expect(s.getSnapshot().vehicles[0].link).toBe('offline');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps only the last MAX_LOG_LINES log lines', () => {

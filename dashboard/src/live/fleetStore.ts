@@ -67,6 +67,9 @@ type StoredMsg = Extract<LiveMessage, { type: 'stored' }>;
  * `stored` messages are not kept here (they are per vehicle view): they go to `onSample` /
  * `onStored` listeners. Not thread-aware: browsers run it on one thread.
  */
+/** Shortest time a card shows "draining" (a small backlog drains faster than the eye). */
+export const MIN_DRAINING_MS = 1500;
+
 export class FleetStore {
   private snap: FleetSnapshot = {
     connection: { state: 'connecting', attempt: 0 },
@@ -89,6 +92,9 @@ export class FleetStore {
   private attempt = 0;
   private logId = 0;
   private stopped = false;
+  private drainingSince = new Map<string, number>();
+  private pendingHold = new Map<string, number>();
+  private holdId = 0;
 
   constructor(
     private readonly url: string,
@@ -138,7 +144,7 @@ export class FleetStore {
         break;
       }
       case 'vehicle': {
-        const v = msg.vehicle;
+        const v = this.holdDraining(msg.vehicle);
         const i = this.snap.vehicles.findIndex((x) => x.vin === v.vin);
         const vehicles = i >= 0 ? this.snap.vehicles.map((x, j) => (j === i ? v : x)) : [...this.snap.vehicles, v];
         const stored = { ...this.snap.stored };
@@ -183,6 +189,36 @@ export class FleetStore {
         // a newer server may send types this dashboard does not know: ignore them
         break;
     }
+  }
+
+  /**
+   * A drain can finish within a few hundred milliseconds; the card keeps showing "draining" for at
+   * least MIN_DRAINING_MS so an operator sees that a backlog arrived. The newest state is applied
+   * when the hold ends (unless a newer message replaced it).
+   */
+  private holdDraining(v: VehicleState): VehicleState {
+    const now = this.wallNow();
+    this.pendingHold.delete(v.vin); // a newer state replaces any held one
+    if (v.link === 'draining') {
+      if (!this.drainingSince.has(v.vin)) this.drainingSince.set(v.vin, now);
+      return v;
+    }
+    const since = this.drainingSince.get(v.vin);
+    if (since === undefined) return v;
+    const left = since + MIN_DRAINING_MS - now;
+    if (v.link !== 'online' || left <= 0) {
+      this.drainingSince.delete(v.vin);
+      return v;
+    }
+    const held = ++this.holdId;
+    this.pendingHold.set(v.vin, held);
+    setTimeout(() => {
+      if (this.pendingHold.get(v.vin) !== held) return;
+      this.pendingHold.delete(v.vin);
+      this.drainingSince.delete(v.vin);
+      this.apply({ type: 'vehicle', vehicle: v });
+    }, left);
+    return { ...v, link: 'draining' };
   }
 
   private absorb(v: VehicleState, stored: Record<string, number>): void {
