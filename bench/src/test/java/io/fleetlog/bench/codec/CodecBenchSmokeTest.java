@@ -67,7 +67,7 @@ class CodecBenchSmokeTest {
                         .shouldFailOnError(true)
                         .build())
                 .run();
-        assertThat(results).hasSize(2);
+        assertThat(results).hasSize(3);
         for (RunResult r : results) {
             assertThat(r.getPrimaryResult().getScore())
                     .as(r.getParams().getBenchmark())
