@@ -119,8 +119,14 @@ public final class ServerBench {
             String kind = db.startsWith("jdbc:sqlite") ? "sqlite" : "postgresql";
             Map<String, String> tokens = tokens(vehicles, 0);
             try (FleetServer s = FleetServer.start(config(db, tokens))) {
+                long cpu0 = cpuNanos();
                 double ingest = ingest(s, tokens, samples, batch, window);
+                double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
                 rows.add(row("ingest end to end (WebSocket → " + kind + " → ack)", ingest, "samples/s"));
+                rows.add(row(
+                        "ingest per CPU-second of this JVM, server + clients (" + kind + ")",
+                        samples / cpuSeconds,
+                        "samples/CPU-s"));
                 String vin = tokens.keySet().iterator().next();
                 rows.add(row("samples endpoint, CSV (" + kind + ")", read(s, vin, "csv"), "samples/s"));
                 rows.add(row("samples endpoint, JSON (" + kind + ")", read(s, vin, "json"), "samples/s"));
@@ -143,6 +149,14 @@ public final class ServerBench {
                 ""));
         printTable(rows);
         return rows;
+    }
+
+    /** CPU time of this process (all threads), ns; -1 when the JVM does not tell. */
+    static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
     }
 
     static ServerConfig config(String db, Map<String, String> tokens) {
