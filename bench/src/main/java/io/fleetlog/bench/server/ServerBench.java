@@ -302,6 +302,7 @@ public final class ServerBench {
         List<BatchEncoder> encoders = new ArrayList<>();
         List<ConcurrentLinkedQueue<long[]>> pending = new ArrayList<>();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong ackedBatches = new AtomicLong();
         long connectStart = System.nanoTime();
         List<Map.Entry<String, String>> entries = new ArrayList<>(tokens.entrySet());
         BenchEdge[] opened = new BenchEdge[entries.size()];
@@ -335,6 +336,7 @@ public final class ServerBench {
                 while ((p = q.peek()) != null && p[0] <= seq) {
                     q.poll();
                     latencies.add(now - p[1]);
+                    ackedBatches.incrementAndGet();
                 }
             });
             edges.add(edge);
@@ -373,7 +375,7 @@ public final class ServerBench {
         tick.shutdown();
         long expected = (long) ticks * 5 * edges.size();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (latencies.size() < (long) ticks * edges.size() && System.nanoTime() < deadline) {
+        while (ackedBatches.get() < (long) ticks * edges.size() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
