@@ -78,7 +78,9 @@ public final class IngestEndpoint {
         @Override
         public void send(Envelope message) {
             Callback.Completable done = new Callback.Completable();
-            session.sendBinary(ByteBuffer.wrap(message.toByteArray()), done);
+            synchronized (session) { // acks (ack thread) and replies (handler thread) one at a time
+                session.sendBinary(ByteBuffer.wrap(message.toByteArray()), done);
+            }
             try {
                 done.get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
