@@ -46,6 +46,11 @@ public final class BoundMapping {
         }
         byKey.forEach((k, v) ->
                 slotsByKey.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+        slotsByKey.forEach((k, v) -> {
+            if (k < 0x800) {
+                slotsByStandardId[(int) (long) k] = v;
+            }
+        });
         for (Map.Entry<Field, Expr> e : bound.entrySet()) {
             exprs[e.getKey().ordinal()] = e.getValue();
             factors[e.getKey().ordinal()] = factorByField.get(e.getKey());
