@@ -143,7 +143,15 @@ public final class Uplink implements AutoCloseable {
     public void run(java.time.InstantSource clock, java.time.Duration tick) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                runOnce(clock.instant());
+                try {
+                    runOnce(clock.instant());
+                } catch (RuntimeException e) {
+                    // a spool failure or a bug must not kill the loop silently: say so and go on
+                    log.error("uplink_step_failed vin={} error={}", config.vin(), e.toString());
+                    if (connection != null) {
+                        linkDown("step_failed", e.toString(), clock.instant().toEpochMilli(), true);
+                    }
+                }
                 if (stopped && state == LinkState.OFFLINE) {
                     return;
                 }
