@@ -292,6 +292,15 @@ public final class Uplink implements AutoCloseable {
             return;
         }
         long last = w.getLastStoredSeq();
+        if (last >= spool.nextSeq()) {
+            // The server holds seqs this spool never assigned: the spool file was replaced or lost.
+            // Samples with those seqs would be taken for duplicates; say so loudly.
+            log.error(
+                    "uplink_server_ahead vin={} last_stored_seq={} spool_next_seq={}",
+                    config.vin(),
+                    last,
+                    spool.nextSeq());
+        }
         if (last >= 0) {
             spool.ack(last);
         }
