@@ -151,7 +151,15 @@ public final class Uplink implements AutoCloseable {
     public void run(java.time.InstantSource clock, java.time.Duration tick) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                runOnce(clock.instant());
+                try {
+                    runOnce(clock.instant());
+                } catch (RuntimeException e) {
+                    // a spool failure or a bug must not kill the loop silently: say so and go on
+                    log.error("uplink_step_failed vin={} error={}", config.vin(), e.toString());
+                    if (connection != null) {
+                        linkDown("step_failed", e.toString(), clock.instant().toEpochMilli(), true);
+                    }
+                }
                 if (stopped && state == LinkState.OFFLINE) {
                     return;
                 }
@@ -292,6 +300,15 @@ public final class Uplink implements AutoCloseable {
             return;
         }
         long last = w.getLastStoredSeq();
+        if (last >= spool.nextSeq()) {
+            // The server holds seqs this spool never assigned: the spool file was replaced or lost.
+            // Samples with those seqs would be taken for duplicates; say so loudly.
+            log.error(
+                    "uplink_server_ahead vin={} last_stored_seq={} spool_next_seq={}",
+                    config.vin(),
+                    last,
+                    spool.nextSeq());
+        }
         if (last >= 0) {
             spool.ack(last);
         }
