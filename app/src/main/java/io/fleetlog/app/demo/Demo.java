@@ -215,12 +215,32 @@ public final class Demo implements AutoCloseable {
             return;
         }
         running = false;
+        // Cars stop in parallel: each may spend a few seconds draining its backlog.
+        List<Thread> stopping = new ArrayList<>();
         for (DemoVehicle v : vehicles) {
-            if (v.agent != null) {
-                AgentStats s = v.agent.shutdown();
-                v.segments.add(new DemoVehicle.Segment(v.agentStartMs, v.agentDuration, v.agentFirstSeq, s));
+            VehicleAgent agent = v.agent;
+            if (agent != null) {
+                stopping.add(Thread.ofVirtual().name("stop-" + v.vin).start(() -> {
+                    AgentStats s = agent.shutdown();
+                    synchronized (v) {
+                        v.segments.add(new DemoVehicle.Segment(v.agentStartMs, v.agentDuration, v.agentFirstSeq, s));
+                    }
+                }));
                 v.agent = null;
             }
+        }
+        boolean interrupted = false;
+        for (Thread t : stopping) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // Ctrl-C: still wait, the report needs every car's final stats
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         server.publishLog("info", "demo fleet stopped");
         log.info("demo_fleet_stopped");

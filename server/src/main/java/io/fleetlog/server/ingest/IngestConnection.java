@@ -218,7 +218,10 @@ final class IngestConnection {
             storeFailed(ex);
             return;
         }
-        long ack = store.lastSeq(vin);
+        // Every seq of the batch is now stored, and every seq before it is stored or a recorded gap
+        // (batches follow each other; the first one was checked against the stored seq), so the
+        // cumulative ack needs no query: the highest of what we knew and this batch.
+        long ack = Math.max(known, d.lastSeq());
         long duplicates = Math.max(0, Math.min(d.lastSeq(), known) - d.firstSeq() + 1);
         known = Math.max(known, ack);
         peer.send(Envelope.newBuilder().setAck(Ack.newBuilder().setSeq(ack)).build());
