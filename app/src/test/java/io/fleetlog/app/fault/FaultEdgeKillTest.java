@@ -106,6 +106,60 @@ class FaultEdgeKillTest {
         }
     }
 
+    /**
+     * The edge dies right after everything was acknowledged (the spool drained empty) — here: it
+     * finished, and runs again with the same arguments. The spool's newest committed capture time must
+     * survive the empty spool, or the restarted drive is captured again under new seqs (duplicates).
+     */
+    @Test
+    void edgeRestartedWithAnEmptySpoolCapturesNothingTwice() throws Exception {
+        String token = "edge-rerun-token";
+        String vin = DriveSimulator.vin(MODEL, 8_002);
+        Duration drive = Duration.ofSeconds(60);
+        ServerConfig sc = ServerConfig.defaults(TokenStore.demo(Map.of(vin, token)))
+                .withBind("127.0.0.1")
+                .withPort(0)
+                .withDb("jdbc:sqlite:" + dir.resolve("server.db"));
+        Path spoolDir = dir.resolve("spool");
+        try (FleetServer server = FleetServer.start(sc)) {
+            String[] edgeArgs = {
+                "edge",
+                "--vin",
+                vin,
+                "--model",
+                MODEL.key(),
+                "--server",
+                server.baseUrl(),
+                "--token",
+                token,
+                "--spool-dir",
+                spoolDir.toString(),
+                "--speed",
+                "max",
+                "--duration",
+                Long.toString(drive.toSeconds()),
+                "--seed",
+                Long.toString(SEED),
+                "--start",
+                START.toString()
+            };
+            for (int run = 1; run <= 2; run++) {
+                try (ChildJvm edge = ChildJvm.start(dir.resolve("edge-" + run + ".log"), edgeArgs)) {
+                    assertThat(edge.process().waitFor(60, TimeUnit.SECONDS))
+                            .as("run %d finishes", run)
+                            .isTrue();
+                    assertThat(edge.process().exitValue()).as(edge.output()).isZero();
+                }
+                assertThat(Spools.inspect(Spools.fileFor(spoolDir, vin)).depth())
+                        .as("spool drained after run %d", run)
+                        .isZero();
+            }
+            FaultRig.assertPerfect(
+                    FaultRig.compare(server.store(), vin, FaultRig.drive(MODEL, SEED, START.toEpochMilli(), drive)),
+                    vin + " run twice");
+        }
+    }
+
     /** The spool's committed depth, or 0 while the child has not created it (or holds a lock). */
     private static long depth(Path spoolFile) {
         if (!spoolFile.toFile().isFile()) {
