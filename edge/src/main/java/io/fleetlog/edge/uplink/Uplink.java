@@ -333,9 +333,10 @@ public final class Uplink implements AutoCloseable {
         }
         long first = r.getFirstSeq();
         long last = r.getLastSeq();
-        // Only a batch this connection sent can be moved aside: a Reject of something else (a message
-        // the network delivered twice) carries no seqs, and its 0..0 must not cost seq 0.
-        boolean ours = inFlight.stream().anyMatch(b -> b[0] <= first && last <= b[1]);
+        // Only a batch in flight on this connection can be moved aside (the server names its exact
+        // range): a Reject of something else (a message the network delivered twice) carries no
+        // seqs, and its 0..0 must not cost seq 0.
+        boolean ours = inFlight.stream().anyMatch(b -> b[0] == first && b[1] == last);
         int moved = ours && last >= first ? spool.reject(first, last, r.getReason()) : 0;
         rejectedSamples += moved;
         log.warn(
