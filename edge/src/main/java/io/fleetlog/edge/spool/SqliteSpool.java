@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   <caption>spool tables</caption>
  *   <tr><th>table</th><th>columns</th><th>meaning</th></tr>
  *   <tr><td>{@code meta}</td><td>{@code key TEXT PRIMARY KEY, value}</td><td>{@code format} =
- *       'fleetlog-spool', {@code version} = 1, {@code next_seq} (written in every commit),
+ *       'fleetlog-spool', {@code version} = 1, {@code next_seq} and {@code newest_time_ms} (written in every commit),
  *       {@code dropped}, {@code rejected}, {@code created_ms}</td></tr>
  *   <tr><td>{@code samples}</td><td>{@code seq INTEGER PRIMARY KEY, t INTEGER NOT NULL} (capture time,
  *       epoch ms), {@code v BLOB NOT NULL}: the {@link Field#COUNT} values in field order as IEEE-754
@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A group commit is one {@code BEGIN IMMEDIATE} transaction: multi-row inserts of {@link
  * #ROWS_PER_INSERT} rows (generated keys off), the drop-oldest delete if the spool overflows, and the
- * {@code meta} update of {@code next_seq} and {@code dropped}. Memory is updated only after COMMIT
+ * {@code meta} update of {@code next_seq}, {@code newest_time_ms} and {@code dropped}. Memory is updated only after COMMIT
  * returned.
  */
 final class SqliteSpool implements Spool {
@@ -252,6 +252,7 @@ final class SqliteSpool implements Spool {
 
     private void load(Statement st) throws SQLException {
         long metaNext = 0;
+        long metaNewestTime = -1;
         try (ResultSet rs = st.executeQuery("SELECT key, value FROM meta")) {
             while (rs.next()) {
                 switch (rs.getString(1)) {
@@ -268,6 +269,7 @@ final class SqliteSpool implements Spool {
                         }
                     }
                     case "next_seq" -> metaNext = rs.getLong(2);
+                    case "newest_time_ms" -> metaNewestTime = rs.getLong(2);
                     case "dropped" -> dropped = rs.getLong(2);
                     case "rejected" -> rejected = rs.getLong(2);
                     default -> {
@@ -285,7 +287,9 @@ final class SqliteSpool implements Spool {
         }
         newestSeq = nextSeq - 1;
         try (ResultSet rs = st.executeQuery("SELECT t FROM samples ORDER BY seq DESC LIMIT 1")) {
-            newestTimeMs = rs.next() ? rs.getLong(1) : -1;
+            // The newest committed capture time survives a spool drained empty (every sample acked and
+            // deleted): a restarted source resumes after it instead of capturing the drive again.
+            newestTimeMs = Math.max(metaNewestTime, rs.next() ? rs.getLong(1) : -1);
         }
         refreshOldest();
     }
@@ -419,6 +423,7 @@ final class SqliteSpool implements Spool {
                 dropOldest(excess);
             }
             meta("next_seq", last.seq() + 1);
+            meta("newest_time_ms", last.captureTimeMs());
             if (excess > 0) {
                 meta("dropped", dropped + excess);
             }

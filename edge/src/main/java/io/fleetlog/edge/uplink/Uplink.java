@@ -358,7 +358,11 @@ public final class Uplink implements AutoCloseable {
         }
         long first = r.getFirstSeq();
         long last = r.getLastSeq();
-        int moved = last >= first ? spool.reject(first, last, r.getReason()) : 0;
+        // Only a batch in flight on this connection can be moved aside (the server names its exact
+        // range): a Reject of something else (a message the network delivered twice) carries no
+        // seqs, and its 0..0 must not cost seq 0.
+        boolean ours = inFlight.stream().anyMatch(b -> b[0] == first && b[1] == last);
+        int moved = ours && last >= first ? spool.reject(first, last, r.getReason()) : 0;
         rejectedSamples += moved;
         log.warn(
                 "uplink_batch_rejected vin={} first_seq={} last_seq={} moved_aside={} reason={}",

@@ -144,6 +144,12 @@ final class IngestConnection {
 
     private void onHello(Hello hello) {
         if (vin != null) {
+            if (vin.equals(hello.getVin())) {
+                // The network delivered the Hello twice: the connection is already established, and a
+                // Reject would name no batch (its seq range 0..0 reads as "seq 0" to the edge).
+                log.debug("ingest_duplicate_hello vin={} remote={}", vin, remote);
+                return;
+            }
             bad("INVALID", "a second Hello on one connection", 0, 0);
             return;
         }

@@ -20,6 +20,7 @@ import io.fleetlog.wire.v1.Batch;
 import io.fleetlog.wire.v1.EdgeStatus;
 import io.fleetlog.wire.v1.Envelope;
 import io.fleetlog.wire.v1.Heartbeat;
+import io.fleetlog.wire.v1.Hello;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,29 @@ class IngestServerTest {
         assertThat(w).isNotNull();
         assertThat(w.hasWelcome()).as("welcome: %s", w).isTrue();
         return c;
+    }
+
+    @Test
+    void aHelloDeliveredTwiceIsIgnoredNotRejected() throws Exception {
+        start();
+        EdgeClient c = helloA();
+        c.send(Envelope.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setProtocolVersion(1)
+                        .setVin(VIN)
+                        .setModel("model3")
+                        .setName("Test " + VIN.substring(12))
+                        .setToken(TOKEN_A))
+                .build());
+        c.sendBatch(Samples.drive(0, 100, Samples.T0));
+        Envelope e;
+        while ((e = c.next(WAIT)) != null && !e.hasAck()) {
+            assertThat(e.hasReject())
+                    .as("no Reject for a repeated Hello: %s", e)
+                    .isFalse();
+        }
+        assertThat(e).as("the batch after it is acked").isNotNull();
+        assertThat(e.getAck().getSeq()).isEqualTo(99);
     }
 
     @Test
