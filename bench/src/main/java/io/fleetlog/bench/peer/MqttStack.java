@@ -1,0 +1,109 @@
+package io.fleetlog.bench.peer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The MQTT store-and-forward stack a fleet engineer would pick instead of fleetlog: Eclipse Paho Java
+ * 1.2.5 publishers (see {@link MqttVehicle}) → {@link Link} → a private {@link Mosquitto} → one Paho
+ * subscriber ({@link MqttSubscriber}) that commits to the {@link SampleWriter} before it acks.
+ * Everything under {@code dir}; {@link #close()} stops it all.
+ */
+final class MqttStack implements Stack {
+
+    static final String PAHO_VERSION = "1.2.5";
+
+    private final Path dir;
+    private final Mosquitto broker;
+    private final Link link;
+    private final Tally tally = new Tally();
+    private final SampleWriter writer;
+    private final MqttSubscriber subscriber;
+    private final List<AutoCloseable> captures = new ArrayList<>();
+
+    private MqttStack(Path dir, Mosquitto broker, Link link, SampleWriter writer) throws Exception {
+        this.dir = dir;
+        this.broker = broker;
+        this.link = link;
+        this.writer = writer;
+        this.subscriber = new MqttSubscriber(broker.uri(), writer, tally);
+    }
+
+    /** Starts the stack with its subscriber writing to the default store (see {@link #start(Path, SampleWriter)}). */
+    static MqttStack start(Path dir) throws Exception {
+        return start(dir, SampleWriter.NONE);
+    }
+
+    /** Starts a broker, the link in front of it and the subscriber, all under {@code dir}. */
+    static MqttStack start(Path dir, SampleWriter writer) throws Exception {
+        Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+        Link link = null;
+        try {
+            link = new CountingProxy(broker.port());
+            return new MqttStack(dir, broker, link, writer);
+        } catch (Exception e) {
+            if (link != null) {
+                link.close();
+            }
+            broker.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "MQTT peer";
+    }
+
+    @Override
+    public String describe() {
+        return "Paho " + PAHO_VERSION + " (QoS 1, MqttDefaultFilePersistence, cleanSession=false, persistent"
+                + " offline buffer, maxInflight " + MqttVehicle.MAX_INFLIGHT + ", one client per vehicle) → "
+                + Mosquitto.version() + " (" + String.join(", ", Mosquitto.SETTINGS) + ") → Paho subscriber"
+                + " (manual acks after commit, batches ≤ " + MqttSubscriber.MAX_BATCH + ") → store: "
+                + writer.describe();
+    }
+
+    @Override
+    public Link link() {
+        return link;
+    }
+
+    @Override
+    public Tally stored() {
+        return tally;
+    }
+
+    @Override
+    public Capture connect(Workload workload) throws Exception {
+        MqttFleet fleet = MqttFleet.connect(workload, brokerUriThroughLink(), dir.resolve("vehicles"));
+        captures.add(fleet);
+        return fleet;
+    }
+
+    @Override
+    public List<String> edgeProcessArgs(Workload workload, Path stateDir) {
+        return EdgeProcess.args("mqtt", brokerUriThroughLink(), stateDir, workload);
+    }
+
+    /** The child-process side: the vehicles of {@code workload} against {@code target}. */
+    static Capture childEdge(String target, Path stateDir, Workload workload) throws Exception {
+        return MqttFleet.connect(workload, target, stateDir);
+    }
+
+    private String brokerUriThroughLink() {
+        return "tcp://127.0.0.1:" + link.port();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : captures) {
+            c.close();
+        }
+        subscriber.close();
+        link.close();
+        broker.close();
+        writer.close();
+    }
+}

@@ -1,0 +1,165 @@
+package io.fleetlog.bench.peer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The side-by-side benchmark: fleetlog against the MQTT store-and-forward stack (Paho 1.2.5, QoS 1,
+ * file persistence, persistent offline buffer → Mosquitto), same workload, same machine, loopback
+ * only, one table with the ratio fleetlog / peer.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.fleetlog.bench.peer.PeerComparison \
+ *     [--vehicles 5] [--dead-zone-seconds 600] [--quick] [--stacks fleetlog,mqtt] [--work DIR] [--report FILE]
+ * </pre>
+ *
+ * The table goes to stdout (and to {@code --report} as Markdown). The work directory (a temp
+ * directory unless {@code --work}) holds brokers, spools, stores and logs; it is deleted at the end
+ * unless given.
+ */
+public final class PeerComparison {
+
+    /** Parsed command-line options. */
+    record Options(int vehicles, Duration deadZone, boolean quick, List<String> stacks, Path work, Path report) {
+
+        static Options parse(String... args) {
+            int vehicles = 5;
+            Duration deadZone = null;
+            boolean quick = false;
+            List<String> stacks = List.of("fleetlog", "mqtt");
+            Path work = null;
+            Path report = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--quick" -> quick = true;
+                    case "--vehicles" -> vehicles = Integer.parseInt(value(args, ++i, a));
+                    case "--dead-zone-seconds" -> deadZone = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+                    case "--stacks" -> stacks = List.of(value(args, ++i, a).split(","));
+                    case "--work" -> work = Path.of(value(args, ++i, a));
+                    case "--report" -> report = Path.of(value(args, ++i, a));
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown option '" + a + "' (known: --vehicles N,"
+                                        + " --dead-zone-seconds S, --quick, --stacks fleetlog,mqtt, --work DIR, --report FILE)");
+                }
+            }
+            return new Options(vehicles, deadZone, quick, stacks, work, report);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        Plan plan() {
+            Plan p = quick ? Plan.quick(vehicles) : Plan.full(vehicles, Duration.ofMinutes(10));
+            if (deadZone != null) {
+                p = new Plan(
+                        p.vehicles(),
+                        p.throughputCapture(),
+                        deadZone,
+                        p.capacityVehicles(),
+                        p.capacityDeadZone(),
+                        p.crashDeadZone(),
+                        p.stall());
+            }
+            return p;
+        }
+    }
+
+    /** The outcome of a run: the table and each stack's figures, in column order. */
+    record Report(Plan plan, List<StackResult> results, String table) {}
+
+    private PeerComparison() {}
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Report r = run(o.plan(), o.stacks(), o.work());
+        System.out.println(r.table());
+        if (o.report() != null) {
+            Files.writeString(o.report(), r.table());
+        }
+        // Paho 1.2.5 can leave a non-daemon connect thread behind after close(); do not wait for it.
+        System.exit(0);
+    }
+
+    /** Runs every requested stack that is available; a stack that is not gets no column. */
+    static Report run(Plan plan, List<String> stacks, Path workDir) throws Exception {
+        Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("peer-comparison");
+        try {
+            List<StackResult> results = new ArrayList<>();
+            for (String name : stacks) {
+                StackResult r = switch (name.trim()) {
+                    case "fleetlog" ->
+                        FleetlogStack.available()
+                                ? measure(FleetlogStack::start, work.resolve("fleetlog"), plan)
+                                : null;
+                    case "mqtt" -> Mosquitto.available() ? measure(MqttStack::start, work.resolve("mqtt"), plan) : null;
+                    default ->
+                        throw new IllegalArgumentException("unknown stack '" + name + "' (known: fleetlog, mqtt)");
+                };
+                if (r != null) {
+                    results.add(r);
+                } else {
+                    System.err.println("stack " + name + " is not available here, skipped");
+                }
+            }
+            if (results.isEmpty()) {
+                throw new IllegalStateException("no stack available (mosquitto at " + Mosquitto.BINARY + "?)");
+            }
+            String table = header(plan, results) + ComparisonTable.markdown(plan, results);
+            return new Report(plan, results, table);
+        } finally {
+            if (workDir == null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static StackResult measure(Scenarios.StackFactory factory, Path dir, Plan plan) throws Exception {
+        Scenarios s = new Scenarios(factory, dir, plan, 42);
+        var throughput = s.throughput();
+        var deadZone = s.deadZone();
+        var capacity = s.capacity();
+        var crash = s.crash();
+        String description = s.description();
+        return new StackResult(
+                description.substring(0, description.indexOf(':')),
+                description,
+                throughput,
+                deadZone,
+                capacity,
+                crash,
+                "");
+    }
+
+    private static String header(Plan plan, List<StackResult> results) {
+        StringBuilder b = new StringBuilder();
+        b.append("fleetlog vs MQTT store-and-forward, ").append(Instant.now()).append(", ");
+        b.append(Runtime.getRuntime().availableProcessors()).append(" CPUs, Java ");
+        b.append(System.getProperty("java.version")).append(", ").append(plan).append('\n');
+        results.forEach(r -> b.append("- ").append(r.description()).append('\n'));
+        return b.append('\n').toString();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
