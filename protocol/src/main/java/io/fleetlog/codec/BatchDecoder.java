@@ -1,5 +1,6 @@
 package io.fleetlog.codec;
 
+import com.google.protobuf.CodedOutputStream;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.wire.v1.Batch;
@@ -16,7 +17,8 @@ import java.util.List;
  * <p>{@link #decode} is all or nothing: it returns every sample of the batch, or throws a {@link
  * WireException} naming the problem and leaves the connection state as it was. Batches must follow
  * each other without overlap; a forward jump is accepted only when the batch declares it
- * ({@code gap}, samples the edge dropped). Not thread-safe.
+ * ({@code gap}, samples the edge dropped). Not thread-safe, except {@link #stats()}, which may be
+ * called from any thread and counts whole batches only.
  */
 public final class BatchDecoder {
     /** Capture times outside [1990-01-01, 2200-01-01) are not believable. */
@@ -49,6 +51,13 @@ public final class BatchDecoder {
             io.fleetlog.wire.v1.Sample s = batch.getSamples(i);
             if (s.hasDtMs()) {
                 dt = s.getDtMs();
+                if (i == 0 && dt != 0) {
+                    // Readable two ways (ignored, or the delta sample 1 repeats): refuse, don't guess.
+                    throw new WireException(
+                            WireException.Kind.INVALID,
+                            "seq " + first + ": the first sample of a batch carries dt_ms " + dt
+                                    + " (its delta is 0 by definition)");
+                }
             }
             t = i == 0 ? t : t + dt;
             if (t < MIN_TIME_MS || t >= MAX_TIME_MS) {
@@ -144,7 +153,8 @@ public final class BatchDecoder {
             }
             stats.sample(key);
         }
-        stats.batch(batch.getSerializedSize());
+        // The whole Envelope, as the encoder counts it: tag and length of the batch field included.
+        stats.batch(CodedOutputStream.computeMessageSize(3, batch));
     }
 
     private static double valueOf(Field field, long base, long delta, long seq) throws WireException {

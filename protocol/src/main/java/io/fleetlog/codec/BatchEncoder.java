@@ -84,6 +84,11 @@ public final class BatchEncoder {
         if (first < 0) {
             throw new IllegalArgumentException("seq " + first + " is negative");
         }
+        if (first > Long.MAX_VALUE - samples.size()) {
+            // The decoder refuses these (its next seq would overflow), and so would our nextSeq.
+            throw new IllegalArgumentException("seq " + Long.toUnsignedString(first + samples.size() - 1)
+                    + " is out of range (the last usable seq is " + (Long.MAX_VALUE - 1) + ")");
+        }
         if (nextSeq >= 0 && first < nextSeq) {
             throw new IllegalArgumentException(
                     "batch starts at seq " + first + " but this connection already sent up to " + (nextSeq - 1));

@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useState } from 'react';
+import { FleetHeader } from './components/FleetHeader';
+import { Terminal } from './components/Terminal';
+import { VehicleCard } from './components/VehicleCard';
+import { VehicleView } from './components/VehicleView';
+import { captureNow, useFleet, useNow } from './live/hooks';
+import { useDemo } from './live/useDemo';
+
+function selectedFromHash(): string | null {
+  const m = window.location.hash.match(/^#\/vehicle\/([^/?#]+)/);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+export function App() {
+  const fleet = useFleet();
+  const wallNow = useNow(1000);
+  const now = captureNow(wallNow, fleet.captureNow);
+  const demo = useDemo(fleet.epoch, fleet.loaded && fleet.connection.state === 'open' ? fleet.demo : null);
+  const [selected, setSelected] = useState<string | null>(selectedFromHash);
+
+  useEffect(() => {
+    const onHash = () => setSelected(selectedFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const select = useCallback((vin: string | null) => {
+    window.location.hash = vin ? `#/vehicle/${encodeURIComponent(vin)}` : '';
+    setSelected(vin);
+  }, []);
+
+  const vehicle = fleet.vehicles.find((v) => v.vin === selected);
+  const deadZones = new Map((demo.state?.vehicles ?? []).map((d) => [d.vin, d.deadZone]));
+  const closed = fleet.connection.state === 'closed' || (fleet.connection.state === 'connecting' && fleet.connection.attempt > 0);
+
+  return (
+    <div className="app">
+      <FleetHeader fleet={fleet} now={wallNow} />
+      {closed && (
+        <div className="banner" role="alert" data-testid="disconnected-banner">
+          <strong>Server unreachable.</strong> The live feed is disconnected; reconnecting automatically
+          {fleet.connection.state === 'closed' ? ` in ${Math.max(0, Math.ceil((fleet.connection.retryAt - wallNow) / 1000))} s` : '…'}. Values below may
+          be stale.
+        </div>
+      )}
+      <main className={`layout${closed ? ' stale' : ''}`}>
+        <section className="fleet" aria-label="fleet">
+          <div className="section-head">
+            <h2>Fleet</h2>
+            <span className="muted small">{fleet.loaded && fleet.vehicles.length > 0 ? `${fleet.vehicles.length} vehicles · click one for live charts` : ''}</span>
+          </div>
+          {!fleet.loaded ? (
+            <div className="placeholder" data-testid="fleet-loading">
+              <span className="spinner" aria-hidden="true" /> {fleet.connection.state === 'closed' ? 'waiting for the server…' : 'loading the fleet…'}
+            </div>
+          ) : fleet.vehicles.length === 0 ? (
+            <div className="placeholder" data-testid="fleet-empty">
+              No vehicles yet — they appear here as soon as an edge connects.
+            </div>
+          ) : (
+            <div className="grid" data-testid="fleet-grid">
+              {fleet.vehicles.map((v) => (
+                <VehicleCard
+                  key={v.vin}
+                  vehicle={v}
+                  live={fleet.latest[v.vin]}
+                  stored={fleet.stored[v.vin]}
+                  now={now}
+                  selected={v.vin === selected}
+                  onSelect={(vin) => select(vin === selected ? null : vin)}
+                  deadZone={
+                    demo.available && deadZones.has(v.vin)
+                      ? { on: !!deadZones.get(v.vin), busy: demo.busy, toggle: () => void demo.deadZone(v.vin, !deadZones.get(v.vin)) }
+                      : undefined
+                  }
+                />
+              ))}
+            </div>
+          )}
+        </section>
+        <div className="detail">
+          {vehicle ? (
+            <VehicleView key={vehicle.vin} vehicle={vehicle} captureNow={now} onClose={() => select(null)} />
+          ) : (
+            <section className="panel placeholder-panel">
+              <div className="placeholder">Select a vehicle to see its live speed, distance, power, efficiency and route.</div>
+            </section>
+          )}
+          <Terminal logs={fleet.logs} demo={demo} vehicles={fleet.vehicles} />
+        </div>
+      </main>
+    </div>
+  );
+}

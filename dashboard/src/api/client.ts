@@ -1,0 +1,53 @@
+import type { DemoState, StoredSample, Summary } from './types';
+
+/** A response other than 2xx; `status` 404 on the demo paths means "no demo mode". */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function json<T>(res: Response): Promise<T> {
+  if (!res.ok) {
+    let detail = res.statusText;
+    try {
+      const body = (await res.json()) as { error?: string };
+      if (body?.error) detail = body.error;
+    } catch {
+      // body is not JSON: keep the status text
+    }
+    throw new HttpError(res.status, `${res.status} ${detail}`);
+  }
+  return (await res.json()) as T;
+}
+
+export async function fetchSamples(vin: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<StoredSample[]> {
+  const q = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), format: 'json' });
+  return json<StoredSample[]>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/samples?${q}`, { signal }));
+}
+
+export async function fetchSummary(vin: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<Summary> {
+  const q = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)) });
+  return json<Summary>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/summary?${q}`, { signal }));
+}
+
+export async function fetchDemo(): Promise<DemoState> {
+  return json<DemoState>(await fetch('/api/demo'));
+}
+
+export async function demoCommand(command: 'start' | 'stop'): Promise<DemoState> {
+  return json<DemoState>(await fetch(`/api/demo/${command}`, { method: 'POST' }));
+}
+
+export async function setDeadZone(vin: string, on: boolean): Promise<DemoState> {
+  return json<DemoState>(
+    await fetch(`/api/demo/vehicles/${encodeURIComponent(vin)}/deadzone`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ on }),
+    }),
+  );
+}

@@ -1,0 +1,115 @@
+import type { VehicleState } from '../api/types';
+import { formatAge, formatClock, formatCount, formatNum, linkBadge } from '../data/format';
+import type { LiveSample } from '../live/fleetStore';
+
+export interface VehicleCardProps {
+  vehicle: VehicleState;
+  live: LiveSample | undefined;
+  stored: number | undefined;
+  now: number;
+  selected: boolean;
+  onSelect(vin: string): void;
+  /** Present only in demo mode: the "dead zone now" toggle. */
+  deadZone?: { on: boolean; busy: boolean; toggle(): void };
+}
+
+const MODEL_NAMES: Record<string, string> = {
+  model3: 'Model 3',
+  modely: 'Model Y',
+  models: 'Model S',
+  modelx: 'Model X',
+};
+
+export function modelName(model: string | null | undefined): string {
+  if (!model) return '—';
+  return MODEL_NAMES[model.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? model;
+}
+
+export function VehicleCard({ vehicle: v, live, stored, now, selected, onSelect, deadZone }: VehicleCardProps) {
+  const badge = linkBadge(v.link);
+  const useLive = live && (v.lastCaptureMs === null || live.t >= v.lastCaptureMs);
+  const speed = useLive ? live.speed : v.latest?.speed;
+  const soc = useLive ? live.soc : v.latest?.soc;
+  const lastCapture = Math.max(v.lastCaptureMs ?? 0, live?.t ?? 0) || null;
+  const oldestAge = v.oldestBufferedMs !== null && v.oldestBufferedMs !== undefined ? now - v.oldestBufferedMs : null;
+  return (
+    <article
+      className={`card link-${v.link}${selected ? ' selected' : ''}`}
+      data-testid={`vehicle-card-${v.vin}`}
+      data-link={v.link}
+      data-last-capture-ms={lastCapture ?? ''}
+      onClick={() => onSelect(v.vin)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onSelect(v.vin);
+        }
+      }}
+      role="button"
+      tabIndex={0}
+      aria-pressed={selected}
+      aria-label={`${v.name}, ${badge.label}`}
+    >
+      <header className="card-head">
+        <div>
+          <h3 className="card-name">{v.name}</h3>
+          <div className="card-sub">{modelName(v.model)}</div>
+          <div className="card-vin mono">{v.vin}</div>
+        </div>
+        <span className={badge.className} data-testid={`link-state-${v.vin}`}>
+          <span className="dot" aria-hidden="true" />
+          {badge.label}
+        </span>
+      </header>
+      <dl className="card-metrics">
+        <div>
+          <dt>Speed</dt>
+          <dd>
+            {formatNum(speed, 0)} <small>mph</small>
+          </dd>
+        </div>
+        <div>
+          <dt>Charge</dt>
+          <dd>
+            {formatNum(soc, 1)} <small>%</small>
+            <span className="soc-bar" aria-hidden="true">
+              <span style={{ width: `${Math.max(0, Math.min(100, soc ?? 0))}%` }} />
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>Spool</dt>
+          <dd data-testid={`spool-${v.vin}`}>
+            {formatCount(v.spoolDepth)} <small>{v.spoolDepth > 0 ? `oldest ${formatAge(oldestAge)}` : 'empty'}</small>
+          </dd>
+        </div>
+        <div>
+          <dt>Last capture</dt>
+          <dd>
+            {formatClock(lastCapture)} <small>{lastCapture ? `${formatAge(now - lastCapture)} ago` : ''}</small>
+          </dd>
+        </div>
+      </dl>
+      <footer className="card-foot">
+        <span className="muted">{formatCount(stored ?? v.samplesStored)} stored</span>
+        {deadZone && (
+          <label className={`toggle${deadZone.on ? ' on' : ''}`} onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+            <input
+              type="checkbox"
+              role="switch"
+              checked={deadZone.on}
+              disabled={deadZone.busy}
+              onChange={deadZone.toggle}
+              data-testid={`deadzone-${v.vin}`}
+              aria-label={`dead zone now for ${v.name}`}
+            />
+            <span className="toggle-track" aria-hidden="true">
+              <span className="toggle-knob" />
+            </span>
+            dead zone now
+          </label>
+        )}
+      </footer>
+    </article>
+  );
+}

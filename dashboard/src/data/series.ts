@@ -1,0 +1,212 @@
+import type { StoredSample } from '../api/types';
+
+/**
+ * A sample held in a chart window. `backfilled` marks samples that reached the dashboard late:
+ * they arrived while the vehicle was draining its backlog, or they filled a hole between two
+ * samples already held.
+ */
+export interface Point {
+  seq: number;
+  t: number;
+  speed: number | null;
+  power: number | null;
+  soc: number | null;
+  odometer: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  backfilled: boolean;
+}
+
+/** A time delta between neighbouring samples above this is a gap (no data), drawn as a break. */
+export const GAP_MS = 1000;
+
+export function toPoint(s: StoredSample, backfilled = false): Point {
+  return {
+    seq: s.seq,
+    t: s.t,
+    speed: num(s.speed),
+    power: num(s.power),
+    soc: num(s.soc),
+    odometer: num(s.odometer),
+    latitude: num(s.latitude),
+    longitude: num(s.longitude),
+    backfilled,
+  };
+}
+
+function num(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Merges `incoming` into `held` (both in any order) and returns a new array sorted by capture
+ * time (then seq) with one entry per seq. On a duplicate seq the held entry wins, so a sample
+ * never flips to "backfilled" when it is fetched a second time. An incoming sample that lands
+ * strictly inside a gap (> GAP_MS) of the held data is marked backfilled, as is every incoming
+ * sample when `arrivingLate`; incoming samples already marked backfilled stay so.
+ */
+export function mergeSamples(held: Point[], incoming: Point[], arrivingLate = false): Point[] {
+  if (incoming.length === 0) return held;
+  const bySeq = new Set(held.map((p) => p.seq));
+  const fresh: Point[] = [];
+  for (const p of incoming) {
+    if (bySeq.has(p.seq)) continue;
+    bySeq.add(p.seq);
+    fresh.push(p);
+  }
+  if (fresh.length === 0) return held;
+  fresh.sort(byTime);
+  const last = held[held.length - 1];
+  // Fast path: live samples arrive after everything held.
+  if (!last || (fresh[0].t > last.t && fresh[0].seq > last.seq)) {
+    const tail = arrivingLate ? fresh.map((p) => ({ ...p, backfilled: true })) : fresh;
+    return held.concat(tail);
+  }
+  const out: Point[] = new Array(held.length + fresh.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < held.length || j < fresh.length) {
+    if (j >= fresh.length || (i < held.length && byTime(held[i], fresh[j]) <= 0)) {
+      out[k++] = held[i++];
+    } else {
+      const p = fresh[j++];
+      const before = i > 0 ? held[i - 1] : undefined;
+      const after = i < held.length ? held[i] : undefined;
+      const fillsGap = before !== undefined && after !== undefined && after.t - before.t > GAP_MS;
+      out[k++] = arrivingLate || fillsGap ? { ...p, backfilled: true } : p;
+    }
+  }
+  return out;
+}
+
+function byTime(a: Point, b: Point): number {
+  return a.t - b.t || a.seq - b.seq;
+}
+
+/** Drops points before `fromMs`; the array stays sorted. */
+export function trimBefore(points: Point[], fromMs: number): Point[] {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid].t < fromMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? points : points.slice(lo);
+}
+
+/** A chart row: one time bucket, or a `null` row that breaks the line at a gap. */
+export interface ChartRow {
+  t: number;
+  speed: number | null;
+  power: number | null;
+  soc: number | null;
+  distance: number | null;
+  efficiency: number | null;
+  /** The speed again, only on backfilled rows, so the chart can draw them highlighted. */
+  backfilledSpeed: number | null;
+  backfilled: boolean;
+  count: number;
+}
+
+/**
+ * Turns sorted points into chart rows: at most one row per `bucketMs` (the last sample of the
+ * bucket, power averaged), distance from the first odometer in the window, and a null row
+ * inserted wherever neighbouring rows are more than max(GAP_MS, 2.5 buckets) apart so the line
+ * shows the gap instead of bridging it.
+ */
+export function toChartRows(points: Point[], bucketMs: number): ChartRow[] {
+  const rows: ChartRow[] = [];
+  const gapMs = Math.max(GAP_MS, bucketMs * 2.5);
+  let odo0: number | null = null;
+  let cur: ChartRow | null = null;
+  let powerSum = 0;
+  let powerN = 0;
+  let curBucket = Number.NaN;
+  let prevSampleT = Number.NaN;
+  const flush = () => {
+    if (cur) {
+      cur.power = powerN > 0 ? powerSum / powerN : null;
+      rows.push(cur);
+    }
+  };
+  for (const p of points) {
+    if (odo0 === null && p.odometer !== null) odo0 = p.odometer;
+    const bucket = Math.floor(p.t / bucketMs);
+    const gap = !Number.isNaN(prevSampleT) && p.t - prevSampleT > gapMs;
+    prevSampleT = p.t;
+    if (bucket !== curBucket || gap) {
+      flush();
+      if (gap && cur) rows.push(nullRow((cur.t + p.t) / 2));
+      cur = emptyRow(p.t);
+      powerSum = 0;
+      powerN = 0;
+      curBucket = bucket;
+    }
+    const row = cur!;
+    row.t = p.t;
+    row.count++;
+    if (p.speed !== null) row.speed = p.speed;
+    if (p.soc !== null) row.soc = p.soc;
+    if (p.odometer !== null && odo0 !== null) row.distance = p.odometer - odo0;
+    if (p.power !== null) {
+      powerSum += p.power;
+      powerN++;
+    }
+    if (p.backfilled) row.backfilled = true;
+    row.backfilledSpeed = row.backfilled ? row.speed : null;
+  }
+  flush();
+  return rows;
+}
+
+function emptyRow(t: number): ChartRow {
+  return {
+    t,
+    speed: null,
+    power: null,
+    soc: null,
+    distance: null,
+    efficiency: null,
+    backfilledSpeed: null,
+    backfilled: false,
+    count: 0,
+  };
+}
+
+function nullRow(t: number): ChartRow {
+  return emptyRow(t);
+}
+
+/** Gaps (> max(GAP_MS, 2.5 buckets)) between consecutive points, as [fromMs, toMs] pairs. */
+export function findGaps(points: Point[], minGapMs = GAP_MS): Array<[number, number]> {
+  const gaps: Array<[number, number]> = [];
+  for (let i = 1; i < points.length; i++) {
+    if (points[i].t - points[i - 1].t > minGapMs) gaps.push([points[i - 1].t, points[i].t]);
+  }
+  return gaps;
+}
+
+/** Contiguous spans of backfilled rows (for highlighting), as [fromMs, toMs] pairs. */
+export function backfilledSpans(rows: ChartRow[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let start: number | null = null;
+  let end = 0;
+  for (const r of rows) {
+    if (r.count > 0 && r.backfilled) {
+      if (start === null) start = r.t;
+      end = r.t;
+    } else if (r.count > 0 && start !== null) {
+      spans.push([start, end]);
+      start = null;
+    }
+  }
+  if (start !== null) spans.push([start, end]);
+  return spans;
+}
+
+/** A bucket width that keeps a window of `windowMs` at about `maxRows` rows (never below 20 ms). */
+export function bucketFor(windowMs: number, maxRows = 600): number {
+  return Math.max(20, Math.ceil(windowMs / maxRows));
+}

@@ -1,0 +1,35 @@
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import type { FleetSnapshot, FleetStore } from './fleetStore';
+
+export const StoreContext = createContext<FleetStore | null>(null);
+
+export function useStore(): FleetStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('FleetStore missing: wrap the app in <StoreContext.Provider>');
+  return store;
+}
+
+export function useFleet(): FleetSnapshot {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, store.getSnapshot);
+}
+
+/** Wall-clock ms, refreshed every `everyMs`. */
+export function useNow(everyMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(id);
+  }, [everyMs]);
+  return now;
+}
+
+/**
+ * "Now" on the capture clock. Demo replays may run faster than real time, so capture times can
+ * drift from the wall clock: when the newest capture time seen is more than 10 minutes away from
+ * the wall clock, that capture time is "now"; otherwise the wall clock is.
+ */
+export function captureNow(wallNow: number, fleetCaptureNow: number | null): number {
+  if (fleetCaptureNow === null) return wallNow;
+  return Math.abs(fleetCaptureNow - wallNow) > 10 * 60_000 ? fleetCaptureNow : Math.max(wallNow, fleetCaptureNow);
+}

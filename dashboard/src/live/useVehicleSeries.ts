@@ -1,0 +1,135 @@
+import { useEffect, useRef, useState } from 'react';
+import { fetchSamples } from '../api/client';
+import { mergeSamples, toPoint, trimBefore, type Point } from '../data/series';
+import { captureNow, useStore } from './hooks';
+
+/**
+ * A sample that reaches the dashboard more than this long after its capture (on the capture
+ * clock) arrived late: it is backfill from a vehicle's spool, not live data.
+ */
+export const LATE_MS = 3000;
+
+/** Marks the points that arrived late (or while the vehicle drains) as backfilled. */
+export function markLate(points: Point[], nowMs: number, draining: boolean): Point[] {
+  const cutoff = nowMs - LATE_MS;
+  return points.map((p) => (draining || p.t < cutoff ? { ...p, backfilled: true } : p));
+}
+
+export interface VehicleSeries {
+  points: Point[];
+  loading: boolean;
+  error: string | null;
+  /** Newest capture time held (ms), or null. */
+  newest: number | null;
+}
+
+/**
+ * The samples of one vehicle in a trailing window of capture time: loaded from REST on open
+ * (and after every reconnect), extended by live `sample` messages, and on every `stored` event
+ * the committed range is refetched and merged — that is how a drained backlog fills the gap at
+ * its true capture times. Refetches are coalesced: at most one request in flight per vehicle,
+ * pending ranges are merged into one. Re-renders at most 4 times a second.
+ */
+export function useVehicleSeries(vin: string, windowMs: number, endMs: () => number, isDraining: () => boolean): VehicleSeries {
+  const store = useStore();
+  const [epoch, setEpoch] = useState(store.getSnapshot().epoch);
+  const [series, setSeries] = useState<VehicleSeries>({ points: [], loading: true, error: null, newest: null });
+  const ref = useRef<Point[]>([]);
+  const endRef = useRef(endMs);
+  endRef.current = endMs;
+  const drainingRef = useRef(isDraining);
+  drainingRef.current = isDraining;
+
+  useEffect(() => store.subscribe(() => setEpoch(store.getSnapshot().epoch)), [store]);
+
+  useEffect(() => {
+    let alive = true;
+    const ctrl = new AbortController();
+    let renderTimer: ReturnType<typeof setTimeout> | null = null;
+    let loaded = false;
+    let pending: [number, number] | null = null;
+    let fetching = false;
+    const early: Point[] = []; // live samples that arrive before the initial load finishes
+
+    const publish = (loading = false, error: string | null = null) => {
+      const pts = ref.current;
+      setSeries({ points: pts, loading, error, newest: pts.length ? pts[pts.length - 1].t : null });
+    };
+    const publishSoon = () => {
+      if (renderTimer) return;
+      renderTimer = setTimeout(() => {
+        renderTimer = null;
+        if (alive) publish();
+      }, 250);
+    };
+    const merge = (incoming: Point[]) => {
+      const start = endRef.current() - windowMs * 1.2;
+      const now = captureNow(Date.now(), store.getSnapshot().captureNow);
+      ref.current = trimBefore(mergeSamples(ref.current, markLate(incoming, now, drainingRef.current())), start);
+      publishSoon();
+    };
+
+    const fetchPending = async () => {
+      if (fetching || !pending || !loaded) return;
+      const [from, to] = pending;
+      pending = null;
+      fetching = true;
+      try {
+        const rows = await fetchSamples(vin, from, to + 1, ctrl.signal);
+        if (!alive) return;
+        merge(rows.map((s) => toPoint(s)));
+      } catch {
+        // the connection banner reports a lost server; a reconnect reloads the window
+      } finally {
+        fetching = false;
+        if (alive && pending) void fetchPending();
+      }
+    };
+
+    ref.current = [];
+    setSeries({ points: [], loading: true, error: null, newest: null });
+    const end = endRef.current();
+    fetchSamples(vin, end - windowMs, end + 60_000, ctrl.signal)
+      .then((rows) => {
+        if (!alive) return;
+        ref.current = rows.map((s) => toPoint(s));
+        loaded = true;
+        if (early.length) ref.current = mergeSamples(ref.current, early);
+        publish();
+        void fetchPending();
+      })
+      .catch((e: unknown) => {
+        if (!alive) return;
+        loaded = true;
+        publish(false, e instanceof Error ? e.message : String(e));
+      });
+
+    const offSample = store.onSample((m) => {
+      if (m.vin !== vin) return;
+      const p = toPoint(m);
+      if (!loaded) {
+        early.push(p);
+        return;
+      }
+      merge([p]);
+    });
+    const offStored = store.onStored((m) => {
+      if (m.vin !== vin) return;
+      const start = endRef.current() - windowMs;
+      if (m.toMs < start) return; // outside the visible window
+      const from = Math.max(m.fromMs, start);
+      pending = pending ? [Math.min(pending[0], from), Math.max(pending[1], m.toMs)] : [from, m.toMs];
+      void fetchPending();
+    });
+
+    return () => {
+      alive = false;
+      ctrl.abort();
+      if (renderTimer) clearTimeout(renderTimer);
+      offSample();
+      offStored();
+    };
+  }, [store, vin, windowMs, epoch]);
+
+  return series;
+}

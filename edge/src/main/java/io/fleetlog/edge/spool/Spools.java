@@ -1,0 +1,38 @@
+package io.fleetlog.edge.spool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens spools. */
+public final class Spools {
+    private Spools() {}
+
+    /**
+     * Opens the spool file at {@code file}, creating it (and its directory) when missing. An existing
+     * file must be a fleetlog spool that passes SQLite's {@code quick_check}.
+     *
+     * @throws SpoolException naming the file and what is wrong with it
+     */
+    public static Spool open(Path file, SpoolConfig config) {
+        return SqliteSpool.open(file, config);
+    }
+
+    /**
+     * The counters of an existing spool file (for {@code fleetlog inspect}): opens, reads and closes it.
+     *
+     * @throws SpoolException when the file does not exist or is not a spool
+     */
+    public static SpoolStats inspect(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new SpoolException(file + ": no such spool file");
+        }
+        try (Spool s = open(file, SpoolConfig.defaults())) {
+            return s.stats();
+        }
+    }
+
+    /** The spool file of a vehicle in a spool directory: {@code DIR/VIN.spool}. */
+    public static Path fileFor(Path dir, String vin) {
+        return dir.resolve(vin + ".spool");
+    }
+}

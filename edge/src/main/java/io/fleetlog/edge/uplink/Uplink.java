@@ -1,0 +1,496 @@
+package io.fleetlog.edge.uplink;
+
+import io.fleetlog.codec.BatchEncoder;
+import io.fleetlog.codec.EncodedBatch;
+import io.fleetlog.codec.Wire;
+import io.fleetlog.codec.WireException;
+import io.fleetlog.edge.spool.Spool;
+import io.fleetlog.edge.spool.SpoolStats;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.wire.v1.EdgeStatus;
+import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v1.Heartbeat;
+import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v1.Reject;
+import io.fleetlog.wire.v1.Welcome;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards a spool to the server: oldest first, several batches in flight, deleting on cumulative Ack.
+ *
+ * <p>One step of the loop is {@link #runOnce(Instant)}: it handles the transport events that arrived
+ * since the last step (in order), then acts on {@code now} — connect when the backoff allows, give up
+ * a handshake after the connect timeout, declare the link dead when nothing arrived for the heartbeat
+ * timeout, send heartbeats, batches and EdgeStatus. Tests drive it with a fake {@link Transport} and
+ * an explicit clock; {@link #run} is the production loop that repeats it.
+ *
+ * <p><b>Protocol.</b> On open it sends Hello; Welcome's {@code last_stored_seq} is acknowledged in the
+ * spool (the server already has those: a crash between its commit and our delete) and sending resumes
+ * after it with a fresh {@link BatchEncoder} (a reconnect starts with a keyframe). A batch is never
+ * resent on the same connection; after a reconnect, whatever was not acknowledged is sent again and the
+ * server's idempotent store makes that harmless. A Reject of a batch moves its samples to the spool's
+ * {@code rejected} table, counts and logs it, and reconnects at once (the server's decoder did not
+ * advance, so the connection's predictor state is gone); a Reject of the Hello is a failed connection.
+ *
+ * <p><b>Threads.</b> {@code runOnce} and {@code close} must be called from one thread; transport
+ * callbacks only enqueue into a bounded inbox (overflow aborts the connection); {@link #stats()} and
+ * {@link #state()} may be called from any thread.
+ */
+public final class Uplink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Uplink.class);
+    private static final int INBOX_CAPACITY = 4_096;
+
+    private final Spool spool;
+    private final UplinkConfig config;
+    private final Transport transport;
+    private final RandomGenerator random;
+    private final ArrayBlockingQueue<Event> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
+    private final Semaphore wakeup = new Semaphore(0);
+    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
+
+    private LinkState state = LinkState.OFFLINE;
+    private Transport.Connection connection;
+    private long generation;
+    private BatchEncoder encoder;
+    private int maxBatch;
+    private int maxMessageBytes = Wire.DEFAULT_MAX_MESSAGE_BYTES;
+    private long nextSendSeq;
+    private long ackedSeq = -1;
+    private boolean everWelcomed;
+    private boolean stopped;
+    private volatile boolean stopRequested;
+    private int attempt;
+    private long nextAttemptMs = Long.MIN_VALUE;
+    private long connectStartedMs;
+    private long lastHeardMs;
+    private long lastHeartbeatMs;
+    private long lastStatusMs;
+    private long lastBatchMs;
+    // counters
+    private long connects;
+    private long reconnects;
+    private long heartbeatTimeouts;
+    private long bytesSent;
+    private long messageBytesSent;
+    private long samplesSent;
+    private long batchesSent;
+    private long duplicateAcks;
+    private long rejects;
+    private long rejectedSamples;
+    private String lastError = "";
+    private volatile UplinkStats snapshot;
+
+    public Uplink(Spool spool, UplinkConfig config, Transport transport, RandomGenerator random) {
+        this.spool = spool;
+        this.config = config;
+        this.transport = transport;
+        this.random = random;
+        this.snapshot = snapshotNow();
+    }
+
+    public UplinkConfig config() {
+        return config;
+    }
+
+    public LinkState state() {
+        return snapshot.state();
+    }
+
+    public UplinkStats stats() {
+        return snapshot;
+    }
+
+    /** One step of the loop at time {@code now}. */
+    public void runOnce(Instant now) {
+        long t = now.toEpochMilli();
+        if (stopRequested && !stopped) {
+            close();
+        }
+        Event e;
+        while ((e = inbox.poll()) != null) {
+            if (e.generation() == generation && connection != null) {
+                handle(e, t);
+            }
+        }
+        switch (state) {
+            case OFFLINE -> {
+                if (!stopped && t >= nextAttemptMs) {
+                    connect(t);
+                }
+            }
+            case CONNECTING -> {
+                if (t - connectStartedMs >= config.connectTimeout().toMillis()) {
+                    linkDown("connect_timeout", "no Welcome within " + config.connectTimeout(), t, true);
+                }
+            }
+            case ONLINE, DRAINING -> online(t);
+        }
+        snapshot = snapshotNow();
+    }
+
+    /**
+     * The production loop: repeats {@link #runOnce} with the system clock until the thread is
+     * interrupted or {@link #stop()} was called, waking on transport events or every {@code tick}.
+     */
+    public void run(java.time.InstantSource clock, java.time.Duration tick) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                runOnce(clock.instant());
+                if (stopped && state == LinkState.OFFLINE) {
+                    return;
+                }
+                wakeup.tryAcquire(tick.toMillis(), TimeUnit.MILLISECONDS);
+                wakeup.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Wakes {@link #run} early (e.g. after a group commit). Any thread. */
+    public void wake() {
+        wakeup.release();
+    }
+
+    /** Whether every committed sample was acknowledged (nothing left to send). */
+    public boolean drained() {
+        return spool.depth() == 0;
+    }
+
+    /**
+     * Stops connecting; an open connection is closed gracefully at the next step. What is not
+     * acknowledged stays in the spool for the next run. Any thread.
+     */
+    public void stop() {
+        stopRequested = true;
+        wake();
+    }
+
+    /** Closes the connection now (graceful close frame) and stops. Same thread as runOnce. */
+    @Override
+    public void close() {
+        stopped = true;
+        generation++;
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+        state = LinkState.OFFLINE;
+        snapshot = snapshotNow();
+    }
+
+    // ---- events
+
+    private enum EventKind {
+        OPEN,
+        MESSAGE,
+        CLOSED
+    }
+
+    private record Event(long generation, EventKind kind, byte[] message, String reason) {}
+
+    private Transport.Listener listenerFor(long gen) {
+        return new Transport.Listener() {
+            @Override
+            public void onOpen() {
+                enqueue(new Event(gen, EventKind.OPEN, null, null));
+            }
+
+            @Override
+            public void onMessage(byte[] message) {
+                enqueue(new Event(gen, EventKind.MESSAGE, message, null));
+            }
+
+            @Override
+            public void onClosed(String reason) {
+                enqueue(new Event(gen, EventKind.CLOSED, null, reason));
+            }
+        };
+    }
+
+    private void enqueue(Event e) {
+        if (!inbox.offer(e)) {
+            // cannot keep up with the server's messages: drop the connection rather than lose events
+            inbox.clear();
+            inbox.offer(new Event(e.generation(), EventKind.CLOSED, null, "inbox overflow"));
+        }
+        wake();
+    }
+
+    private void handle(Event e, long now) {
+        switch (e.kind()) {
+            case OPEN -> {
+                lastHeardMs = now;
+                send(Envelope.newBuilder().setHello(hello()).build().toByteArray(), now);
+            }
+            case MESSAGE -> message(e.message(), now);
+            case CLOSED -> linkDown("link_closed", e.reason(), now, false);
+        }
+    }
+
+    private Hello hello() {
+        Hello.Builder b = Hello.newBuilder()
+                .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                .setVin(config.vin())
+                .setModel(config.model())
+                .setToken(config.token())
+                .setName(config.name());
+        for (double th : config.codec().thresholds()) {
+            b.addThresholds(th);
+        }
+        return b.build();
+    }
+
+    private void message(byte[] bytes, long now) {
+        lastHeardMs = now;
+        Envelope env;
+        try {
+            env = Wire.parse(bytes, maxMessageBytes);
+        } catch (WireException ex) {
+            linkDown("protocol_error", ex.getMessage(), now, true);
+            return;
+        }
+        switch (env.getMsgCase()) {
+            case WELCOME -> welcome(env.getWelcome(), now);
+            case ACK -> ack(env.getAck().getSeq());
+            case REJECT -> reject(env.getReject(), now);
+            case HEARTBEAT -> {
+                if (!env.getHeartbeat().getReply()) {
+                    send(
+                            Envelope.newBuilder()
+                                    .setHeartbeat(Heartbeat.newBuilder()
+                                            .setSentTimeMs(env.getHeartbeat().getSentTimeMs())
+                                            .setReply(true))
+                                    .build()
+                                    .toByteArray(),
+                            now);
+                }
+            }
+            default -> log.warn("uplink_unexpected_message vin={} kind={}", config.vin(), env.getMsgCase());
+        }
+    }
+
+    private void welcome(Welcome w, long now) {
+        if (state != LinkState.CONNECTING) {
+            log.warn("uplink_unexpected_welcome vin={} state={}", config.vin(), state);
+            return;
+        }
+        long last = w.getLastStoredSeq();
+        if (last >= 0) {
+            spool.ack(last);
+        }
+        ackedSeq = Math.max(ackedSeq, last);
+        nextSendSeq = last + 1;
+        maxBatch = w.getMaxBatchSamples() > 0
+                ? Math.min(config.drainBatchSamples(), w.getMaxBatchSamples())
+                : config.drainBatchSamples();
+        maxMessageBytes = w.getMaxMessageBytes() > 0 ? (int) w.getMaxMessageBytes() : Wire.DEFAULT_MAX_MESSAGE_BYTES;
+        encoder = new BatchEncoder(config.codec());
+        inFlight.clear();
+        if (everWelcomed) {
+            reconnects++;
+        }
+        everWelcomed = true;
+        attempt = 0;
+        lastHeartbeatMs = now;
+        lastStatusMs = Long.MIN_VALUE / 2;
+        lastBatchMs = Long.MIN_VALUE / 2;
+        state = LinkState.ONLINE;
+        log.info(
+                "uplink_online vin={} last_stored_seq={} spool_depth={} reconnects={}",
+                config.vin(),
+                last,
+                spool.depth(),
+                reconnects);
+    }
+
+    private void ack(long seq) {
+        if (state == LinkState.CONNECTING || seq <= ackedSeq) {
+            duplicateAcks++;
+            return;
+        }
+        ackedSeq = seq;
+        spool.ack(seq);
+        while (!inFlight.isEmpty() && inFlight.peekFirst()[1] <= seq) {
+            inFlight.pollFirst();
+        }
+    }
+
+    private void reject(Reject r, long now) {
+        rejects++;
+        if (state == LinkState.CONNECTING) {
+            log.warn("uplink_hello_rejected vin={} reason={} fatal={}", config.vin(), r.getReason(), r.getFatal());
+            linkDown("hello_rejected", r.getReason(), now, true);
+            return;
+        }
+        long first = r.getFirstSeq();
+        long last = r.getLastSeq();
+        int moved = last >= first ? spool.reject(first, last, r.getReason()) : 0;
+        rejectedSamples += moved;
+        log.warn(
+                "uplink_batch_rejected vin={} first_seq={} last_seq={} moved_aside={} reason={}",
+                config.vin(),
+                first,
+                last,
+                moved,
+                r.getReason());
+        // The server's decoder did not take the batch: start a fresh connection (keyframe) at once.
+        linkDown("batch_rejected", r.getReason(), now, true);
+        nextAttemptMs = now;
+        attempt = 0;
+    }
+
+    // ---- actions
+
+    private void connect(long now) {
+        generation++;
+        connects++;
+        state = LinkState.CONNECTING;
+        connectStartedMs = now;
+        lastHeardMs = now;
+        connection = transport.open(config.ingestUri(), listenerFor(generation));
+    }
+
+    private void online(long now) {
+        if (now - lastHeardMs >= config.heartbeatTimeout().toMillis()) {
+            heartbeatTimeouts++;
+            linkDown("heartbeat_timeout", "nothing heard for " + (now - lastHeardMs) + " ms", now, true);
+            return;
+        }
+        if (now - lastHeartbeatMs >= config.heartbeatInterval().toMillis()) {
+            lastHeartbeatMs = now;
+            send(
+                    Envelope.newBuilder()
+                            .setHeartbeat(Heartbeat.newBuilder().setSentTimeMs(now))
+                            .build()
+                            .toByteArray(),
+                    now);
+        }
+        sendBatches(now);
+        if (state != LinkState.OFFLINE
+                && now - lastStatusMs >= config.statusInterval().toMillis()) {
+            lastStatusMs = now;
+            send(Envelope.newBuilder().setStatus(status()).build().toByteArray(), now);
+        }
+        if (state != LinkState.OFFLINE) {
+            long behind = spool.lastCommittedSeq() - ackedSeq;
+            state = behind > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
+        }
+    }
+
+    private void sendBatches(long now) {
+        while (state != LinkState.OFFLINE && inFlight.size() < config.maxInFlightBatches()) {
+            long committed = spool.lastCommittedSeq();
+            long available = committed - nextSendSeq + 1;
+            if (available <= 0) {
+                return;
+            }
+            boolean backlog = available > config.liveBatchSamples();
+            if (!backlog
+                    && available < config.liveBatchSamples()
+                    && now - lastBatchMs < config.liveFlushInterval().toMillis()) {
+                return;
+            }
+            int max = backlog ? maxBatch : config.liveBatchSamples();
+            List<Sample> batch = consecutive(spool.peek(nextSendSeq, max));
+            if (batch.isEmpty()) {
+                nextSendSeq = committed + 1; // everything up to committed was acked or moved aside
+                return;
+            }
+            EncodedBatch eb = encoder.encode(batch);
+            if (!send(eb.bytes(), now)) {
+                return;
+            }
+            inFlight.add(new long[] {eb.firstSeq(), eb.lastSeq()});
+            nextSendSeq = eb.lastSeq() + 1;
+            lastBatchMs = now;
+            bytesSent += eb.bytes().length;
+            samplesSent += eb.samples();
+            batchesSent++;
+        }
+    }
+
+    /** The leading run of consecutive seqs (the spool may have holes: drops, rejects). */
+    private static List<Sample> consecutive(List<Sample> peeked) {
+        for (int i = 1; i < peeked.size(); i++) {
+            if (peeked.get(i).seq() != peeked.get(i - 1).seq() + 1) {
+                return peeked.subList(0, i);
+            }
+        }
+        return peeked;
+    }
+
+    private EdgeStatus status() {
+        SpoolStats s = spool.stats();
+        return EdgeStatus.newBuilder()
+                .setSpoolDepth(s.depth() + s.pending())
+                .setOldestBufferedTimeMs(s.oldestTimeMs())
+                .setDroppedSamples(s.dropped())
+                .setLinkState(state.name())
+                .setReconnects(reconnects)
+                .setBytesSent(bytesSent)
+                .setNewestCapturedSeq(s.nextSeq() - 1)
+                .build();
+    }
+
+    private boolean send(byte[] message, long now) {
+        if (connection == null) {
+            return false;
+        }
+        if (!connection.send(message)) {
+            linkDown("send_buffer_full", "the transport refused a message of " + message.length + " bytes", now, true);
+            return false;
+        }
+        messageBytesSent += message.length;
+        return true;
+    }
+
+    private void linkDown(String event, String reason, long now, boolean abort) {
+        if (connection != null && abort) {
+            connection.abort();
+        }
+        connection = null;
+        encoder = null;
+        inFlight.clear();
+        generation++; // late events of the old connection are ignored
+        LinkState was = state;
+        state = LinkState.OFFLINE;
+        long delay = config.backoff().delayMillis(attempt, random);
+        attempt++;
+        nextAttemptMs = now + delay;
+        lastError = event + ": " + reason;
+        log.info(
+                "uplink_{} vin={} was={} reason={} retry_in_ms={} spool_depth={}",
+                event,
+                config.vin(),
+                was,
+                reason,
+                delay,
+                spool.depth());
+    }
+
+    private UplinkStats snapshotNow() {
+        return new UplinkStats(
+                state,
+                connects,
+                reconnects,
+                heartbeatTimeouts,
+                bytesSent,
+                messageBytesSent,
+                samplesSent,
+                batchesSent,
+                ackedSeq,
+                duplicateAcks,
+                rejects,
+                rejectedSamples,
+                lastError);
+    }
+}

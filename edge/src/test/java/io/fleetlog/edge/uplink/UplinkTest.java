@@ -1,0 +1,367 @@
+package io.fleetlog.edge.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.edge.sim.DriveSimulator;
+import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.edge.spool.Spool;
+import io.fleetlog.edge.spool.SpoolConfig;
+import io.fleetlog.edge.spool.Spools;
+import io.fleetlog.sample.Field;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.wire.v1.Envelope;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Step tests: a fake transport, an explicit clock, a real spool. No threads, no sleeps. */
+class UplinkTest {
+    static final long T0 = 1_764_180_000_000L;
+    static final String VIN = DriveSimulator.vin(VehicleModel.MODEL3, 0);
+
+    @TempDir
+    Path dir;
+
+    Spool spool;
+    FakeTransport transport = new FakeTransport();
+    FakeTransport.Server server = new FakeTransport.Server();
+    Uplink uplink;
+    long now = T0;
+    List<Sample> captured = new ArrayList<>();
+    DriveSimulator sim = new DriveSimulator(VehicleModel.MODEL3, 5, T0, null);
+
+    @BeforeEach
+    void setUp() {
+        spool = Spools.open(
+                dir.resolve("v.spool"), SpoolConfig.defaults().withGroupCommit(Duration.ofSeconds(10), 1_000_000));
+        uplink = new Uplink(spool, config(), transport, new SplittableRandom(1));
+    }
+
+    @AfterEach
+    void tearDown() {
+        uplink.close();
+        spool.close();
+    }
+
+    UplinkConfig config() {
+        return UplinkConfig.of("http://127.0.0.1:9", VIN, "model3", "secret")
+                .withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.5));
+    }
+
+    void capture(int n) throws Exception {
+        List<Sample> b = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            b.add(sim.next());
+        }
+        long first = spool.append(b);
+        for (int i = 0; i < n; i++) {
+            captured.add(b.get(i).withSeq(first + i));
+        }
+        spool.flush();
+    }
+
+    void step(long advanceMs) {
+        now += advanceMs;
+        uplink.runOnce(Instant.ofEpochMilli(now));
+    }
+
+    /** Steps the uplink and lets the fake server answer, {@code n} times. */
+    void exchange(int n, long advanceMs) {
+        for (int i = 0; i < n; i++) {
+            step(advanceMs);
+            if (!transport.opened.isEmpty()) {
+                FakeTransport.FakeConnection c = transport.last();
+                if (!c.aborted && !c.closed) {
+                    server.serve(c);
+                }
+            }
+        }
+    }
+
+    void connectAndWelcome(long lastStored) {
+        step(0);
+        assertThat(uplink.state()).isEqualTo(LinkState.CONNECTING);
+        transport.last().open();
+        step(1);
+        assertThat(transport.last().sent.get(0).getHello().getVin()).isEqualTo(VIN);
+        assertThat(transport.last().sent.get(0).getHello().getToken()).isEqualTo("secret");
+        transport.last().welcome(lastStored);
+        step(1);
+    }
+
+    void assertStoreMatchesCaptured() {
+        assertThat(server.duplicates).isZero();
+        assertThat(server.store.keySet())
+                .containsExactlyElementsOf(captured.stream().map(Sample::seq).toList());
+        CodecConfig codec = CodecConfig.defaults();
+        for (Sample c : captured) {
+            Sample r = server.store.get(c.seq());
+            assertThat(r.captureTimeMs()).isEqualTo(c.captureTimeMs());
+            for (Field f : Field.values()) {
+                assertThat(f.distance(r.get(f), c.get(f)))
+                        .as("seq %d %s", c.seq(), f)
+                        .isLessThanOrEqualTo(codec.bound(f) + 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void handshakeThenOldestFirstBatchesAndAckDeletesFromTheSpool() throws Exception {
+        capture(5_000);
+        connectAndWelcome(-1);
+        assertThat(uplink.state()).isEqualTo(LinkState.DRAINING);
+        exchange(20, 10);
+        assertStoreMatchesCaptured();
+        assertThat(server.arrivalOrder).isSorted();
+        assertThat(spool.depth()).isZero();
+        assertThat(uplink.state()).isEqualTo(LinkState.ONLINE);
+        assertThat(transport.last().batches().get(0).getSamplesCount()).isEqualTo(2_000);
+        assertThat(uplink.stats().ackedSeq()).isEqualTo(4_999);
+        assertThat(transport.uris.get(0)).isEqualTo(URI.create("ws://127.0.0.1:9/ingest"));
+    }
+
+    @Test
+    void severalBatchesAreInFlightBeforeTheFirstAck() throws Exception {
+        capture(20_000);
+        connectAndWelcome(-1);
+        step(1);
+        assertThat(transport.last().batches()).hasSize(8); // the window
+        step(1);
+        assertThat(transport.last().batches()).hasSize(8);
+        transport.last().ack(1_999);
+        step(1);
+        assertThat(transport.last().batches()).hasSize(9);
+        assertThat(spool.depth()).isEqualTo(18_000);
+    }
+
+    @Test
+    void liveSamplesLeaveInSmallBatchesWithin200ms() throws Exception {
+        connectAndWelcome(-1);
+        for (int i = 0; i < 50; i++) {
+            capture(1); // one sample every 20 ms
+            exchange(1, 20);
+        }
+        List<io.fleetlog.wire.v1.Batch> batches = transport.last().batches();
+        assertThat(batches.size()).isBetween(8, 12);
+        for (io.fleetlog.wire.v1.Batch b : batches) {
+            assertThat(b.getSamplesCount()).isLessThanOrEqualTo(10);
+        }
+        exchange(10, 20);
+        assertStoreMatchesCaptured();
+        assertThat(uplink.state()).isEqualTo(LinkState.ONLINE);
+    }
+
+    @Test
+    void heartbeatTimeoutDeclaresABlackholedLinkDead() throws Exception {
+        connectAndWelcome(-1);
+        // a live link: heartbeats answered
+        for (int i = 0; i < 10; i++) {
+            exchange(1, 1_000);
+        }
+        assertThat(uplink.state()).isEqualTo(LinkState.ONLINE);
+        assertThat(transport.last().of(Envelope.MsgCase.HEARTBEAT, Envelope::getHeartbeat))
+                .hasSizeGreaterThanOrEqualTo(9);
+        // a tunnel: the socket stays open, nothing comes back
+        capture(100);
+        for (int i = 0; i < 5; i++) {
+            step(1_000); // the first step still handles the last heartbeat reply
+            assertThat(uplink.state()).isIn(LinkState.ONLINE, LinkState.DRAINING);
+        }
+        step(1_000);
+        assertThat(uplink.state()).isEqualTo(LinkState.OFFLINE);
+        assertThat(transport.last().aborted).isTrue();
+        assertThat(uplink.stats().heartbeatTimeouts()).isEqualTo(1);
+        assertThat(uplink.stats().lastError()).startsWith("heartbeat_timeout");
+        assertThat(spool.depth()).as("nothing acked, nothing lost").isEqualTo(100);
+    }
+
+    @Test
+    void aHandshakeThatNeverCompletesTimesOut() {
+        step(0);
+        transport.last().open();
+        step(4_999);
+        assertThat(uplink.state()).isEqualTo(LinkState.CONNECTING);
+        step(1);
+        assertThat(uplink.state()).isEqualTo(LinkState.OFFLINE);
+        assertThat(transport.last().aborted).isTrue();
+    }
+
+    @Test
+    void backoffGrowsExponentiallyWithJitterUpToTheCap() {
+        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.5);
+        Random r = new Random(3);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            long ceiling = Math.min(5_000, 100L << Math.min(attempt, 20));
+            assertThat(b.ceilingMillis(attempt)).isEqualTo(ceiling);
+            long min = Long.MAX_VALUE;
+            long max = 0;
+            for (int i = 0; i < 200; i++) {
+                long d = b.delayMillis(attempt, r);
+                assertThat(d).isBetween(ceiling / 2, ceiling);
+                min = Math.min(min, d);
+                max = Math.max(max, d);
+            }
+            assertThat(max - min).as("jitter spreads attempt %d", attempt).isGreaterThan(ceiling / 5);
+        }
+        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), 0.5))
+                .hasMessageContaining("cap");
+    }
+
+    @Test
+    void theUplinkWaitsOutItsBackoffBetweenFailedConnects() {
+        List<Long> attempts = new ArrayList<>();
+        for (int ms = 0; ms < 60_000; ms += 10) {
+            int before = transport.opened.size();
+            step(10);
+            if (transport.opened.size() > before) {
+                attempts.add(now);
+                transport.last().drop("connection refused");
+            }
+        }
+        assertThat(attempts.size()).isBetween(12, 40);
+        for (int i = 1; i < attempts.size(); i++) {
+            long gap = attempts.get(i) - attempts.get(i - 1);
+            long ceiling = Math.min(5_000, 100L << Math.min(i - 1, 20));
+            assertThat(gap).as("gap before attempt %d", i).isBetween(ceiling / 2, ceiling + 30);
+        }
+        assertThat(uplink.stats().connects()).isEqualTo(attempts.size());
+    }
+
+    @Test
+    void welcomeDropsWhatTheServerAlreadyStoresAndResumesAfterIt() throws Exception {
+        capture(3_000);
+        // the server stored 0..1199 before the edge could delete them (crash between commit and ack)
+        for (Sample s : captured.subList(0, 1_200)) {
+            server.store.put(s.seq(), s);
+        }
+        step(0);
+        transport.last().open();
+        exchange(1, 1);
+        exchange(1, 1);
+        assertThat(spool.stats().oldestSeq()).isEqualTo(1_200);
+        assertThat(transport.last().batches().get(0).getFirstSeq()).isEqualTo(1_200);
+        exchange(10, 10);
+        assertStoreMatchesCaptured();
+        assertThat(spool.depth()).isZero();
+    }
+
+    @Test
+    void duplicateAndStaleAcksAreHarmless() throws Exception {
+        capture(6_000);
+        connectAndWelcome(-1);
+        step(1);
+        FakeTransport.FakeConnection c = transport.last();
+        c.ack(1_999);
+        c.ack(1_999);
+        c.ack(500);
+        step(1);
+        assertThat(spool.stats().oldestSeq()).isEqualTo(2_000);
+        assertThat(uplink.stats().duplicateAcks()).isEqualTo(2);
+        c.ack(5_999);
+        step(1);
+        assertThat(spool.depth()).isZero();
+        assertThat(uplink.state()).isEqualTo(LinkState.ONLINE);
+    }
+
+    @Test
+    void aRejectedBatchIsMovedAsideCountedAndTheRestStillArrives() throws Exception {
+        capture(5_000);
+        connectAndWelcome(-1);
+        step(1);
+        FakeTransport.FakeConnection c = transport.last();
+        // the server stores the first batch, rejects the second and (as its decoder did not advance)
+        // everything after it
+        c.served = 1; // the Hello was answered by hand
+        server.decoder = new io.fleetlog.codec.BatchDecoder(65_536);
+        server.ack = false;
+        server.serve(c);
+        server.store.tailMap(2_000L).clear();
+        server.ack = true;
+        c.ack(1_999);
+        c.reject(2_000, 3_999, "capture time is not believable");
+        c.reject(4_000, 4_999, "batch first seq 4000 does not follow 1999 (undeclared gap)");
+        step(1);
+        assertThat(uplink.stats().rejects()).isEqualTo(1);
+        assertThat(uplink.stats().rejectedSamples()).isEqualTo(2_000);
+        assertThat(spool.stats().rejected()).isEqualTo(2_000);
+        assertThat(uplink.state()).as("reconnects at once").isEqualTo(LinkState.CONNECTING);
+        transport.last().open();
+        exchange(10, 10);
+        captured.subList(2_000, 4_000).clear();
+        assertStoreMatchesCaptured();
+        assertThat(spool.depth()).isZero();
+    }
+
+    @Test
+    void aCutInTheMiddleOfABatchEndsWithTheSpoolAndStoreExact() throws Exception {
+        capture(10_000);
+        connectAndWelcome(-1);
+        step(1); // 8 batches of 2000 would exceed 10000: 5 batches in flight
+        FakeTransport.FakeConnection c = transport.last();
+        // the server stores batches 1 and 2, acks only the first; the link dies while batch 3 is on
+        // the wire (it never arrives), the ack of batch 2 is lost
+        server.ack = false;
+        List<Envelope> sent = new ArrayList<>(c.sent);
+        c.sent.clear();
+        c.sent.addAll(sent.subList(0, 3)); // Hello, batch 1, batch 2 (heartbeat/status may follow)
+        c.served = 1;
+        server.decoder = new io.fleetlog.codec.BatchDecoder(65_536);
+        server.serve(c);
+        c.ack(1_999);
+        c.drop("connection reset");
+        step(1);
+        assertThat(uplink.state()).isEqualTo(LinkState.OFFLINE);
+        assertThat(spool.stats().oldestSeq()).isEqualTo(2_000);
+        server.ack = true;
+        // reconnect after the backoff; Welcome says 3999 so batch 2 is not sent again
+        for (int i = 0; i < 100 && transport.opened.size() < 2; i++) {
+            step(50);
+        }
+        transport.last().open();
+        exchange(20, 10);
+        assertThat(transport.last().batches().get(0).getFirstSeq()).isEqualTo(4_000);
+        assertStoreMatchesCaptured();
+        assertThat(spool.depth()).isZero();
+        assertThat(uplink.stats().reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void statusReportsSpoolDepthAndLinkStateEverySecond() throws Exception {
+        capture(300);
+        connectAndWelcome(-1);
+        server.ack = false;
+        for (int i = 0; i < 30; i++) {
+            exchange(1, 100);
+        }
+        List<io.fleetlog.wire.v1.EdgeStatus> st = transport.last().of(Envelope.MsgCase.STATUS, Envelope::getStatus);
+        assertThat(st.size()).isBetween(3, 5);
+        assertThat(st.get(st.size() - 1).getSpoolDepth()).isEqualTo(300);
+        assertThat(st.get(st.size() - 1).getLinkState()).isEqualTo("DRAINING");
+        assertThat(st.get(st.size() - 1).getOldestBufferedTimeMs()).isEqualTo(T0);
+    }
+
+    @Test
+    void ingestUriIsDerivedFromTheBaseUrl() {
+        assertThat(UplinkConfig.of("http://h:8080", VIN, "model3", "").ingestUri())
+                .isEqualTo(URI.create("ws://h:8080/ingest"));
+        assertThat(UplinkConfig.of("https://fleet.example.com/", VIN, "model3", "")
+                        .ingestUri())
+                .isEqualTo(URI.create("wss://fleet.example.com/ingest"));
+        assertThatThrownBy(() -> UplinkConfig.of("ftp://h", VIN, "model3", "")).hasMessageContaining("http://");
+        assertThatThrownBy(() -> UplinkConfig.of("http://h", "5YJ3E1EA1JFXXXXXX", "model3", ""))
+                .hasMessageContaining("masked");
+        assertThat(UplinkConfig.of("http://h", VIN, "model3", "s3cr3t").toString())
+                .doesNotContain("s3cr3t");
+    }
+}

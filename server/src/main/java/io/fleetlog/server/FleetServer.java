@@ -1,0 +1,216 @@
+package io.fleetlog.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlog.server.api.HttpApi;
+import io.fleetlog.server.fleet.Fleet;
+import io.fleetlog.server.ingest.IngestContext;
+import io.fleetlog.server.ingest.IngestEndpoint;
+import io.fleetlog.server.ingest.IngestMetrics;
+import io.fleetlog.server.live.LiveHub;
+import io.fleetlog.server.store.SampleStore;
+import io.fleetlog.server.store.Stores;
+import io.fleetlog.server.store.VehicleEvent;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleetlog server: WebSocket {@code /ingest} for edges, {@code /live} for dashboards, the REST
+ * API of docs/api.md, and the dashboard's static files (classpath {@code /public}, served at
+ * {@code /} with {@code index.html} as the fallback for client-side routes).
+ *
+ * <p>{@link #start} returns once the server listens. {@link #close} is graceful and idempotent: it
+ * stops accepting, closes connections (handlers in the middle of a batch finish their transaction;
+ * an ack that cannot be sent any more is simply resent-for by the edge), stops the live feed and
+ * closes the store, which commits what is queued. Thread-safe.
+ */
+public final class FleetServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FleetServer.class);
+
+    private final ServerConfig config;
+    private final SampleStore store;
+    private final Fleet fleet;
+    private final LiveHub live;
+    private final IngestMetrics ingestMetrics;
+    private final IngestEndpoint ingest;
+    private final PrometheusMeterRegistry metrics;
+    private final Javalin app;
+    private boolean closed;
+
+    private FleetServer(ServerConfig config, SampleStore store) {
+        this.config = config;
+        this.store = store;
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        ObjectMapper json = new ObjectMapper();
+        this.fleet = new Fleet(store);
+        this.live =
+                new LiveHub(fleet, json, config.limits().liveQueueMessages(), config.clock(), config.demo(), metrics);
+        this.ingestMetrics = new IngestMetrics(metrics);
+        this.ingest = new IngestEndpoint(
+                new IngestContext(config.limits(), config.tokens(), store, fleet, live, ingestMetrics, config.clock()));
+        HttpApi api = new HttpApi(
+                store,
+                fleet,
+                ingestMetrics,
+                metrics,
+                json,
+                config.clock(),
+                () -> Map.of("clients", live.clients(), "droppedClients", live.droppedClients()));
+        this.app = Javalin.create(cfg -> configure(cfg, api));
+    }
+
+    /** Opens the store of {@code config.dbUrl()} and starts the server. */
+    public static FleetServer start(ServerConfig config) {
+        SampleStore store = Stores.open(config.dbUrl());
+        try {
+            return start(config, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts the server on an already open store, which it then owns (closes it on {@link #close}). */
+    public static FleetServer start(ServerConfig config, SampleStore store) {
+        FleetServer s = new FleetServer(config, store);
+        s.closeStaleLinks();
+        s.app.start();
+        s.live.start();
+        log.info(
+                "server_started bind={} port={} db={} demo={}",
+                config.bind(),
+                s.port(),
+                Stores.redact(config.dbUrl()),
+                config.demo());
+        return s;
+    }
+
+    private void configure(JavalinConfig cfg, HttpApi api) {
+        cfg.startup.showJavalinBanner = false;
+        cfg.concurrency.useVirtualThreads = true;
+        cfg.jetty.host = config.bind();
+        cfg.jetty.port = config.port();
+        long maxWs = 2L * config.limits().maxMessageBytes();
+        cfg.jetty.modifyWebSocketServletFactory(f -> {
+            f.setMaxBinaryMessageSize(maxWs);
+            f.setMaxTextMessageSize(64 * 1024);
+            f.setIdleTimeout(Duration.ofMinutes(2));
+        });
+        cfg.routes.ws("/ingest", ingest::configure);
+        cfg.routes.ws("/live", live::configure);
+        api.routes(cfg);
+        boolean dashboard = FleetServer.class.getResource("/public/index.html") != null;
+        if (dashboard) {
+            cfg.staticFiles.add("/public", Location.CLASSPATH);
+        }
+        cfg.routes.error(404, ctx -> notFound(ctx, dashboard));
+        config.routes().accept(cfg);
+    }
+
+    /** API paths answer JSON; other GETs get the dashboard's index.html (client-side routes). */
+    private static void notFound(Context ctx, boolean dashboard) throws IOException {
+        if (Boolean.TRUE.equals(ctx.attribute(HttpApi.ERROR_WRITTEN))) {
+            return;
+        }
+        String path = ctx.path();
+        boolean api = path.startsWith("/api") || path.equals("/status") || path.equals("/metrics");
+        if (!api && dashboard && "GET".equals(ctx.method().name())) {
+            try (InputStream in = FleetServer.class.getResourceAsStream("/public/index.html")) {
+                ctx.status(200).contentType("text/html; charset=utf-8").result(in.readAllBytes());
+            }
+            return;
+        }
+        ctx.status(404)
+                .contentType("application/json")
+                .result("{\"error\":\"no such resource: " + path.replace("\"", "") + "\"}");
+    }
+
+    /** After a crash no OFFLINE event was written: close links the store still shows open. */
+    private void closeStaleLinks() {
+        long now = config.clock().millis();
+        for (String vin : store.vins()) {
+            List<VehicleEvent> ev = store.events(vin, Long.MIN_VALUE, Long.MAX_VALUE);
+            long open = 0;
+            for (VehicleEvent e : ev) {
+                open += e.kind() == VehicleEvent.Kind.ONLINE ? 1 : e.kind() == VehicleEvent.Kind.OFFLINE ? -1 : 0;
+            }
+            for (long i = 0; i < open; i++) {
+                store.recordEvent(new VehicleEvent(vin, now, VehicleEvent.Kind.OFFLINE, -1, -1, "server restart"));
+            }
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code http://host:port} of this server (the bind address, 127.0.0.1 for a wildcard bind). */
+    public String baseUrl() {
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return "http://" + host + ":" + port();
+    }
+
+    public SampleStore store() {
+        return store;
+    }
+
+    public LiveHub live() {
+        return live;
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public IngestMetrics ingestMetrics() {
+        return ingestMetrics;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Publishes a log event to every dashboard on /live (level: info, warn, error). */
+    public void publishLog(String level, String message) {
+        live.publishLog(level, message);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("server_stopping port={}", app.port());
+        try {
+            app.stop();
+        } finally {
+            live.close();
+            store.close();
+            metrics.close();
+        }
+        log.info("server_stopped");
+    }
+}

@@ -1,0 +1,119 @@
+package io.fleetlog.server;
+
+import io.fleetlog.codec.Wire;
+import io.fleetlog.server.auth.TokenStore;
+import io.javalin.config.JavalinConfig;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Everything {@link FleetServer#start} needs, validated once here (field name and value in every
+ * message), so a CLI on top is a thin mapping of flags.
+ *
+ * @param bind address to listen on ({@code 127.0.0.1} by default; {@code 0.0.0.0} for all)
+ * @param port TCP port, 0 = any free port (see {@link FleetServer#port()})
+ * @param dbUrl {@code jdbc:sqlite:PATH} (default {@code jdbc:sqlite:data/fleetlog.db}) or {@code jdbc:postgresql://…}
+ * @param tokens the vehicles allowed to ingest
+ * @param limits ingest limits
+ * @param demo whether the demo fleet runs in this process (shown to dashboards in the snapshot)
+ * @param routes extra configuration applied to Javalin last (e.g. demo control routes); may be a no-op
+ * @param clock server time, for link events, uptime and live throttling
+ */
+public record ServerConfig(
+        String bind,
+        int port,
+        String dbUrl,
+        TokenStore tokens,
+        Limits limits,
+        boolean demo,
+        Consumer<JavalinConfig> routes,
+        InstantSource clock) {
+
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
+
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        if (bind.isBlank()) {
+            throw new IllegalArgumentException("bind '" + bind + "' is empty");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        Objects.requireNonNull(dbUrl, "dbUrl");
+        if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException(
+                    "dbUrl '" + dbUrl.replaceAll("\\?.*", "") + "' must start with jdbc:sqlite: or jdbc:postgresql:");
+        }
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(limits, "limits");
+        routes = routes == null ? c -> {} : routes;
+        clock = clock == null ? InstantSource.system() : clock;
+    }
+
+    /** Defaults: 127.0.0.1, a free port, {@link #DEFAULT_DB}, default limits, no demo, no extra routes. */
+    public static ServerConfig defaults(TokenStore tokens) {
+        return new ServerConfig(
+                DEFAULT_BIND, 0, DEFAULT_DB, tokens, Limits.defaults(), false, null, InstantSource.system());
+    }
+
+    public ServerConfig withBind(String b) {
+        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock);
+    }
+
+    public ServerConfig withPort(int p) {
+        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock);
+    }
+
+    public ServerConfig withDb(String url) {
+        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock);
+    }
+
+    public ServerConfig withLimits(Limits l) {
+        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock);
+    }
+
+    public ServerConfig withDemo(boolean d) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock);
+    }
+
+    public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock);
+    }
+
+    public ServerConfig withClock(InstantSource c) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c);
+    }
+
+    /**
+     * Ingest and live-feed limits.
+     *
+     * @param maxMessageBytes largest WebSocket message accepted from an edge (larger: Reject; more
+     *     than twice as large: the connection is closed with 1009 by the WebSocket layer)
+     * @param maxBatchSamples most samples in one batch
+     * @param badMessageBudget bad messages a connection may send; the one that exhausts it is
+     *     answered with a fatal Reject and the connection closed
+     * @param liveQueueMessages per-dashboard queue; a client whose queue is full is disconnected
+     */
+    public record Limits(int maxMessageBytes, int maxBatchSamples, int badMessageBudget, int liveQueueMessages) {
+        public Limits {
+            if (maxMessageBytes < 1024 || maxMessageBytes > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " is outside 1024..67108864");
+            }
+            if (maxBatchSamples < 1 || maxBatchSamples > 1_000_000) {
+                throw new IllegalArgumentException("maxBatchSamples " + maxBatchSamples + " is outside 1..1000000");
+            }
+            if (badMessageBudget < 1) {
+                throw new IllegalArgumentException("badMessageBudget " + badMessageBudget + " must be at least 1");
+            }
+            if (liveQueueMessages < 1) {
+                throw new IllegalArgumentException("liveQueueMessages " + liveQueueMessages + " must be at least 1");
+            }
+        }
+
+        public static Limits defaults() {
+            return new Limits(Wire.DEFAULT_MAX_MESSAGE_BYTES, Wire.DEFAULT_MAX_BATCH_SAMPLES, 10, 256);
+        }
+    }
+}

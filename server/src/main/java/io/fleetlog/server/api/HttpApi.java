@@ -1,0 +1,301 @@
+package io.fleetlog.server.api;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlog.sample.Field;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.server.fleet.Fleet;
+import io.fleetlog.server.ingest.IngestMetrics;
+import io.fleetlog.server.store.SampleStore;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The REST API of docs/api.md: /status, /metrics, /api/vehicles, samples (JSON or CSV, streamed from
+ * the store straight to the socket, so a day of 50 Hz data never sits in memory) and summary.
+ * Unknown VIN → 404, bad parameter → 400, each with {@code {"error": "…"}} naming it.
+ */
+public final class HttpApi {
+    /** CSV header, exactly as docs/api.md states it. */
+    public static final String CSV_HEADER =
+            "vin,seq,capture_time,speed,power,soc,heading,odometer,latitude,longitude,elevation,reconstructed";
+
+    static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** Request attribute set when an API handler already wrote a JSON error body. */
+    public static final String ERROR_WRITTEN = "fleetlog.errorWritten";
+
+    private final SampleStore store;
+    private final Fleet fleet;
+    private final IngestMetrics ingest;
+    private final PrometheusMeterRegistry prometheus;
+    private final ObjectMapper json;
+    private final InstantSource clock;
+    private final long startedMs;
+    private final Supplier<Map<String, Object>> liveStats;
+
+    public HttpApi(
+            SampleStore store,
+            Fleet fleet,
+            IngestMetrics ingest,
+            PrometheusMeterRegistry prometheus,
+            ObjectMapper json,
+            InstantSource clock,
+            Supplier<Map<String, Object>> liveStats) {
+        this.store = store;
+        this.fleet = fleet;
+        this.ingest = ingest;
+        this.prometheus = prometheus;
+        this.json = json;
+        this.clock = clock;
+        this.startedMs = clock.millis();
+        this.liveStats = liveStats;
+    }
+
+    public void routes(JavalinConfig cfg) {
+        cfg.routes.get("/status", this::status);
+        cfg.routes.get("/metrics", this::metrics);
+        cfg.routes.get("/api/vehicles", this::vehicles);
+        cfg.routes.get("/api/vehicles/{vin}/samples", this::samples);
+        cfg.routes.get("/api/vehicles/{vin}/summary", this::summary);
+        cfg.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        cfg.routes.exception(NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+    }
+
+    void status(Context ctx) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("uptimeSeconds", (clock.millis() - startedMs) / 1000);
+        m.put("vehicles", fleet.states());
+        m.put("store", store.describe());
+        m.put("ingest", ingest.describe());
+        m.put("compression", fleet.compression());
+        m.put("live", liveStats.get());
+        m.put("jvm", jvm());
+        writeJson(ctx, 200, m);
+    }
+
+    static Map<String, Object> jvm() {
+        Runtime rt = Runtime.getRuntime();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
+        m.put("heapMaxBytes", rt.maxMemory());
+        m.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        m.put("processors", rt.availableProcessors());
+        m.put("systemLoadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        m.put("javaVersion", System.getProperty("java.version"));
+        return m;
+    }
+
+    void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+        ctx.result(prometheus.scrape());
+    }
+
+    void vehicles(Context ctx) throws IOException {
+        writeJson(ctx, 200, fleet.states());
+    }
+
+    void samples(Context ctx) throws IOException {
+        String vin = knownVin(ctx);
+        long from = time(ctx, "from", Long.MIN_VALUE);
+        long to = time(ctx, "to", Long.MAX_VALUE);
+        long limit = longParam(ctx, "limit", Long.MAX_VALUE);
+        String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
+        switch (format) {
+            case "json" -> streamJson(ctx, vin, from, to, limit);
+            case "csv" -> streamCsv(ctx, vin, from, to, limit);
+            default -> throw new BadRequest("format '" + format + "' is not json or csv");
+        }
+    }
+
+    private void streamJson(Context ctx, String vin, long from, long to, long limit) throws IOException {
+        ctx.status(200).contentType("application/json");
+        try (JsonGenerator g = json.getFactory().createGenerator(ctx.outputStream(), JsonEncoding.UTF8)) {
+            g.writeStartArray();
+            store.scan(vin, from, to, limit, s -> writeSample(g, s));
+            g.writeEndArray();
+        }
+    }
+
+    private static void writeSample(JsonGenerator g, Sample s) {
+        try {
+            g.writeStartObject();
+            g.writeNumberField("seq", s.seq());
+            g.writeNumberField("t", s.captureTimeMs());
+            for (Field f : Field.values()) {
+                g.writeFieldName(f.key());
+                if (s.available(f)) {
+                    g.writeNumber(s.get(f));
+                } else {
+                    g.writeNull();
+                }
+            }
+            g.writeArrayFieldStart("reconstructed");
+            for (Field f : Field.values()) {
+                if (s.omitted(f)) {
+                    g.writeString(f.key());
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the client went away; ends the scan
+        }
+    }
+
+    private void streamCsv(Context ctx, String vin, long from, long to, long limit) throws IOException {
+        ctx.status(200).contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + vin + ".csv\"");
+        try (Writer w =
+                new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 64 * 1024)) {
+            w.write(CSV_HEADER);
+            w.write('\n');
+            StringBuilder line = new StringBuilder(160);
+            store.scan(vin, from, to, limit, s -> {
+                line.setLength(0);
+                csvLine(line, vin, s);
+                try {
+                    w.append(line);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    /** One CSV row; unavailable values are empty, reconstructed field keys are joined by ';'. */
+    static void csvLine(StringBuilder b, String vin, Sample s) {
+        b.append(vin).append(',').append(s.seq()).append(',');
+        ISO_MILLIS.formatTo(Instant.ofEpochMilli(s.captureTimeMs()), b);
+        for (Field f : Field.values()) {
+            b.append(',');
+            if (s.available(f)) {
+                appendNumber(b, s.get(f));
+            }
+        }
+        b.append(',');
+        boolean first = true;
+        for (Field f : Field.values()) {
+            if (s.omitted(f)) {
+                b.append(first ? "" : ";").append(f.key());
+                first = false;
+            }
+        }
+        b.append('\n');
+    }
+
+    /** A plain decimal (never exponent notation), shortest form that reads back exactly. */
+    static void appendNumber(StringBuilder b, double v) {
+        double a = Math.abs(v);
+        if (v == 0 || (a >= 1e-3 && a < 1e7)) {
+            b.append(v == 0 ? 0.0 : v);
+        } else {
+            b.append(BigDecimal.valueOf(v).toPlainString());
+        }
+    }
+
+    void summary(Context ctx) throws IOException {
+        String vin = knownVin(ctx);
+        long from = time(ctx, "from", Long.MIN_VALUE);
+        long to = time(ctx, "to", Long.MAX_VALUE);
+        Summary s = new Summary();
+        store.scan(vin, from, to, s::accept);
+        long now = clock.millis();
+        writeJson(ctx, 200, s.result(vin, from, to, store.events(vin, Long.MIN_VALUE, to), now));
+    }
+
+    private String knownVin(Context ctx) {
+        String vin = ctx.pathParam("vin");
+        if (!fleet.knows(vin)) {
+            throw new NotFound("unknown vehicle '" + vin + "'");
+        }
+        return vin;
+    }
+
+    /** A time parameter: epoch milliseconds or ISO-8601 (with offset or Z). */
+    static long time(Context ctx, String name, long absent) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            try {
+                return OffsetDateTime.parse(v.strip()).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e2) {
+                throw new BadRequest(
+                        "parameter '" + name + "': '" + v + "' is neither epoch milliseconds nor ISO-8601");
+            }
+        }
+    }
+
+    static long longParam(Context ctx, String name, long absent) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return absent;
+        }
+        try {
+            long l = Long.parseLong(v.strip());
+            if (l < 0) {
+                throw new BadRequest("parameter '" + name + "': " + l + " is negative");
+            }
+            return l;
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "': '" + v + "' is not a whole number");
+        }
+    }
+
+    private void writeJson(Context ctx, int status, Object body) throws IOException {
+        ctx.status(status).contentType("application/json");
+        ctx.result(json.writeValueAsBytes(body));
+    }
+
+    private void error(Context ctx, int status, String message) {
+        ctx.attribute(ERROR_WRITTEN, true);
+        try {
+            writeJson(ctx, status, Map.of("error", message));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** 400 with a message naming the parameter. */
+    static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    /** 404 with a message naming what is unknown. */
+    static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message);
+        }
+    }
+}

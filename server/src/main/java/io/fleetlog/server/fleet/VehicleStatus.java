@@ -1,0 +1,188 @@
+package io.fleetlog.server.fleet;
+
+import io.fleetlog.codec.CompressionStats;
+import io.fleetlog.sample.Sample;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the server knows about one vehicle beyond the store: link state, what its edge last reported
+ * (spool depth, oldest buffered sample), wire statistics, recorded gaps, the newest stored sample, and
+ * what the live feed has not published yet. Thread-safe (every method synchronises on the instance).
+ */
+public final class VehicleStatus {
+    /** Link states as the JSON API names them. */
+    public enum Link {
+        ONLINE("online"),
+        OFFLINE("offline"),
+        DRAINING("draining");
+
+        public final String json;
+
+        Link(String json) {
+            this.json = json;
+        }
+    }
+
+    /** A stored range not yet published to the live feed (merged across batches). */
+    public record StoredRange(long fromSeq, long toSeq, long fromMs, long toMs) {}
+
+    private final String vin;
+    private int connections;
+    private String edgeLink = "";
+    private long spoolDepth;
+    private long oldestBufferedMs = -1;
+    private long droppedByEdge;
+    private long bytesReceived;
+    private long samplesReceived;
+    private long fullProtobufBytes;
+    private long gaps;
+    private long gapSamples;
+    private Sample latest;
+    private CompressionStats finishedStats = CompressionStats.empty();
+    private final Map<Object, CompressionStats> connectionStats = new HashMap<>();
+    // live feed bookkeeping
+    private StoredRange pendingStored;
+    private boolean pendingSample;
+    private boolean stateChanged = true;
+    private long lastStateSentMs = Long.MIN_VALUE / 2;
+
+    VehicleStatus(String vin) {
+        this.vin = vin;
+    }
+
+    public String vin() {
+        return vin;
+    }
+
+    public synchronized void connected() {
+        connections++;
+        stateChanged = true;
+    }
+
+    public synchronized void disconnected(Object connection) {
+        connections = Math.max(0, connections - 1);
+        CompressionStats s = connectionStats.remove(connection);
+        if (s != null) {
+            finishedStats = finishedStats.plus(s);
+        }
+        stateChanged = true;
+    }
+
+    public synchronized void gaps(long seqs) {
+        gaps++;
+        gapSamples += seqs;
+        stateChanged = true;
+    }
+
+    /** An EdgeStatus message: spool depth, oldest buffered capture time (≤ 0 = none), link, drops. */
+    public synchronized void edgeReported(long depth, long oldestMs, String link, long dropped) {
+        if (depth != spoolDepth || !link.equals(edgeLink)) {
+            stateChanged = true;
+        }
+        spoolDepth = depth;
+        oldestBufferedMs = depth > 0 && oldestMs > 0 ? oldestMs : -1;
+        edgeLink = link;
+        droppedByEdge = dropped;
+    }
+
+    /** A batch arrived: its wire bytes, samples and the size the same samples take as FullSample. */
+    public synchronized void received(long wireBytes, long samples, long fullBytes) {
+        bytesReceived += wireBytes;
+        samplesReceived += samples;
+        fullProtobufBytes += fullBytes;
+    }
+
+    public synchronized void compression(Object connection, CompressionStats stats) {
+        connectionStats.put(connection, stats);
+    }
+
+    /** A batch was committed; {@code newest} is its last sample. */
+    public synchronized void stored(long fromSeq, long toSeq, long fromMs, long toMs, Sample newest) {
+        if (latest == null || newest.seq() >= latest.seq()) {
+            latest = newest;
+        }
+        pendingSample = true;
+        StoredRange p = pendingStored;
+        pendingStored = p == null
+                ? new StoredRange(fromSeq, toSeq, fromMs, toMs)
+                : new StoredRange(
+                        Math.min(p.fromSeq, fromSeq),
+                        Math.max(p.toSeq, toSeq),
+                        Math.min(p.fromMs, fromMs),
+                        Math.max(p.toMs, toMs));
+    }
+
+    public synchronized Link link() {
+        if (connections == 0) {
+            return Link.OFFLINE;
+        }
+        return "DRAINING".equalsIgnoreCase(edgeLink) ? Link.DRAINING : Link.ONLINE;
+    }
+
+    public synchronized Sample latest() {
+        return latest;
+    }
+
+    public synchronized long gapCount() {
+        return gaps;
+    }
+
+    public synchronized long gapSamples() {
+        return gapSamples;
+    }
+
+    public synchronized CompressionStats compressionStats() {
+        CompressionStats s = finishedStats;
+        for (CompressionStats c : connectionStats.values()) {
+            s = s.plus(c);
+        }
+        return s;
+    }
+
+    /** Fills the non-store fields of a VehicleState JSON object. */
+    synchronized void describe(Map<String, Object> m) {
+        m.put("link", link().json);
+        m.put("spoolDepth", spoolDepth);
+        m.put("oldestBufferedMs", oldestBufferedMs > 0 ? oldestBufferedMs : null);
+        m.put("bytesReceived", bytesReceived);
+        m.put("bytesPerSample", samplesReceived == 0 ? 0.0 : round2((double) bytesReceived / samplesReceived));
+        m.put(
+                "fullProtobufBytesPerSample",
+                samplesReceived == 0 ? 0.0 : round2((double) fullProtobufBytes / samplesReceived));
+        m.put("gaps", gaps);
+        m.put("gapSamples", gapSamples);
+        m.put("droppedByEdge", droppedByEdge);
+        m.put("connections", connections);
+    }
+
+    static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /** Takes the stored range the live feed has not published (null when none). */
+    public synchronized StoredRange takeStored() {
+        StoredRange r = pendingStored;
+        pendingStored = null;
+        return r;
+    }
+
+    /** Takes the newest stored sample if it was not published yet (null when none). */
+    public synchronized Sample takeSample() {
+        if (!pendingSample) {
+            return null;
+        }
+        pendingSample = false;
+        return latest;
+    }
+
+    /** Whether a vehicle event is due: the state changed and the last one went out ≥ {@code minGapMs} ago. */
+    public synchronized boolean takeStateChange(long nowMs, long minGapMs) {
+        if (!stateChanged || nowMs - lastStateSentMs < minGapMs) {
+            return false;
+        }
+        stateChanged = false;
+        lastStateSentMs = nowMs;
+        return true;
+    }
+}

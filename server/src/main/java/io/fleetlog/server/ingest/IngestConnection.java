@@ -1,0 +1,357 @@
+package io.fleetlog.server.ingest;
+
+import com.google.protobuf.CodedOutputStream;
+import io.fleetlog.codec.BatchDecoder;
+import io.fleetlog.codec.DecodedBatch;
+import io.fleetlog.codec.Wire;
+import io.fleetlog.codec.WireException;
+import io.fleetlog.sample.Field;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.fleet.Fleet;
+import io.fleetlog.server.fleet.VehicleStatus;
+import io.fleetlog.server.live.LiveHub;
+import io.fleetlog.server.store.SampleStore;
+import io.fleetlog.server.store.StoreException;
+import io.fleetlog.server.store.Vehicle;
+import io.fleetlog.server.store.VehicleEvent;
+import io.fleetlog.wire.v1.Ack;
+import io.fleetlog.wire.v1.Batch;
+import io.fleetlog.wire.v1.EdgeStatus;
+import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v1.Heartbeat;
+import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v1.Reject;
+import io.fleetlog.wire.v1.Welcome;
+import java.time.InstantSource;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One edge's ingest connection: authenticate, decode with the connection's predictor, store, ack.
+ *
+ * <p>States: awaiting Hello → ready (after Welcome) → closed. Messages are handled one at a time in
+ * arrival order (the WebSocket layer delivers them so); {@link #onMessage} blocks until the batch is
+ * committed, which also applies back-pressure to the edge.
+ *
+ * <p>Guarantees: an {@code Ack(seq)} is sent only after {@link SampleStore#append} returned, and means
+ * every seq ≤ {@code seq} of the VIN is stored or recorded as a gap event. A store failure closes the
+ * connection (1011) without an ack; the edge reconnects and resends, which is idempotent. A batch
+ * that leaves a hole after the stored seq (the edge dropped samples) is stored and the hole recorded
+ * as a {@link VehicleEvent.Kind#GAP} event, never silently. A bad message gets a {@code Reject} with
+ * the reason, is counted and logged; the one that exhausts the connection's budget, and any
+ * authentication failure or VIN mismatch, gets a fatal Reject and the connection is closed (1008).
+ */
+final class IngestConnection {
+    private static final Logger log = LoggerFactory.getLogger(IngestConnection.class);
+    static final int CLOSE_POLICY = 1008;
+    static final int CLOSE_SERVER_ERROR = 1011;
+
+    private final Peer peer;
+    private final String remote;
+    private final ServerConfig.Limits limits;
+    private final TokenStore tokens;
+    private final SampleStore store;
+    private final Fleet fleet;
+    private final LiveHub live;
+    private final IngestMetrics metrics;
+    private final InstantSource clock;
+
+    private String vin;
+    private VehicleStatus status;
+    private BatchDecoder decoder;
+    private boolean firstBatch = true;
+    private int badMessages;
+    /** Highest seq this connection knows to be stored (Welcome, then acks). */
+    private long known = -1;
+
+    private boolean closed;
+
+    IngestConnection(Peer peer, String remote, IngestContext ctx) {
+        this.peer = peer;
+        this.remote = remote;
+        this.limits = ctx.limits();
+        this.tokens = ctx.tokens();
+        this.store = ctx.store();
+        this.fleet = ctx.fleet();
+        this.live = ctx.live();
+        this.metrics = ctx.metrics();
+        this.clock = ctx.clock();
+    }
+
+    /** Handles one binary WebSocket message. */
+    void onMessage(byte[] data) {
+        if (closed) {
+            return;
+        }
+        long startNanos = System.nanoTime();
+        Envelope e;
+        try {
+            e = Wire.parse(data, limits.maxMessageBytes());
+        } catch (WireException ex) {
+            bad(ex.kind().name(), ex.getMessage(), 0, 0);
+            return;
+        }
+        try {
+            switch (e.getMsgCase()) {
+                case HELLO -> onHello(e.getHello());
+                case BATCH -> onBatch(e.getBatch(), data.length, startNanos);
+                case STATUS -> onStatus(e.getStatus());
+                case HEARTBEAT -> onHeartbeat(e.getHeartbeat());
+                default -> bad("INVALID", "a " + e.getMsgCase() + " message is not accepted from an edge", 0, 0);
+            }
+        } catch (IllegalStateException ex) {
+            // The peer is gone or stopped reading (a send failed); what was committed stays committed,
+            // the edge resends what it has no ack for.
+            log.info("ingest_send_failed vin={} remote={} error={}", vin, remote, ex.getMessage());
+            close(CLOSE_SERVER_ERROR, "send failed");
+        }
+    }
+
+    /** The transport closed (either side). */
+    void onClose() {
+        if (vin != null && !closed) {
+            closed = true;
+            finish();
+        }
+        closed = true;
+    }
+
+    private void finish() {
+        metrics.connections.decrementAndGet();
+        status.disconnected(this);
+        try {
+            store.recordEvent(VehicleEvent.link(vin, clock.millis(), false));
+        } catch (StoreException ex) {
+            log.warn("link_event_not_stored vin={} error={}", vin, ex.getMessage());
+        }
+        live.publishLog("info", vin + " disconnected");
+        log.info("ingest_disconnected vin={} remote={}", vin, remote);
+    }
+
+    private void onHello(Hello hello) {
+        if (vin != null) {
+            bad("INVALID", "a second Hello on one connection", 0, 0);
+            return;
+        }
+        try {
+            Wire.checkHello(hello);
+        } catch (WireException ex) {
+            fatal("hello_rejected", ex.kind().name(), ex.getMessage(), 0, 0);
+            return;
+        }
+        TokenStore.Check check = tokens.check(hello.getVin(), hello.getToken());
+        if (check != TokenStore.Check.OK) {
+            metrics.authFailure(check.name().toLowerCase(java.util.Locale.ROOT));
+            String reason = check == TokenStore.Check.UNKNOWN_VIN
+                    ? "unknown vehicle " + hello.getVin()
+                    : "wrong token for " + hello.getVin();
+            fatal("auth_failed", "AUTH", reason, 0, 0);
+            return;
+        }
+        vin = hello.getVin();
+        status = fleet.status(vin);
+        decoder = new BatchDecoder(limits.maxBatchSamples());
+        long last;
+        try {
+            store.upsertVehicle(new Vehicle(vin, emptyToNull(hello.getModel()), emptyToNull(hello.getName())));
+            store.recordEvent(VehicleEvent.link(vin, clock.millis(), true));
+            last = store.lastSeq(vin);
+            known = last;
+        } catch (StoreException ex) {
+            storeFailed(ex);
+            return;
+        }
+        metrics.connections.incrementAndGet();
+        status.connected();
+        peer.send(Envelope.newBuilder()
+                .setWelcome(Welcome.newBuilder()
+                        .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                        .setLastStoredSeq(last)
+                        .setMaxBatchSamples(limits.maxBatchSamples())
+                        .setMaxMessageBytes(limits.maxMessageBytes()))
+                .build());
+        live.publishLog("info", vin + " connected, server holds up to seq " + last);
+        log.info("ingest_connected vin={} remote={} last_stored_seq={}", vin, remote, last);
+    }
+
+    private void onBatch(Batch batch, int wireBytes, long startNanos) {
+        if (vin == null) {
+            fatal("batch_before_hello", "INVALID", "a Batch before Hello", 0, 0);
+            return;
+        }
+        long first = batch.getFirstSeq();
+        long lastDeclared = first + Math.max(0, batch.getSamplesCount() - 1);
+        if (batch.hasVin() && !batch.getVin().equals(vin)) {
+            metrics.authFailure("vin_mismatch");
+            fatal(
+                    "vin_mismatch",
+                    "VIN_MISMATCH",
+                    "batch for " + batch.getVin() + " on the connection of " + vin,
+                    first,
+                    lastDeclared);
+            return;
+        }
+        DecodedBatch d;
+        try {
+            d = decoder.decode(batch);
+        } catch (WireException ex) {
+            bad(ex.kind().name(), ex.getMessage(), first, lastDeclared);
+            return;
+        }
+        List<Sample> samples = d.samples();
+        try {
+            recordGap(d);
+            store.append(vin, samples);
+        } catch (StoreException ex) {
+            storeFailed(ex);
+            return;
+        }
+        long ack = store.lastSeq(vin);
+        long duplicates = Math.max(0, Math.min(d.lastSeq(), known) - d.firstSeq() + 1);
+        known = Math.max(known, ack);
+        peer.send(Envelope.newBuilder().setAck(Ack.newBuilder().setSeq(ack)).build());
+        metrics.acks.increment();
+        metrics.ackLatency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        account(d, wireBytes, duplicates);
+    }
+
+    /** Records the seqs between the stored seq (or the previous batch) and this batch as a gap event. */
+    private void recordGap(DecodedBatch d) {
+        long from;
+        String why;
+        if (firstBatch) {
+            firstBatch = false;
+            from = store.lastSeq(vin) + 1;
+            why = "first batch of the connection starts after the stored seq";
+        } else {
+            from = d.firstSeq() - d.skippedBefore();
+            why = "edge declared dropped samples";
+        }
+        if (d.firstSeq() <= from) {
+            return;
+        }
+        long to = d.firstSeq() - 1;
+        store.recordEvent(VehicleEvent.gap(vin, clock.millis(), from, to, why));
+        long n = to - from + 1;
+        metrics.gaps.increment();
+        metrics.gapSamples.increment(n);
+        status.gaps(n);
+        live.publishLog("warn", vin + ": seqs " + from + ".." + to + " (" + n + ") will never arrive: " + why);
+        log.warn("ingest_gap vin={} from_seq={} to_seq={} samples={} reason=\"{}\"", vin, from, to, n, why);
+    }
+
+    private void account(DecodedBatch d, int wireBytes, long duplicates) {
+        List<Sample> samples = d.samples();
+        long full = 0;
+        for (Sample s : samples) {
+            full += fullSampleBytes(vin, s);
+        }
+        metrics.batches.increment();
+        metrics.bytes.increment(wireBytes);
+        status.received(wireBytes, samples.size(), full);
+        status.compression(this, decoder.stats());
+        Sample newest = samples.get(samples.size() - 1);
+        status.stored(d.firstSeq(), d.lastSeq(), samples.get(0).captureTimeMs(), newest.captureTimeMs(), newest);
+        metrics.samples.increment(samples.size() - duplicates);
+        metrics.duplicates.increment(duplicates);
+    }
+
+    /** Serialized size of the sample as a {@code fleetlog.v1.FullSample}, computed without building it. */
+    static int fullSampleBytes(String vin, Sample s) {
+        int n = CodedOutputStream.computeStringSize(1, vin)
+                + CodedOutputStream.computeUInt64Size(2, s.seq())
+                + CodedOutputStream.computeInt64Size(3, s.captureTimeMs());
+        for (Field f : Field.values()) {
+            if (s.available(f)) {
+                n += CodedOutputStream.computeDoubleSize(4 + f.ordinal(), s.get(f));
+            }
+        }
+        return n;
+    }
+
+    private void onStatus(EdgeStatus s) {
+        if (vin == null) {
+            fatal("status_before_hello", "INVALID", "an EdgeStatus before Hello", 0, 0);
+            return;
+        }
+        status.edgeReported(s.getSpoolDepth(), s.getOldestBufferedTimeMs(), s.getLinkState(), s.getDroppedSamples());
+    }
+
+    private void onHeartbeat(Heartbeat h) {
+        if (h.getReply()) {
+            return; // an echo of a server heartbeat; nothing to do
+        }
+        peer.send(Envelope.newBuilder()
+                .setHeartbeat(
+                        Heartbeat.newBuilder().setSentTimeMs(h.getSentTimeMs()).setReply(true))
+                .build());
+    }
+
+    private void bad(String kind, String reason, long firstSeq, long lastSeq) {
+        badMessages++;
+        metrics.reject(kind);
+        boolean fatal = badMessages >= limits.badMessageBudget();
+        log.warn(
+                "ingest_rejected vin={} remote={} kind={} first_seq={} last_seq={} bad_messages={} fatal={} reason=\"{}\"",
+                vin,
+                remote,
+                kind,
+                firstSeq,
+                lastSeq,
+                badMessages,
+                fatal,
+                reason);
+        reject(reason, firstSeq, lastSeq, fatal);
+        if (fatal) {
+            close(CLOSE_POLICY, "bad message budget of " + limits.badMessageBudget() + " exhausted");
+        }
+    }
+
+    private void fatal(String event, String kind, String reason, long firstSeq, long lastSeq) {
+        metrics.reject(kind);
+        log.warn("ingest_{} vin={} remote={} reason=\"{}\"", event, vin, remote, reason);
+        reject(reason, firstSeq, lastSeq, true);
+        close(CLOSE_POLICY, truncate(reason));
+    }
+
+    private void reject(String reason, long firstSeq, long lastSeq, boolean fatal) {
+        try {
+            peer.send(Envelope.newBuilder()
+                    .setReject(Reject.newBuilder()
+                            .setFirstSeq(firstSeq)
+                            .setLastSeq(lastSeq)
+                            .setReason(reason)
+                            .setFatal(fatal))
+                    .build());
+        } catch (RuntimeException ex) {
+            log.debug("reject_not_sent vin={} error={}", vin, ex.getMessage());
+        }
+    }
+
+    private void storeFailed(StoreException ex) {
+        metrics.storeFailures.increment();
+        log.error("ingest_store_failed vin={} remote={} error={}", vin, remote, ex.getMessage());
+        live.publishLog("error", "store failure for " + vin + ": " + ex.getMessage());
+        close(CLOSE_SERVER_ERROR, "store failure; reconnect and resend");
+    }
+
+    private void close(int code, String reason) {
+        if (vin != null && !closed) {
+            closed = true;
+            finish();
+        }
+        closed = true;
+        peer.close(code, reason);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 120 ? s.substring(0, 120) : s; // close reasons are limited to 123 bytes
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

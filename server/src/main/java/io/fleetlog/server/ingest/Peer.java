@@ -1,0 +1,12 @@
+package io.fleetlog.server.ingest;
+
+import io.fleetlog.wire.v1.Envelope;
+
+/** The edge at the other end of an ingest connection, as {@link IngestConnection} talks to it. */
+interface Peer {
+    /** Sends one message; returns when the transport accepted it, throws when the peer is gone. */
+    void send(Envelope message);
+
+    /** Closes the connection with a WebSocket close code and a reason (no secrets in it). */
+    void close(int code, String reason);
+}

@@ -1,0 +1,249 @@
+package io.fleetlog.server.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlog.sample.Field;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.server.fleet.Fleet;
+import io.fleetlog.server.fleet.VehicleStatus;
+import io.javalin.websocket.WsConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live feed at WebSocket {@code /live}: JSON events for dashboards (see docs/api.md).
+ *
+ * <p>Each client gets a {@code snapshot} first, then events. Every client has a bounded queue
+ * ({@code queueCapacity} messages) drained by its own virtual thread; {@link #publish} only offers
+ * to the queues and never blocks, and a client whose queue is full is disconnected (close 1008) and
+ * counted — a slow dashboard never slows ingest. Per vehicle, {@code sample} and {@code stored}
+ * events go out at most every {@link #SAMPLE_PERIOD_MS} ms (the latest sample; stored ranges merged)
+ * and {@code vehicle} events at most every {@link #VEHICLE_PERIOD_MS} ms: {@link #runOnce} does that
+ * and is called by a ticker thread every {@link #SAMPLE_PERIOD_MS} ms. Thread-safe.
+ */
+public final class LiveHub implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
+    /** 10 Hz per vehicle at most. */
+    public static final long SAMPLE_PERIOD_MS = 100;
+    /** 2 Hz per vehicle at most. */
+    public static final long VEHICLE_PERIOD_MS = 500;
+
+    static final long SEND_TIMEOUT_MS = 5_000;
+
+    private final Fleet fleet;
+    private final ObjectMapper json;
+    private final int queueCapacity;
+    private final InstantSource clock;
+    private final boolean demo;
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private final Counter dropped;
+    private final AtomicLong published = new AtomicLong();
+    private final Thread ticker;
+    private volatile boolean closed;
+
+    public LiveHub(
+            Fleet fleet, ObjectMapper json, int queueCapacity, InstantSource clock, boolean demo, MeterRegistry m) {
+        this.fleet = fleet;
+        this.json = json;
+        this.queueCapacity = queueCapacity;
+        this.clock = clock;
+        this.demo = demo;
+        this.dropped = Counter.builder("fleetlog.live.dropped.clients")
+                .description("dashboards disconnected because their queue was full")
+                .register(m);
+        m.gaugeMapSize("fleetlog.live.clients", java.util.List.of(), clients);
+        this.ticker = Thread.ofPlatform().name("live-ticker").daemon(true).unstarted(this::tickLoop);
+    }
+
+    public void start() {
+        ticker.start();
+    }
+
+    public void configure(WsConfig ws) {
+        ws.onConnect(ctx -> connect(ctx.sessionId(), ctx.session));
+        ws.onClose(ctx -> {
+            Client c = clients.remove(ctx.sessionId());
+            if (c != null) {
+                c.stop();
+            }
+        });
+        ws.onMessage(ctx -> {}); // clients have nothing to say; ignored
+        ws.onError(ctx -> log.debug("live_ws_error session={} error={}", ctx.sessionId(), String.valueOf(ctx.error())));
+    }
+
+    void connect(String id, Session session) {
+        Client c = new Client(id, session, queueCapacity);
+        Map<String, Object> snap = new LinkedHashMap<>();
+        snap.put("type", "snapshot");
+        snap.put("vehicles", fleet.states());
+        snap.put("demo", demo);
+        c.queue.offer(write(snap));
+        clients.put(id, c);
+        c.start();
+    }
+
+    /** Publishes a {@code log} event to every dashboard. */
+    public void publishLog(String level, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "log");
+        m.put("t", clock.millis());
+        m.put("level", level);
+        m.put("message", message);
+        publish(m);
+    }
+
+    /** Offers one event to every client; never blocks. */
+    public void publish(Map<String, Object> event) {
+        if (clients.isEmpty()) {
+            return;
+        }
+        String text = write(event);
+        published.incrementAndGet();
+        for (Client c : clients.values()) {
+            if (!c.queue.offer(text)) {
+                drop(c);
+            }
+        }
+    }
+
+    /** One throttling step: publishes what is due per vehicle at {@code nowMs}. */
+    public void runOnce(long nowMs) {
+        for (VehicleStatus s : fleet.statuses()) {
+            VehicleStatus.StoredRange r = s.takeStored();
+            Sample latest = s.takeSample();
+            if (latest != null) {
+                publish(sampleEvent(s.vin(), latest));
+            }
+            if (r != null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("type", "stored");
+                m.put("vin", s.vin());
+                m.put("fromSeq", r.fromSeq());
+                m.put("toSeq", r.toSeq());
+                m.put("fromMs", r.fromMs());
+                m.put("toMs", r.toMs());
+                publish(m);
+            }
+            if (s.takeStateChange(nowMs, VEHICLE_PERIOD_MS)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("type", "vehicle");
+                m.put("vehicle", fleet.state(s.vin()));
+                publish(m);
+            }
+        }
+    }
+
+    static Map<String, Object> sampleEvent(String vin, Sample s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "sample");
+        m.put("vin", vin);
+        m.put("seq", s.seq());
+        m.put("t", s.captureTimeMs());
+        for (Field f : Field.values()) {
+            m.put(f.key(), s.available(f) ? s.get(f) : null);
+        }
+        return m;
+    }
+
+    public int clients() {
+        return clients.size();
+    }
+
+    public long droppedClients() {
+        return (long) dropped.count();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ticker.interrupt();
+        clients.values().forEach(Client::stop);
+        clients.clear();
+    }
+
+    private void drop(Client c) {
+        if (clients.remove(c.id) != null) {
+            dropped.increment();
+            log.warn("live_client_dropped session={} queue_capacity={}", c.id, queueCapacity);
+            c.session.close(1008, "too slow: live queue of " + queueCapacity + " messages is full", Callback.NOOP);
+            c.stop();
+        }
+    }
+
+    private void tickLoop() {
+        while (!closed) {
+            try {
+                runOnce(clock.millis());
+            } catch (RuntimeException e) {
+                log.error("live_tick_failed error={}", e.toString());
+            }
+            try {
+                Thread.sleep(SAMPLE_PERIOD_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private String write(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a live event", e);
+        }
+    }
+
+    /** One dashboard: a bounded queue and the virtual thread that writes it to the socket. */
+    private final class Client {
+        final String id;
+        final Session session;
+        final BlockingQueue<String> queue;
+        private Thread sender;
+
+        Client(String id, Session session, int capacity) {
+            this.id = id;
+            this.session = session;
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        void start() {
+            sender = Thread.ofVirtual().name("live-" + id).start(this::sendLoop);
+        }
+
+        void stop() {
+            if (sender != null) {
+                sender.interrupt();
+            }
+        }
+
+        private void sendLoop() {
+            try {
+                while (session.isOpen()) {
+                    String text = queue.take();
+                    Callback.Completable done = new Callback.Completable();
+                    session.sendText(text, done);
+                    done.get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.info("live_client_send_failed session={} error={}", id, e.toString());
+                clients.remove(id);
+                session.disconnect();
+            }
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package io.fleetlog.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fleetlog.sample.Field;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.sample.Vin;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production store: PostgreSQL through a HikariCP pool, schema by Flyway
+ * ({@code db/postgresql/V*.sql}).
+ *
+ * <p>An append is one transaction: COPY the batch into a session-local staging table, {@code INSERT
+ * … SELECT … ON CONFLICT DO NOTHING} into the partitioned {@code samples} table (resends are
+ * ignored), and update the vehicle's totals row, which also serialises concurrent appends of one
+ * vehicle. Daily partitions are created on demand, each in its own short transaction before the data
+ * transaction. Totals are read from the database, so several server replicas may share it.
+ *
+ * <p>The schema comes from the URL's {@code currentSchema} parameter (default {@code public}) and is
+ * created when missing. Thread-safe.
+ */
+final class PostgresSampleStore implements SampleStore {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSampleStore.class);
+    static final long DAY_MS = 86_400_000L;
+    private static final DateTimeFormatter DAY_NAME =
+            DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final String STAGING = "CREATE TEMP TABLE IF NOT EXISTS fleetlog_staging (vehicle_id integer,"
+            + " seq bigint, capture_ms bigint, speed double precision, power double precision, soc double precision,"
+            + " heading double precision, odometer double precision, latitude double precision,"
+            + " longitude double precision, elevation double precision, reconstructed smallint)"
+            + " ON COMMIT DELETE ROWS";
+    private static final String COLUMNS = "vehicle_id, seq, capture_ms, speed, power, soc, heading, odometer,"
+            + " latitude, longitude, elevation, reconstructed";
+
+    private final String url;
+    private final HikariDataSource pool;
+    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+    private final Set<Long> days = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private PostgresSampleStore(String url, HikariDataSource pool) {
+        this.url = url;
+        this.pool = pool;
+    }
+
+    static PostgresSampleStore open(String url) {
+        String schema = schemaOf(url);
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        hc.setPoolName("fleetlog-pg");
+        hc.setMaximumPoolSize(Integer.getInteger("fleetlog.pg.poolSize", 8));
+        hc.setMinimumIdle(1);
+        hc.setConnectionInitSql(STAGING);
+        hc.setAutoCommit(true);
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .createSchemas(true)
+                .locations("classpath:db/postgresql")
+                .load()
+                .migrate();
+        HikariDataSource pool = new HikariDataSource(hc);
+        log.info("store_opened kind=postgresql url={} schema={}", Stores.redact(url), schema);
+        return new PostgresSampleStore(url, pool);
+    }
+
+    static String schemaOf(String url) {
+        int q = url.indexOf('?');
+        if (q >= 0) {
+            for (String kv : url.substring(q + 1).split("&")) {
+                if (kv.startsWith("currentSchema=")) {
+                    return kv.substring("currentSchema=".length());
+                }
+            }
+        }
+        return "public";
+    }
+
+    @Override
+    public VehicleTotals totals(String vin) {
+        return query(
+                "SELECT last_seq, samples, last_capture_ms FROM vehicles WHERE vin = ?",
+                ps -> ps.setString(1, vin),
+                rs -> rs.next() ? new VehicleTotals(rs.getLong(1), rs.getLong(2), rs.getLong(3)) : VehicleTotals.NONE);
+    }
+
+    @Override
+    public void append(String vin, List<Sample> samples) {
+        Vin.check(vin);
+        if (samples.isEmpty()) {
+            return;
+        }
+        check();
+        int id = idFor(vin);
+        ensurePartitions(samples);
+        long maxSeq = Long.MIN_VALUE;
+        long maxT = Long.MIN_VALUE;
+        for (Sample s : samples) {
+            maxSeq = Math.max(maxSeq, s.seq());
+            maxT = Math.max(maxT, s.captureTimeMs());
+        }
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn("COPY fleetlog_staging FROM STDIN", new ByteArrayInputStream(copyText(id, samples)));
+                long inserted;
+                try (Statement st = c.createStatement()) {
+                    inserted = st.executeUpdate("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
+                            + " FROM fleetlog_staging ON CONFLICT DO NOTHING");
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
+                        + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
+                    ps.setLong(1, maxSeq);
+                    ps.setLong(2, inserted);
+                    ps.setLong(3, maxT);
+                    ps.setInt(4, id);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | IOException e) {
+            throw new StoreException(
+                    "append of " + vin + " seqs " + samples.get(0).seq() + ".." + maxSeq + " failed: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** COPY text format: tab separated, {@code \N} for NULL. */
+    static byte[] copyText(int id, List<Sample> samples) {
+        StringBuilder b = new StringBuilder(samples.size() * 120);
+        for (Sample s : samples) {
+            b.append(id).append('\t').append(s.seq()).append('\t').append(s.captureTimeMs());
+            for (int f = 0; f < Field.COUNT; f++) {
+                double v = s.values()[f];
+                b.append('\t');
+                if (Double.isNaN(v)) {
+                    b.append("\\N");
+                } else {
+                    b.append(v);
+                }
+            }
+            b.append('\t').append(s.omittedMask()).append('\n');
+        }
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void ensurePartitions(List<Sample> samples) {
+        long first = Math.floorDiv(samples.get(0).captureTimeMs(), DAY_MS);
+        long last = Math.floorDiv(samples.get(samples.size() - 1).captureTimeMs(), DAY_MS);
+        for (Sample s : samples) {
+            long d = Math.floorDiv(s.captureTimeMs(), DAY_MS);
+            first = Math.min(first, d);
+            last = Math.max(last, d);
+        }
+        for (long d = first; d <= last; d++) {
+            if (!days.contains(d)) {
+                createPartition(d);
+                days.add(d);
+            }
+        }
+    }
+
+    private void createPartition(long day) {
+        String name = "samples_p" + DAY_NAME.format(Instant.ofEpochMilli(day * DAY_MS));
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                // Serialises creators (other threads, other replicas) so IF NOT EXISTS cannot race.
+                st.execute("SELECT pg_advisory_xact_lock(4711001)");
+                st.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF samples FOR VALUES FROM ("
+                        + day * DAY_MS + ") TO (" + (day + 1) * DAY_MS + ")");
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot create partition " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int idFor(String vin) {
+        Integer id = ids.get(vin);
+        if (id != null) {
+            return id;
+        }
+        id = query(
+                "INSERT INTO vehicles (vin) VALUES (?) ON CONFLICT (vin) DO UPDATE SET vin = EXCLUDED.vin RETURNING id",
+                ps -> ps.setString(1, vin),
+                rs -> {
+                    rs.next();
+                    return rs.getInt(1);
+                });
+        ids.put(vin, id);
+        return id;
+    }
+
+    @Override
+    public void scan(String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink) {
+        Integer id = idIfKnown(vin);
+        if (id == null || limit <= 0) {
+            return;
+        }
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false); // pgjdbc streams with a cursor only outside autocommit
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, capture_ms, speed, power, soc, heading,"
+                    + " odometer, latitude, longitude, elevation, reconstructed FROM samples WHERE vehicle_id = ?"
+                    + " AND capture_ms >= ? AND capture_ms < ? ORDER BY capture_ms, seq LIMIT ?")) {
+                ps.setInt(1, id);
+                ps.setLong(2, fromMs);
+                ps.setLong(3, toMs);
+                ps.setLong(4, limit);
+                ps.setFetchSize(2000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(SampleRows.read(rs));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("scan of " + vin + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Integer idIfKnown(String vin) {
+        Integer id = ids.get(vin);
+        if (id != null) {
+            return id;
+        }
+        return query("SELECT id FROM vehicles WHERE vin = ?", ps -> ps.setString(1, vin), rs -> {
+            if (!rs.next()) {
+                return null;
+            }
+            ids.put(vin, rs.getInt(1));
+            return rs.getInt(1);
+        });
+    }
+
+    @Override
+    public List<String> vins() {
+        return query("SELECT vin FROM vehicles ORDER BY vin", ps -> {}, rs -> {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void upsertVehicle(Vehicle v) {
+        check();
+        query(
+                "INSERT INTO vehicles (vin, model, name) VALUES (?, ?, ?) ON CONFLICT (vin) DO UPDATE SET"
+                        + " model = coalesce(EXCLUDED.model, vehicles.model), name = coalesce(EXCLUDED.name,"
+                        + " vehicles.name) RETURNING id",
+                ps -> {
+                    ps.setString(1, v.vin());
+                    ps.setString(2, v.model());
+                    ps.setString(3, v.name());
+                },
+                rs -> {
+                    rs.next();
+                    ids.put(v.vin(), rs.getInt(1));
+                    return null;
+                });
+    }
+
+    @Override
+    public Optional<Vehicle> vehicle(String vin) {
+        return query(
+                "SELECT vin, model, name FROM vehicles WHERE vin = ?",
+                ps -> ps.setString(1, vin),
+                rs -> rs.next()
+                        ? Optional.of(new Vehicle(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty());
+    }
+
+    @Override
+    public void recordEvent(VehicleEvent e) {
+        check();
+        int id = idFor(e.vin());
+        query(
+                "INSERT INTO events (vehicle_id, t_ms, kind, from_seq, to_seq, detail) VALUES (?,?,?,?,?,?)"
+                        + " RETURNING id",
+                ps -> {
+                    ps.setInt(1, id);
+                    ps.setLong(2, e.tMs());
+                    ps.setString(3, e.kind().name());
+                    ps.setLong(4, e.fromSeq());
+                    ps.setLong(5, e.toSeq());
+                    ps.setString(6, e.detail());
+                },
+                rs -> null);
+    }
+
+    @Override
+    public List<VehicleEvent> events(String vin, long fromMs, long toMs) {
+        return query(
+                "SELECT e.t_ms, e.kind, e.from_seq, e.to_seq, e.detail FROM events e JOIN vehicles v ON v.id ="
+                        + " e.vehicle_id WHERE v.vin = ? AND e.t_ms >= ? AND e.t_ms < ? ORDER BY e.t_ms, e.id",
+                ps -> {
+                    ps.setString(1, vin);
+                    ps.setLong(2, fromMs);
+                    ps.setLong(3, toMs);
+                },
+                rs -> {
+                    List<VehicleEvent> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new VehicleEvent(
+                                vin,
+                                rs.getLong(1),
+                                VehicleEvent.Kind.valueOf(rs.getString(2)),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getString(5)));
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "postgresql");
+        m.put("url", Stores.redact(url));
+        m.put("schema", schemaOf(url));
+        m.put("partitionsKnown", days.size());
+        if (!closed) {
+            var mx = pool.getHikariPoolMXBean();
+            if (mx != null) {
+                m.put("poolActive", mx.getActiveConnections());
+                m.put("poolIdle", mx.getIdleConnections());
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.close(); // waits for borrowed connections, so in-flight transactions finish first
+        log.info("store_closed kind=postgresql");
+    }
+
+    private void check() {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface Reader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String sql, Binder binder, Reader<T> reader) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+}

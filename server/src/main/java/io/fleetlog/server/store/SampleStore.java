@@ -1,0 +1,73 @@
+package io.fleetlog.server.store;
+
+import io.fleetlog.sample.Sample;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Durable storage of reconstructed samples, keyed by {@code (vin, seq)}, plus the vehicle registry
+ * and per-vehicle events (gaps, link changes).
+ *
+ * <p>Contract, for every implementation (one contract test suite runs against each):
+ *
+ * <ul>
+ *   <li>{@link #append} writes all samples of the call in one transaction and returns only after the
+ *       commit returned; a sample whose {@code (vin, seq)} is already stored is ignored (a resend is
+ *       success, never a duplicate row). On failure it throws {@link StoreException} and nothing of
+ *       the call is visible.
+ *   <li>{@link #lastSeq}, {@link #count} and {@link #totals} reflect exactly the committed samples.
+ *   <li>{@link #scan} streams samples with {@code fromMs <= captureTime < toMs} in capture-time order
+ *       (which is seq order), without loading the range into memory.
+ * </ul>
+ *
+ * <p>Thread-safe: any number of threads may append and read concurrently. Not guaranteed: that a
+ * seq reused with a different capture time is detected (the edge never does that).
+ */
+public interface SampleStore extends AutoCloseable {
+
+    /** Highest stored seq of {@code vin}, -1 when none. */
+    default long lastSeq(String vin) {
+        return totals(vin).lastSeq();
+    }
+
+    /** Number of stored samples of {@code vin}. */
+    default long count(String vin) {
+        return totals(vin).samples();
+    }
+
+    /** Stored totals of a vehicle ({@link VehicleTotals#NONE} when unknown). */
+    VehicleTotals totals(String vin);
+
+    /** Stores {@code samples} of {@code vin} in one transaction; duplicates are ignored. */
+    void append(String vin, List<Sample> samples);
+
+    /** Streams stored samples of {@code vin} with {@code fromMs <= t < toMs}, oldest first. */
+    default void scan(String vin, long fromMs, long toMs, Consumer<Sample> sink) {
+        scan(vin, fromMs, toMs, Long.MAX_VALUE, sink);
+    }
+
+    /** As {@link #scan(String, long, long, Consumer)}, at most {@code limit} samples. */
+    void scan(String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink);
+
+    /** VINs with a registered vehicle or stored samples, sorted. */
+    List<String> vins();
+
+    /** Registers a vehicle or updates its model and name (null keeps the stored value). */
+    void upsertVehicle(Vehicle vehicle);
+
+    Optional<Vehicle> vehicle(String vin);
+
+    /** Records one vehicle event durably (returns after commit). */
+    void recordEvent(VehicleEvent event);
+
+    /** Events of {@code vin} with {@code fromMs <= t < toMs}, oldest first. */
+    List<VehicleEvent> events(String vin, long fromMs, long toMs);
+
+    /** A short description for /status: kind, location (no credentials), sizes. */
+    java.util.Map<String, Object> describe();
+
+    /** Finishes in-flight transactions and releases the store; idempotent. */
+    @Override
+    void close();
+}

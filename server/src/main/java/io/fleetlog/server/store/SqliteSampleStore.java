@@ -1,0 +1,543 @@
+package io.fleetlog.server.store;
+
+import io.fleetlog.sample.Field;
+import io.fleetlog.sample.Sample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store: one SQLite file in WAL mode.
+ *
+ * <p>All writes go through one platform thread (SQLite is JNI and allows one writer): callers enqueue
+ * an operation and block until its transaction committed. The writer takes every operation waiting
+ * in the queue and commits them together (group commit across connections), so the fsync of one
+ * commit is shared by all vehicles. If a group fails, each operation is retried alone so one bad
+ * operation fails only its caller. In-memory totals are updated only after the commit returned.
+ *
+ * <p>Reads open their own connection (WAL readers do not block the writer). {@code synchronous=FULL}:
+ * a returned append survives a process crash and a power loss.
+ *
+ * <table>
+ *   <caption>Tables</caption>
+ *   <tr><th>table</th><th>key</th><th>columns</th></tr>
+ *   <tr><td>vehicles</td><td>id (rowid), vin unique</td><td>model, name, last_seq, samples, last_capture_ms</td></tr>
+ *   <tr><td>samples (WITHOUT ROWID)</td><td>(vehicle_id, seq)</td><td>t (ms), one REAL per field (NULL =
+ *       unavailable), reconstructed (bit mask of Field ordinals); index (vehicle_id, t)</td></tr>
+ *   <tr><td>events</td><td>rowid; index (vehicle_id, t)</td><td>t, kind, from_seq, to_seq, detail</td></tr>
+ * </table>
+ */
+final class SqliteSampleStore implements SampleStore {
+    private static final Logger log = LoggerFactory.getLogger(SqliteSampleStore.class);
+    private static final int QUEUE_CAPACITY = 4096;
+    /** A group stops growing at this many samples, to bound transaction size and latency. */
+    private static final int MAX_GROUP_SAMPLES = 200_000;
+
+    private final String url;
+    private final Connection writeConn;
+    private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Map<String, VehicleTotals> totals = new ConcurrentHashMap<>();
+    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+    private final Map<String, Vehicle> vehicles = new ConcurrentHashMap<>();
+    private final Thread writer;
+    private volatile boolean closed;
+    private final Object closeLock = new Object();
+    private long commits;
+    private long groupedOps;
+
+    private SqliteSampleStore(String url, Connection writeConn) {
+        this.url = url;
+        this.writeConn = writeConn;
+        this.writer = Thread.ofPlatform().name("sqlite-writer").daemon(true).unstarted(this::writeLoop);
+    }
+
+    static SqliteSampleStore open(String url) {
+        try {
+            createParent(url);
+            Connection c = DriverManager.getConnection(url);
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=FULL");
+                st.execute("PRAGMA busy_timeout=10000");
+                st.execute("PRAGMA cache_size=-65536");
+                for (String ddl : SCHEMA) {
+                    st.execute(ddl);
+                }
+            }
+            c.setAutoCommit(false);
+            SqliteSampleStore s = new SqliteSampleStore(url, c);
+            s.load();
+            s.writer.start();
+            log.info("store_opened kind=sqlite url={} vehicles={}", url, s.ids.size());
+            return s;
+        } catch (SQLException e) {
+            throw new StoreException("cannot open SQLite store " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS vehicles(id INTEGER PRIMARY KEY, vin TEXT NOT NULL UNIQUE, model TEXT,"
+                + " name TEXT, last_seq INTEGER NOT NULL DEFAULT -1, samples INTEGER NOT NULL DEFAULT 0,"
+                + " last_capture_ms INTEGER NOT NULL DEFAULT -1)",
+        "CREATE TABLE IF NOT EXISTS samples(vehicle_id INTEGER NOT NULL, seq INTEGER NOT NULL, t INTEGER NOT NULL,"
+                + " speed REAL, power REAL, soc REAL, heading REAL, odometer REAL, latitude REAL, longitude REAL,"
+                + " elevation REAL, reconstructed INTEGER NOT NULL, PRIMARY KEY(vehicle_id, seq)) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS samples_time ON samples(vehicle_id, t)",
+        "CREATE TABLE IF NOT EXISTS events(vehicle_id INTEGER NOT NULL, t INTEGER NOT NULL, kind TEXT NOT NULL,"
+                + " from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, detail TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS events_time ON events(vehicle_id, t)"
+    };
+
+    private static void createParent(String url) {
+        String path = url.substring("jdbc:sqlite:".length());
+        int q = path.indexOf('?');
+        path = q < 0 ? path : path.substring(0, q);
+        if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) {
+            return;
+        }
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create directory " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void load() throws SQLException {
+        try (Statement st = writeConn.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT id, vin, model, name, last_seq, samples, last_capture_ms FROM vehicles")) {
+            while (rs.next()) {
+                String vin = rs.getString(2);
+                ids.put(vin, rs.getInt(1));
+                vehicles.put(vin, new Vehicle(vin, rs.getString(3), rs.getString(4)));
+                totals.put(vin, new VehicleTotals(rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                committedIds.add(rs.getInt(1));
+            }
+        }
+        writeConn.commit();
+    }
+
+    // ---- public API ----
+
+    @Override
+    public VehicleTotals totals(String vin) {
+        return totals.getOrDefault(vin, VehicleTotals.NONE);
+    }
+
+    @Override
+    public void append(String vin, List<Sample> samples) {
+        io.fleetlog.sample.Vin.check(vin);
+        if (samples.isEmpty()) {
+            return;
+        }
+        submit(new Append(vin, List.copyOf(samples)));
+    }
+
+    @Override
+    public void upsertVehicle(Vehicle vehicle) {
+        submit(new Upsert(vehicle));
+    }
+
+    @Override
+    public void recordEvent(VehicleEvent event) {
+        submit(new Event(event));
+    }
+
+    @Override
+    public Optional<Vehicle> vehicle(String vin) {
+        return Optional.ofNullable(vehicles.get(vin));
+    }
+
+    @Override
+    public List<String> vins() {
+        return vehicles.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public void scan(String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink) {
+        Integer id = ids.get(vin);
+        if (id == null || limit <= 0) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT seq, t, speed, power, soc, heading, odometer,"
+                        + " latitude, longitude, elevation, reconstructed FROM samples"
+                        + " WHERE vehicle_id = ? AND t >= ? AND t < ? ORDER BY t, seq LIMIT ?")) {
+            ps.setInt(1, id);
+            ps.setLong(2, fromMs);
+            ps.setLong(3, toMs);
+            ps.setLong(4, limit);
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(SampleRows.read(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("scan of " + vin + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<VehicleEvent> events(String vin, long fromMs, long toMs) {
+        Integer id = ids.get(vin);
+        if (id == null) {
+            return List.of();
+        }
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT t, kind, from_seq, to_seq, detail FROM events"
+                        + " WHERE vehicle_id = ? AND t >= ? AND t < ? ORDER BY t, rowid")) {
+            ps.setInt(1, id);
+            ps.setLong(2, fromMs);
+            ps.setLong(3, toMs);
+            List<VehicleEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new VehicleEvent(
+                            vin,
+                            rs.getLong(1),
+                            VehicleEvent.Kind.valueOf(rs.getString(2)),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getString(5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("events of " + vin + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "sqlite");
+        m.put("url", Stores.redact(url));
+        m.put("vehicles", ids.size());
+        m.put(
+                "samples",
+                totals.values().stream().mapToLong(VehicleTotals::samples).sum());
+        m.put("commits", commits);
+        m.put("queued", queue.size());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            queue.put(new Stop());
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            writeConn.close();
+        } catch (SQLException e) {
+            log.warn("store_close_failed kind=sqlite error={}", e.getMessage());
+        }
+        log.info("store_closed kind=sqlite commits={} grouped_ops={}", commits, groupedOps);
+    }
+
+    // ---- writer ----
+
+    private void submit(Op op) {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+        try {
+            queue.put(op);
+            op.done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the commit", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof StoreException se ? se : new StoreException(c.getMessage(), c);
+        }
+    }
+
+    private void writeLoop() {
+        List<Op> group = new ArrayList<>();
+        while (true) {
+            group.clear();
+            try {
+                group.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            int samples = group.get(0).size();
+            Op next;
+            while (samples < MAX_GROUP_SAMPLES && (next = queue.poll()) != null) {
+                group.add(next);
+                samples += next.size();
+            }
+            boolean stop = runGroup(group);
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    /** Commits the group; returns true when a Stop was in it (everything before it is committed). */
+    private boolean runGroup(List<Op> group) {
+        int stopAt = -1;
+        for (int i = 0; i < group.size(); i++) {
+            if (group.get(i) instanceof Stop) {
+                stopAt = i;
+                break;
+            }
+        }
+        List<Op> work = stopAt < 0 ? group : group.subList(0, stopAt);
+        if (!work.isEmpty() && !commit(work)) {
+            for (Op op : work) {
+                commit(List.of(op));
+            }
+        }
+        if (stopAt >= 0) {
+            for (Op op : group.subList(stopAt + 1, group.size())) {
+                op.done.completeExceptionally(new StoreException("store is closed"));
+            }
+            List<Op> rest = new ArrayList<>();
+            queue.drainTo(rest);
+            rest.forEach(op -> op.done.completeExceptionally(new StoreException("store is closed")));
+            return true;
+        }
+        return false;
+    }
+
+    /** One transaction for {@code ops}; true when committed (futures completed), false after a rollback. */
+    private boolean commit(List<Op> ops) {
+        Map<String, VehicleTotals> after = new HashMap<>();
+        try {
+            for (Op op : ops) {
+                op.apply(this, after);
+            }
+            writeConn.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                writeConn.rollback();
+            } catch (SQLException re) {
+                log.error("store_rollback_failed kind=sqlite error={}", re.getMessage());
+            }
+            // New ids handed out in the failed transaction are gone with it.
+            ids.entrySet().removeIf(en -> !committedIds.contains(en.getValue()));
+            if (ops.size() == 1) {
+                log.warn("store_commit_failed kind=sqlite op={} error={}", ops.get(0), e.getMessage());
+                ops.get(0).done.completeExceptionally(new StoreException("commit failed: " + e.getMessage(), e));
+                return true;
+            }
+            return false;
+        }
+        commits++;
+        groupedOps += ops.size();
+        committedIds.addAll(ids.values());
+        ids.keySet().forEach(vin -> vehicles.putIfAbsent(vin, new Vehicle(vin, null, null)));
+        totals.putAll(after);
+        for (Op op : ops) {
+            if (op instanceof Upsert u) {
+                vehicles.merge(u.vehicle.vin(), u.vehicle, SqliteSampleStore::mergeVehicle);
+            }
+            op.done.complete(null);
+        }
+        return true;
+    }
+
+    private final java.util.Set<Integer> committedIds = ConcurrentHashMap.newKeySet();
+
+    static Vehicle mergeVehicle(Vehicle old, Vehicle now) {
+        return new Vehicle(
+                now.vin(),
+                now.model() != null ? now.model() : old.model(),
+                now.name() != null ? now.name() : old.name());
+    }
+
+    private int idFor(String vin) throws SQLException {
+        Integer id = ids.get(vin);
+        if (id != null) {
+            return id;
+        }
+        try (PreparedStatement ps = writeConn.prepareStatement("INSERT INTO vehicles(vin) VALUES (?)")) {
+            ps.setString(1, vin);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = writeConn.prepareStatement("SELECT id FROM vehicles WHERE vin = ?")) {
+            ps.setString(1, vin);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getInt(1);
+            }
+        }
+        ids.put(vin, id);
+        return id;
+    }
+
+    private PreparedStatement insertSample;
+    private PreparedStatement updateTotals;
+
+    private void applyAppend(Append a, Map<String, VehicleTotals> after) throws SQLException {
+        int id = idFor(a.vin);
+        if (insertSample == null) {
+            insertSample = writeConn.prepareStatement("INSERT OR IGNORE INTO samples(vehicle_id, seq, t, speed,"
+                    + " power, soc, heading, odometer, latitude, longitude, elevation, reconstructed)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+            updateTotals = writeConn.prepareStatement(
+                    "UPDATE vehicles SET last_seq = ?, samples = ?, last_capture_ms = ? WHERE id = ?");
+        }
+        for (Sample s : a.samples) {
+            insertSample.setInt(1, id);
+            insertSample.setLong(2, s.seq());
+            insertSample.setLong(3, s.captureTimeMs());
+            for (int f = 0; f < Field.COUNT; f++) {
+                double v = s.values()[f];
+                if (Double.isNaN(v)) {
+                    insertSample.setNull(4 + f, java.sql.Types.REAL);
+                } else {
+                    insertSample.setDouble(4 + f, v);
+                }
+            }
+            insertSample.setInt(12, s.omittedMask());
+            insertSample.addBatch();
+        }
+        int[] counts = insertSample.executeBatch();
+        long inserted = 0;
+        long maxSeq = -1;
+        long maxT = -1;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                inserted++;
+                Sample s = a.samples.get(i);
+                maxSeq = Math.max(maxSeq, s.seq());
+                maxT = Math.max(maxT, s.captureTimeMs());
+            }
+        }
+        VehicleTotals t = after.getOrDefault(a.vin, totals(a.vin)).plus(inserted, maxSeq, maxT);
+        after.put(a.vin, t);
+        updateTotals.setLong(1, t.lastSeq());
+        updateTotals.setLong(2, t.samples());
+        updateTotals.setLong(3, t.lastCaptureMs());
+        updateTotals.setInt(4, id);
+        updateTotals.executeUpdate();
+    }
+
+    private void applyUpsert(Vehicle v) throws SQLException {
+        int id = idFor(v.vin());
+        try (PreparedStatement ps = writeConn.prepareStatement(
+                "UPDATE vehicles SET model = coalesce(?, model), name = coalesce(?, name) WHERE id = ?")) {
+            ps.setString(1, v.model());
+            ps.setString(2, v.name());
+            ps.setInt(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private void applyEvent(VehicleEvent e) throws SQLException {
+        int id = idFor(e.vin());
+        try (PreparedStatement ps = writeConn.prepareStatement(
+                "INSERT INTO events(vehicle_id, t, kind, from_seq, to_seq, detail) VALUES (?,?,?,?,?,?)")) {
+            ps.setInt(1, id);
+            ps.setLong(2, e.tMs());
+            ps.setString(3, e.kind().name());
+            ps.setLong(4, e.fromSeq());
+            ps.setLong(5, e.toSeq());
+            ps.setString(6, e.detail());
+            ps.executeUpdate();
+        }
+    }
+
+    /** A queued write; {@code done} completes after its commit. */
+    private abstract static sealed class Op permits Append, Upsert, Event, Stop {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        int size() {
+            return 1;
+        }
+
+        abstract void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException;
+    }
+
+    private static final class Append extends Op {
+        final String vin;
+        final List<Sample> samples;
+
+        Append(String vin, List<Sample> samples) {
+            this.vin = vin;
+            this.samples = samples;
+        }
+
+        @Override
+        int size() {
+            return samples.size();
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            s.applyAppend(this, after);
+        }
+
+        @Override
+        public String toString() {
+            return "append vin=" + vin + " seqs=" + samples.get(0).seq() + ".."
+                    + samples.get(samples.size() - 1).seq();
+        }
+    }
+
+    private static final class Upsert extends Op {
+        final Vehicle vehicle;
+
+        Upsert(Vehicle vehicle) {
+            this.vehicle = vehicle;
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            s.applyUpsert(vehicle);
+        }
+    }
+
+    private static final class Event extends Op {
+        final VehicleEvent event;
+
+        Event(VehicleEvent event) {
+            this.event = event;
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            s.applyEvent(event);
+        }
+    }
+
+    private static final class Stop extends Op {
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) {}
+    }
+}

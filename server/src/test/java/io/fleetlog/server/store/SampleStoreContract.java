@@ -1,0 +1,200 @@
+package io.fleetlog.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetlog.sample.Field;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.server.testing.Samples;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract every {@link SampleStore} keeps; subclasses open a fresh, empty store. */
+abstract class SampleStoreContract {
+    static final String VIN = Samples.VIN_A;
+    static final String OTHER = Samples.VIN_B;
+
+    SampleStore store;
+
+    abstract SampleStore openStore() throws Exception;
+
+    /** Closes and reopens the same store (same file or database). */
+    abstract SampleStore reopen() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = openStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void emptyStoreKnowsNothing() {
+        assertThat(store.lastSeq(VIN)).isEqualTo(-1);
+        assertThat(store.count(VIN)).isZero();
+        assertThat(store.vins()).isEmpty();
+        List<Sample> seen = new ArrayList<>();
+        store.scan(VIN, 0, Long.MAX_VALUE, seen::add);
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void appendedSamplesComeBackExactlyInOrder() {
+        List<Sample> in = Samples.drive(0, 500, Samples.T0);
+        store.append(VIN, in.subList(0, 200));
+        store.append(VIN, in.subList(200, 500));
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).containsExactlyElementsOf(in);
+        assertThat(store.lastSeq(VIN)).isEqualTo(499);
+        assertThat(store.count(VIN)).isEqualTo(500);
+        assertThat(store.totals(VIN).lastCaptureMs()).isEqualTo(in.get(499).captureTimeMs());
+        assertThat(store.vins()).containsExactly(VIN);
+    }
+
+    @Test
+    void unavailableValuesAndReconstructedMaskSurvive() {
+        double[] v = new double[Field.COUNT];
+        java.util.Arrays.fill(v, Double.NaN);
+        v[Field.SPEED.ordinal()] = 12.5;
+        Sample s = new Sample(0, Samples.T0, v, 1 << Field.SPEED.ordinal());
+        store.append(VIN, List.of(s));
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).containsExactly(s);
+        assertThat(out.get(0).available(Field.POWER)).isFalse();
+        assertThat(out.get(0).omitted(Field.SPEED)).isTrue();
+    }
+
+    @Test
+    void resendsAreIgnoredNotDuplicated() {
+        List<Sample> in = Samples.drive(0, 300, Samples.T0);
+        store.append(VIN, in.subList(0, 200));
+        store.append(VIN, in.subList(100, 300)); // overlaps 100..199
+        store.append(VIN, in.subList(0, 300)); // all duplicates
+        assertThat(store.count(VIN)).isEqualTo(300);
+        assertThat(store.lastSeq(VIN)).isEqualTo(299);
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).containsExactlyElementsOf(in);
+    }
+
+    @Test
+    void scanSelectsHalfOpenTimeRangeAndLimit() {
+        List<Sample> in = Samples.drive(0, 100, Samples.T0); // 20 ms apart
+        store.append(VIN, in);
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, in.get(10).captureTimeMs(), in.get(20).captureTimeMs(), out::add);
+        assertThat(out).containsExactlyElementsOf(in.subList(10, 20));
+        out.clear();
+        store.scan(VIN, 0, Long.MAX_VALUE, 5, out::add);
+        assertThat(out).containsExactlyElementsOf(in.subList(0, 5));
+    }
+
+    @Test
+    void vehiclesAreIsolated() {
+        store.append(VIN, Samples.drive(0, 10, Samples.T0));
+        store.append(OTHER, Samples.drive(0, 3, Samples.T0));
+        assertThat(store.count(VIN)).isEqualTo(10);
+        assertThat(store.count(OTHER)).isEqualTo(3);
+        assertThat(store.vins()).containsExactly(VIN, OTHER);
+        List<Sample> out = new ArrayList<>();
+        store.scan(OTHER, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).hasSize(3);
+    }
+
+    @Test
+    void samplesSpanningDaysAreStored() {
+        long nearMidnight = (Samples.T0 / 86_400_000L + 1) * 86_400_000L - 1_000;
+        List<Sample> in = Samples.drive(0, 200, nearMidnight); // 4 s across midnight UTC
+        store.append(VIN, in);
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).containsExactlyElementsOf(in);
+    }
+
+    @Test
+    void vehicleRegistryKeepsModelAndName() {
+        store.upsertVehicle(new Vehicle(VIN, "model3", "Model 3 #1"));
+        store.upsertVehicle(new Vehicle(VIN, null, "Renamed"));
+        assertThat(store.vehicle(VIN)).contains(new Vehicle(VIN, "model3", "Renamed"));
+        assertThat(store.vehicle(OTHER)).isEmpty();
+        assertThat(store.vins()).containsExactly(VIN);
+        assertThat(store.lastSeq(VIN)).isEqualTo(-1);
+    }
+
+    @Test
+    void eventsAreStoredInTimeOrder() {
+        store.recordEvent(VehicleEvent.link(VIN, 1000, true));
+        store.recordEvent(VehicleEvent.gap(VIN, 2000, 10, 19, "declared"));
+        store.recordEvent(VehicleEvent.link(VIN, 3000, false));
+        List<VehicleEvent> all = store.events(VIN, 0, Long.MAX_VALUE);
+        assertThat(all)
+                .extracting(VehicleEvent::kind)
+                .containsExactly(VehicleEvent.Kind.ONLINE, VehicleEvent.Kind.GAP, VehicleEvent.Kind.OFFLINE);
+        assertThat(all.get(1).missing()).isEqualTo(10);
+        assertThat(store.events(VIN, 1500, 3000)).hasSize(1);
+        assertThat(store.events(OTHER, 0, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void concurrentAppendsOfManyVehiclesAllLand() throws Exception {
+        List<String> vins = Samples.vins(8);
+        ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (String vin : vins) {
+                fs.add(ex.submit(() -> {
+                    for (int b = 0; b < 10; b++) {
+                        store.append(vin, Samples.drive(b * 50L, 50, Samples.T0 + b * 1000L));
+                    }
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            ex.shutdown();
+        }
+        for (String vin : vins) {
+            assertThat(store.count(vin)).as(vin).isEqualTo(500);
+            assertThat(store.lastSeq(vin)).as(vin).isEqualTo(499);
+        }
+    }
+
+    @Test
+    void dataSurvivesReopen() throws Exception {
+        List<Sample> in = Samples.drive(0, 100, Samples.T0);
+        store.append(VIN, in);
+        store.upsertVehicle(new Vehicle(VIN, "modely", "Y"));
+        store = reopen();
+        assertThat(store.lastSeq(VIN)).isEqualTo(99);
+        assertThat(store.count(VIN)).isEqualTo(100);
+        assertThat(store.vehicle(VIN)).contains(new Vehicle(VIN, "modely", "Y"));
+        store.append(VIN, in); // still idempotent after reopen
+        assertThat(store.count(VIN)).isEqualTo(100);
+    }
+
+    @Test
+    void closeIsIdempotentAndLaterWritesFail() {
+        store.close();
+        store.close();
+        assertThatThrownBy(() -> store.append(VIN, Samples.drive(0, 1, Samples.T0)))
+                .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void invalidVinIsRefused() {
+        assertThatThrownBy(() -> store.append("NOT-A-VIN", Samples.drive(0, 1, Samples.T0)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

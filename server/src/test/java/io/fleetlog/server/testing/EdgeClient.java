@@ -1,0 +1,166 @@
+package io.fleetlog.server.testing;
+
+import io.fleetlog.codec.BatchEncoder;
+import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.codec.EncodedBatch;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v1.Hello;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A minimal edge for tests: a real WebSocket client (java.net.http) speaking fleetlog.v1 with its
+ * own {@link BatchEncoder}. Received envelopes queue up for {@link #next}; the close code is kept.
+ */
+public final class EdgeClient implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final WebSocket ws;
+    private final BlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private BatchEncoder encoder = new BatchEncoder(CodecConfig.defaults());
+
+    private EdgeClient(String baseUrl) throws Exception {
+        this.ws = HTTP.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create(baseUrl.replaceFirst("^http", "ws") + "/ingest"), new Listener())
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    public static EdgeClient connect(String baseUrl) throws Exception {
+        return new EdgeClient(baseUrl);
+    }
+
+    /** Connects and says Hello; returns the client (check {@link #next} for Welcome or Reject). */
+    public static EdgeClient hello(String baseUrl, String vin, String token) throws Exception {
+        EdgeClient c = connect(baseUrl);
+        c.send(Envelope.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setProtocolVersion(1)
+                        .setVin(vin)
+                        .setModel("model3")
+                        .setName("Test " + vin.substring(12))
+                        .setToken(token))
+                .build());
+        return c;
+    }
+
+    public void send(Envelope e) {
+        sendRaw(e.toByteArray());
+    }
+
+    public void sendRaw(byte[] bytes) {
+        ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** Encodes {@code samples} as this connection's next batch and sends it. */
+    public EncodedBatch sendBatch(List<Sample> samples) {
+        EncodedBatch b = encoder.encode(samples);
+        sendRaw(b.bytes());
+        return b;
+    }
+
+    public BatchEncoder encoder() {
+        return encoder;
+    }
+
+    /** The next message from the server, or null after {@code timeoutMs}. */
+    public Envelope next(long timeoutMs) throws InterruptedException {
+        return inbox.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The next message of the given kind, skipping others (e.g. heartbeats); null on timeout. */
+    public Envelope next(Envelope.MsgCase kind, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Envelope e = inbox.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+            if (e == null || e.getMsgCase() == kind) {
+                return e;
+            }
+        }
+    }
+
+    /** Waits for an Ack of at least {@code seq}; returns the ack seq or -2 on timeout or close. */
+    public long awaitAck(long seq, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Envelope e = inbox.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                return -2;
+            }
+            if (e.hasAck() && e.getAck().getSeq() >= seq) {
+                return e.getAck().getSeq();
+            }
+        }
+    }
+
+    /** The close code the server sent, or null if still open after {@code timeoutMs}. */
+    public Integer closeCode(long timeoutMs) {
+        try {
+            return closed.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!ws.isOutputClosed()) {
+            try {
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                ws.abort(); // the server is gone already; nothing else to do
+            }
+        }
+    }
+
+    /** Drops the TCP connection without a close handshake. */
+    public void abort() {
+        ws.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            partial.writeBytes(b);
+            if (last) {
+                try {
+                    inbox.add(Envelope.parseFrom(partial.toByteArray()));
+                } catch (Exception e) {
+                    throw new IllegalStateException("server sent a bad envelope", e);
+                }
+                partial.reset();
+            }
+            w.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket w, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+}
