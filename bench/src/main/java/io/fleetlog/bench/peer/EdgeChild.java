@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ final class EdgeChild implements AutoCloseable {
         });
     }
 
-    static EdgeChild start(List<String> edgeArgs, String mode, Path log) throws IOException {
+    static EdgeChild start(List<String> edgeArgs, Map<String, String> env, String mode, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
@@ -56,7 +57,9 @@ final class EdgeChild implements AutoCloseable {
         cmd.addAll(edgeArgs);
         cmd.add(mode);
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new EdgeChild(p, log);
     }
 

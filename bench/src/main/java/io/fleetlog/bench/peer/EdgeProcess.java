@@ -33,6 +33,7 @@ public final class EdgeProcess {
     }
 
     public static void main(String[] args) throws Exception {
+        PeerComparison.quietLogs();
         if (args.length != 8) {
             System.err.println("usage: EdgeProcess <stack> <target> <stateDir> <samplesPerVehicle> <seed>"
                     + " <startEpochMs> <vins> <capture|resume>, got " + Arrays.toString(args));
@@ -64,7 +65,8 @@ public final class EdgeProcess {
     private static Capture start(String stack, String target, Path stateDir, Workload w) throws Exception {
         return switch (stack) {
             case "mqtt" -> MqttStack.childEdge(target, stateDir, w);
-            default -> throw new IllegalArgumentException("unknown stack '" + stack + "' (known: mqtt)");
+            case "fleetlog" -> FleetlogStack.childEdge(target, stateDir, w);
+            default -> throw new IllegalArgumentException("unknown stack '" + stack + "' (known: mqtt, fleetlog)");
         };
     }
 }

@@ -1,5 +1,7 @@
 package io.fleetlog.bench.peer;
 
+import io.fleetlog.server.store.SampleStore;
+import io.fleetlog.server.store.Stores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +9,7 @@ import java.util.List;
 /**
  * The MQTT store-and-forward stack a fleet engineer would pick instead of fleetlog: Eclipse Paho Java
  * 1.2.5 publishers (see {@link MqttVehicle}) → {@link Link} → a private {@link Mosquitto} → one Paho
- * subscriber ({@link MqttSubscriber}) that commits to the {@link SampleWriter} before it acks.
+ * subscriber ({@link MqttSubscriber}) that commits to fleetlog's SQLite store before it acks.
  * Everything under {@code dir}; {@link #close()} stops it all.
  */
 final class MqttStack implements Stack {
@@ -18,30 +20,25 @@ final class MqttStack implements Stack {
     private final Mosquitto broker;
     private final Link link;
     private final Tally tally = new Tally();
-    private final SampleWriter writer;
+    private final SampleStore store;
     private final MqttSubscriber subscriber;
     private final List<AutoCloseable> captures = new ArrayList<>();
 
-    private MqttStack(Path dir, Mosquitto broker, Link link, SampleWriter writer) throws Exception {
+    private MqttStack(Path dir, Mosquitto broker, Link link) throws Exception {
         this.dir = dir;
         this.broker = broker;
         this.link = link;
-        this.writer = writer;
-        this.subscriber = new MqttSubscriber(broker.uri(), writer, tally);
+        this.store = new TallyingStore(Stores.open(FleetlogStack.storeUrl(dir)), tally);
+        this.subscriber = new MqttSubscriber(broker.uri(), store);
     }
 
-    /** Starts the stack with its subscriber writing to the default store (see {@link #start(Path, SampleWriter)}). */
+    /** Starts a broker, the link in front of it, the store and the subscriber, all under {@code dir}. */
     static MqttStack start(Path dir) throws Exception {
-        return start(dir, SampleWriter.NONE);
-    }
-
-    /** Starts a broker, the link in front of it and the subscriber, all under {@code dir}. */
-    static MqttStack start(Path dir, SampleWriter writer) throws Exception {
         Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
         Link link = null;
         try {
-            link = new CountingProxy(broker.port());
-            return new MqttStack(dir, broker, link, writer);
+            link = new FaultProxyLink(broker.port());
+            return new MqttStack(dir, broker, link);
         } catch (Exception e) {
             if (link != null) {
                 link.close();
@@ -61,8 +58,7 @@ final class MqttStack implements Stack {
         return "Paho " + PAHO_VERSION + " (QoS 1, MqttDefaultFilePersistence, cleanSession=false, persistent"
                 + " offline buffer, maxInflight " + MqttVehicle.MAX_INFLIGHT + ", one client per vehicle) → "
                 + Mosquitto.version() + " (" + String.join(", ", Mosquitto.SETTINGS) + ") → Paho subscriber"
-                + " (manual acks after commit, batches ≤ " + MqttSubscriber.MAX_BATCH + ") → store: "
-                + writer.describe();
+                + " (manual acks after commit, batches ≤ " + MqttSubscriber.MAX_BATCH + ") → fleetlog's SQLite store";
     }
 
     @Override
@@ -104,6 +100,6 @@ final class MqttStack implements Stack {
         subscriber.close();
         link.close();
         broker.close();
-        writer.close();
+        store.close();
     }
 }

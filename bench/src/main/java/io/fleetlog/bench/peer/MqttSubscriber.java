@@ -1,6 +1,7 @@
 package io.fleetlog.bench.peer;
 
 import io.fleetlog.sample.Sample;
+import io.fleetlog.server.store.SampleStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT peer's receiving side: one Paho client ({@code cleanSession=false}, QoS 1 subscription to
- * {@code fleet/+}, manual acks) that decodes each message, commits it to the {@link SampleWriter} in
- * group commits of up to {@link #MAX_BATCH} messages, records it in the {@link Tally}, and only then
- * acknowledges it to the broker — so an ack means "stored", as in fleetlog.
+ * {@code fleet/+}, manual acks) that decodes each message, commits it to fleetlog's own
+ * {@link SampleStore} (SQLite, the same store and settings as fleetlog's server) in group commits of up
+ * to {@link #MAX_BATCH} messages, and only then acknowledges it to the broker — so an ack means
+ * "stored", as in fleetlog.
  *
  * <p>Messages wait in a bounded queue ({@link #QUEUE_CAPACITY}); when it is full Paho's callback
  * thread blocks, which stops reading from the broker (back-pressure, nothing dropped). A message
@@ -39,16 +41,14 @@ final class MqttSubscriber implements AutoCloseable {
     private record Incoming(String vin, int messageId, byte[] payload) {}
 
     private final MqttAsyncClient client;
-    private final SampleWriter writer;
-    private final Tally tally;
+    private final SampleStore store;
     private final BlockingQueue<Incoming> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicLong malformed = new AtomicLong();
     private final Thread writerThread;
     private volatile boolean stopped;
 
-    MqttSubscriber(String brokerUri, SampleWriter writer, Tally tally) throws MqttException {
-        this.writer = writer;
-        this.tally = tally;
+    MqttSubscriber(String brokerUri, SampleStore store) throws MqttException {
+        this.store = store;
         this.client = new MqttAsyncClient(brokerUri, "fleet-subscriber", new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(new MqttCallbackExtended() {
@@ -117,10 +117,8 @@ final class MqttSubscriber implements AutoCloseable {
             }
         }
         for (Map.Entry<String, List<Sample>> e : byVin.entrySet()) {
-            writer.write(e.getKey(), e.getValue());
+            store.append(e.getKey(), e.getValue());
         }
-        long now = System.nanoTime();
-        byVin.forEach((vin, samples) -> samples.forEach(s -> tally.record(vin, s.seq(), now)));
         for (Incoming in : batch) {
             try {
                 client.messageArrivedComplete(in.messageId(), 1);

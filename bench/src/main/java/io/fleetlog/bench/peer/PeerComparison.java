@@ -1,5 +1,7 @@
 package io.fleetlog.bench.peer;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 /**
  * The side-by-side benchmark: fleetlog against the MQTT store-and-forward stack (Paho 1.2.5, QoS 1,
@@ -83,6 +86,7 @@ public final class PeerComparison {
     private PeerComparison() {}
 
     public static void main(String[] args) throws Exception {
+        quietLogs();
         Options o = Options.parse(args);
         Report r = run(o.plan(), o.stacks(), o.work());
         System.out.println(r.table());
@@ -141,6 +145,17 @@ public final class PeerComparison {
                 capacity,
                 crash,
                 "");
+    }
+
+    /**
+     * WARN for libraries, INFO for the benchmark's own progress lines: Jetty's and Paho's DEBUG output
+     * would cost more CPU than the stacks under test on a 2-core machine.
+     */
+    static void quietLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+            ctx.getLogger("io.fleetlog.bench.peer").setLevel(Level.INFO);
+        }
     }
 
     private static String header(Plan plan, List<StackResult> results) {

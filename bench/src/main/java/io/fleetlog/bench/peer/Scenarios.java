@@ -127,8 +127,8 @@ final class Scenarios {
         try (Stack s = factory.start(dir)) {
             long accepted;
             long refused;
-            try (EdgeChild first =
-                    EdgeChild.start(s.edgeProcessArgs(w, state), "capture", dir.resolve("child-1.log"))) {
+            try (EdgeChild first = EdgeChild.start(
+                    s.edgeProcessArgs(w, state), s.edgeProcessEnv(w), "capture", dir.resolve("child-1.log"))) {
                 first.await("READY", Duration.ofSeconds(60));
                 s.link().cut();
                 first.send("CAPTURE");
@@ -140,8 +140,8 @@ final class Scenarios {
             }
             s.link().restore();
             long t0 = System.nanoTime();
-            try (EdgeChild second =
-                    EdgeChild.start(s.edgeProcessArgs(w, state), "resume", dir.resolve("child-2.log"))) {
+            try (EdgeChild second = EdgeChild.start(
+                    s.edgeProcessArgs(w, state), s.edgeProcessEnv(w), "resume", dir.resolve("child-2.log"))) {
                 second.await("READY", Duration.ofSeconds(60));
                 awaitStored(s, accepted);
             }

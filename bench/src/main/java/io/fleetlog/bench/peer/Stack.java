@@ -2,6 +2,7 @@ package io.fleetlog.bench.peer;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One telemetry stack under test, started on loopback only: a receiving side (broker + subscriber +
@@ -36,6 +37,11 @@ interface Stack extends AutoCloseable {
      * durable state under {@code stateDir} (see {@link EdgeProcess} for the protocol on stdin/stdout).
      */
     List<String> edgeProcessArgs(Workload workload, Path stateDir);
+
+    /** Environment of that child JVM (e.g. vehicle credentials, which stay off the command line). */
+    default Map<String, String> edgeProcessEnv(Workload workload) {
+        return Map.of();
+    }
 
     @Override
     void close() throws Exception;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,11 @@ class PeerComparisonSmokeTest {
 
     @TempDir
     Path work;
+
+    @BeforeAll
+    static void quiet() {
+        PeerComparison.quietLogs();
+    }
 
     @Test
     void bothStacksStoreEverythingAndTheTableHasAColumnEach() throws Exception {
