@@ -52,7 +52,19 @@ final class ComparisonTable {
                 r -> r.deadZone() == null ? null : r.deadZone().drainPerSecond(),
                 0);
         t.text("   lost / duplicated / reordered", r -> dead(r.deadZone(), ComparisonTable::losses));
-        String cap = minutes(plan.capacityDeadZone().toSeconds()) + " dead zone, " + plan.capacityVehicles()
+        t.number(
+                "   offline capture into durable vehicle storage, samples/s (higher is better)",
+                r -> r.deadZone() == null ? null : r.deadZone().offlinePerSecond(),
+                0);
+        t.number(
+                "   vehicle storage on disk at the end of the dead zone, bytes per sample (lower is better)",
+                r -> r.deadZone() == null
+                        ? null
+                        : r.deadZone().edgeStateBytes() / (double) r.deadZone().captured(),
+                1);
+        String cap = (plan.capacityDeadZone() == null
+                        ? "no"
+                        : minutes(plan.capacityDeadZone().toSeconds())) + " dead zone, " + plan.capacityVehicles()
                 + (plan.capacityVehicles() == 1 ? " car" : " cars");
         t.text(
                 "3. Offline capacity, " + cap + ": accepted / refused at capture",
@@ -70,7 +82,18 @@ final class ComparisonTable {
                 r -> dead(
                         r.capacity(),
                         d -> d.refusals().isEmpty() ? "none" : d.refusals().toString()));
-        String crash = minutes(plan.crashDeadZone().toSeconds()) + " dead zone, " + plan.vehicles() + " cars";
+        t.text(
+                "   at a spool bound of " + count(PeerComparison.BOUND_SAMPLES) + " samples (drop-oldest), "
+                        + count(PeerComparison.BOUND_SAMPLES * 3 / 2) + "-sample dead zone: accepted / dropped / lost",
+                r -> r.bound() == null
+                        ? "(see the capacity run)"
+                        : dead(
+                                r.bound(),
+                                d -> count(d.captured() - d.refused()) + " / " + count(d.refused()) + " / "
+                                        + count(d.lost())));
+        String crash = (plan.crashDeadZone() == null
+                        ? "no"
+                        : minutes(plan.crashDeadZone().toSeconds())) + " dead zone, " + plan.vehicles() + " cars";
         t.text(
                 "4. SIGKILL in a " + crash + ": accepted before the kill / stored after restart",
                 r -> r.crash() == null

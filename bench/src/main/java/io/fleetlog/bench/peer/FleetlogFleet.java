@@ -43,10 +43,10 @@ final class FleetlogFleet implements Capture {
     static final int CHUNK = 512;
 
     private record Vehicle(String vin, int index, Spool spool, Uplink uplink, Thread loop, long firstSeq) {
-        /** Samples committed to the spool since this fleet opened it. */
+        /** Samples committed to the spool since this fleet opened it and not dropped by its bound. */
         long committed() {
             long last = spool.lastCommittedSeq();
-            return last < firstSeq ? 0 : last - firstSeq + 1;
+            return (last < firstSeq ? 0 : last - firstSeq + 1) - spool.stats().dropped();
         }
     }
 

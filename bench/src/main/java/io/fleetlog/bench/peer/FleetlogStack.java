@@ -80,6 +80,11 @@ final class FleetlogStack implements Stack {
     }
 
     @Override
+    public Path edgeStateDir() {
+        return dir.resolve("vehicles");
+    }
+
+    @Override
     public Link link() {
         return link;
     }

@@ -62,6 +62,11 @@ final class MqttStack implements Stack {
     }
 
     @Override
+    public Path edgeStateDir() {
+        return dir.resolve("vehicles");
+    }
+
+    @Override
     public Link link() {
         return link;
     }

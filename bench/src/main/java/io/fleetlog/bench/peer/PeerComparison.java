@@ -2,6 +2,7 @@ package io.fleetlog.bench.peer;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.fleetlog.edge.spool.SpoolConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,9 +107,10 @@ public final class PeerComparison {
                 StackResult r = switch (name.trim()) {
                     case "fleetlog" ->
                         FleetlogStack.available()
-                                ? measure(FleetlogStack::start, work.resolve("fleetlog"), plan)
+                                ? measure(d -> FleetlogStack.start(d), work.resolve("fleetlog"), plan, true)
                                 : null;
-                    case "mqtt" -> Mosquitto.available() ? measure(MqttStack::start, work.resolve("mqtt"), plan) : null;
+                    case "mqtt" ->
+                        Mosquitto.available() ? measure(MqttStack::start, work.resolve("mqtt"), plan, false) : null;
                     default ->
                         throw new IllegalArgumentException("unknown stack '" + name + "' (known: fleetlog, mqtt)");
                 };
@@ -121,7 +123,8 @@ public final class PeerComparison {
             if (results.isEmpty()) {
                 throw new IllegalStateException("no stack available (mosquitto at " + Mosquitto.BINARY + "?)");
             }
-            String table = header(plan, results) + ComparisonTable.markdown(plan, results);
+            String table = header(plan, results) + ComparisonTable.markdown(plan, results)
+                    + "\nload average at the end: " + loadAverage() + "\n";
             return new Report(plan, results, table);
         } finally {
             if (workDir == null) {
@@ -130,12 +133,27 @@ public final class PeerComparison {
         }
     }
 
-    private static StackResult measure(Scenarios.StackFactory factory, Path dir, Plan plan) throws Exception {
+    /** fleetlog's spool bound in the bound run: samples per vehicle, drop-oldest when full. */
+    static final long BOUND_SAMPLES = 3_000;
+
+    private static StackResult measure(Scenarios.StackFactory factory, Path dir, Plan plan, boolean fleetlog)
+            throws Exception {
         Scenarios s = new Scenarios(factory, dir, plan, 42);
         var throughput = s.throughput();
         var deadZone = s.deadZone();
-        var capacity = s.capacity();
-        var crash = s.crash();
+        var capacity = plan.capacityDeadZone() == null ? null : s.capacity();
+        var crash = plan.crashDeadZone() == null ? null : s.crash();
+        StackResult.DeadZone bound = null;
+        if (fleetlog && plan.capacityDeadZone() != null) {
+            Scenarios b = new Scenarios(
+                    d -> FleetlogStack.start(
+                            d,
+                            SpoolConfig.defaults().withMaxSamples(BOUND_SAMPLES, SpoolConfig.FullPolicy.DROP_OLDEST)),
+                    dir.resolve("bound"),
+                    plan,
+                    42);
+            bound = b.deadZone("bound", 1, Duration.ofMillis(BOUND_SAMPLES * 3 / 2 * Workload.PERIOD_MS));
+        }
         String description = s.description();
         return new StackResult(
                 description.substring(0, description.indexOf(':')),
@@ -143,8 +161,8 @@ public final class PeerComparison {
                 throughput,
                 deadZone,
                 capacity,
-                crash,
-                "");
+                bound,
+                crash);
     }
 
     /**
@@ -154,7 +172,7 @@ public final class PeerComparison {
     static void quietLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
             ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
-            ctx.getLogger("io.fleetlog.bench.peer").setLevel(Level.INFO);
+            ctx.getLogger("io.fleetlog").setLevel(Level.INFO);
         }
     }
 
@@ -162,9 +180,20 @@ public final class PeerComparison {
         StringBuilder b = new StringBuilder();
         b.append("fleetlog vs MQTT store-and-forward, ").append(Instant.now()).append(", ");
         b.append(Runtime.getRuntime().availableProcessors()).append(" CPUs, Java ");
-        b.append(System.getProperty("java.version")).append(", ").append(plan).append('\n');
+        b.append(System.getProperty("java.version")).append(", load average ").append(loadAverage());
+        b.append(", ").append(plan).append('\n');
         results.forEach(r -> b.append("- ").append(r.description()).append('\n'));
         return b.append('\n').toString();
+    }
+
+    /** The 1/5/15-minute load averages from /proc/loadavg (the machine may be shared), or "?". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param deadZone length of the dead zone of the recovery run
  * @param capacityVehicles fleet size of the offline-capacity run (the peer's bound is per client)
  * @param capacityDeadZone length of the offline-capacity dead zone, beyond the peer's 65,535 messages
- * @param crashDeadZone dead zone of the crash run (the child is killed inside it)
+ *     (null: not run)
+ * @param crashDeadZone dead zone of the crash run (the child is killed inside it; null: not run)
  * @param stall give up waiting for delivery after this long without progress
  */
 record Plan(
@@ -24,6 +25,9 @@ record Plan(
         Duration stall) {
 
     Plan {
+        if (throughputCapture == null || deadZone == null || stall == null) {
+            throw new IllegalArgumentException("throughputCapture, deadZone and stall are required");
+        }
         if (vehicles < 1) {
             throw new IllegalArgumentException("vehicles must be >= 1, got " + vehicles);
         }
@@ -31,7 +35,7 @@ record Plan(
             throw new IllegalArgumentException("capacityVehicles must be >= 1, got " + capacityVehicles);
         }
         for (Duration d : new Duration[] {throughputCapture, deadZone, capacityDeadZone, crashDeadZone, stall}) {
-            if (d.toMillis() < Workload.PERIOD_MS) {
+            if (d != null && d.toMillis() < Workload.PERIOD_MS) {
                 throw new IllegalArgumentException("every duration must be >= 20 ms, got " + d);
             }
         }

@@ -82,6 +82,11 @@ final class Scenarios {
         return deadZone("capacity", workload(plan.capacityVehicles(), plan.capacityDeadZone()));
     }
 
+    /** A dead zone of {@code capture} per vehicle for {@code vehicles} vehicles. */
+    DeadZone deadZone(String name, int vehicles, Duration capture) throws Exception {
+        return deadZone(name, workload(vehicles, capture));
+    }
+
     private DeadZone deadZone(String name, Workload w) throws Exception {
         try (Stack s = factory.start(Files.createDirectories(root.resolve(name)))) {
             long tStart = System.nanoTime();
@@ -94,6 +99,7 @@ final class Scenarios {
                 Thread.sleep(2);
             }
             long tRestore = System.nanoTime();
+            long stateBytes = treeBytes(s.edgeStateDir());
             s.link().restore();
             long t1 = awaitDelivered(s, c);
             boolean complete = t1 > 0;
@@ -105,6 +111,7 @@ final class Scenarios {
                     c.refused(),
                     c.refusals(),
                     (tRestore - t0) / 1e9,
+                    stateBytes,
                     ((complete ? t1 : t.lastNewNanos()) - tRestore) / 1e9,
                     t.distinct(),
                     t.duplicates(),
@@ -157,6 +164,24 @@ final class Scenarios {
                     last == 0 ? 0 : (last - t0) / 1e9);
             log.info("scenario_crash stack={} result={}", s.name(), c);
             return c;
+        }
+    }
+
+    /** Disk space allocated under {@code dir} ({@code du}: a 110-byte file takes a whole block), 0 if absent. */
+    static long treeBytes(Path dir) throws java.io.IOException, InterruptedException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        Process du = new ProcessBuilder("du", "-s", "--block-size=1", dir.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(du.getInputStream().readAllBytes()).trim();
+        du.waitFor();
+        try {
+            return Long.parseLong(out.split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            log.warn("du_failed dir={} output={}", dir, out);
+            return 0;
         }
     }
 

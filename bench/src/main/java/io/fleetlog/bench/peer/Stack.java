@@ -38,6 +38,9 @@ interface Stack extends AutoCloseable {
      */
     List<String> edgeProcessArgs(Workload workload, Path stateDir);
 
+    /** Where the in-process vehicles keep their durable state (spools, Paho persistence). */
+    Path edgeStateDir();
+
     /** Environment of that child JVM (e.g. vehicle credentials, which stay off the command line). */
     default Map<String, String> edgeProcessEnv(Workload workload) {
         return Map.of();

@@ -2,15 +2,18 @@ package io.fleetlog.bench.peer;
 
 import java.util.Map;
 
-/** One stack's figures from one comparison run; a null part was not measured (see {@code error}). */
+/**
+ * One stack's figures from one comparison run; a null part was not measured. {@code bound} is
+ * fleetlog's run into a deliberately small spool bound (the peer's bound is its capacity run).
+ */
 record StackResult(
         String stack,
         String description,
         Throughput throughput,
         DeadZone deadZone,
         DeadZone capacity,
-        Crash crash,
-        String notes) {
+        DeadZone bound,
+        Crash crash) {
 
     /**
      * Link up, max speed: {@code samples} from first capture to every one stored and acknowledged.
@@ -43,6 +46,7 @@ record StackResult(
             long refused,
             Map<String, Long> refusals,
             double offlineCaptureSeconds,
+            long edgeStateBytes,
             double recoverySeconds,
             long stored,
             long duplicates,
@@ -55,6 +59,11 @@ record StackResult(
 
         double drainPerSecond() {
             return stored / recoverySeconds;
+        }
+
+        /** Samples per second taken into durable vehicle storage while offline (all vehicles). */
+        double offlinePerSecond() {
+            return captured / offlineCaptureSeconds;
         }
 
         /** Seconds of 50 Hz capture per vehicle accepted before the first refusal. */
