@@ -91,6 +91,41 @@ final class ComparisonTable {
                                 r.bound(),
                                 d -> count(d.captured() - d.refused()) + " / " + count(d.refused()) + " / "
                                         + count(d.lost())));
+        if (plan.longDeadZone() != null) {
+            String lz = minutes(plan.longDeadZone().toSeconds()) + " dead zone, " + plan.vehicles() + " cars";
+            t.text(
+                    "   long " + lz + ": captured offline / lost",
+                    r -> r.longDeadZone() == null
+                            ? "(not run: past its bound)"
+                            : dead(
+                                    r.longDeadZone(),
+                                    d -> count(d.captured()) + " in " + fixed(d.offlineCaptureSeconds(), 1) + " s / "
+                                            + count(d.lost())));
+            t.text(
+                    "   long dead zone: recovery s / drain samples/s / vehicle storage bytes per sample",
+                    r -> r.longDeadZone() == null
+                            ? null
+                            : dead(
+                                    r.longDeadZone(),
+                                    d -> fixed(d.recoverySeconds(), 1) + " / "
+                                            + fixed(d.drainPerSecond(), 0) + " / "
+                                            + fixed(d.edgeStateBytes() / (double) d.captured(), 1)));
+        }
+        long day = 24L * 3600 * Workload.HZ * plan.vehicles();
+        t.text(
+                "   24 h dead zone, " + plan.vehicles() + " cars (" + count(day) + " samples), extrapolated from the"
+                        + " longest measured dead zone: capture min / drain min / vehicle storage GB",
+                r -> {
+                    DeadZone d = r.longDeadZone() != null ? r.longDeadZone() : r.deadZone();
+                    if (d == null) {
+                        return null;
+                    }
+                    if (r.bound() == null) {
+                        return "not survivable (bound " + minutes(Math.round(65_535.0 / Workload.HZ)) + " per car)";
+                    }
+                    return fixed(day / d.offlinePerSecond() / 60, 1) + " / " + fixed(day / d.drainPerSecond() / 60, 1)
+                            + " / " + fixed(day * (d.edgeStateBytes() / (double) d.captured()) / 1e9, 2);
+                });
         String crash = (plan.crashDeadZone() == null
                         ? "no"
                         : minutes(plan.crashDeadZone().toSeconds())) + " dead zone, " + plan.vehicles() + " cars";

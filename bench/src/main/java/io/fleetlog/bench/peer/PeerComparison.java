@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.fleetlog.bench.peer.PeerComparison \
- *     [--vehicles 5] [--dead-zone-seconds 600] [--quick] [--stacks fleetlog,mqtt] [--work DIR] [--report FILE]
+ *     [--vehicles 5] [--dead-zone-seconds 600] [--throughput-seconds 120] [--long-dead-zone-seconds S]
+ *     [--quick] [--stacks fleetlog,mqtt] [--work DIR] [--report FILE]
  * </pre>
  *
  * The table goes to stdout (and to {@code --report} as Markdown). The work directory (a temp
@@ -31,11 +32,21 @@ import org.slf4j.LoggerFactory;
 public final class PeerComparison {
 
     /** Parsed command-line options. */
-    record Options(int vehicles, Duration deadZone, boolean quick, List<String> stacks, Path work, Path report) {
+    record Options(
+            int vehicles,
+            Duration deadZone,
+            Duration throughput,
+            Duration longDeadZone,
+            boolean quick,
+            List<String> stacks,
+            Path work,
+            Path report) {
 
         static Options parse(String... args) {
             int vehicles = 5;
             Duration deadZone = null;
+            Duration throughput = null;
+            Duration longDeadZone = null;
             boolean quick = false;
             List<String> stacks = List.of("fleetlog", "mqtt");
             Path work = null;
@@ -46,16 +57,19 @@ public final class PeerComparison {
                     case "--quick" -> quick = true;
                     case "--vehicles" -> vehicles = Integer.parseInt(value(args, ++i, a));
                     case "--dead-zone-seconds" -> deadZone = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+                    case "--throughput-seconds" -> throughput = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+                    case "--long-dead-zone-seconds" ->
+                        longDeadZone = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
                     case "--stacks" -> stacks = List.of(value(args, ++i, a).split(","));
                     case "--work" -> work = Path.of(value(args, ++i, a));
                     case "--report" -> report = Path.of(value(args, ++i, a));
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown option '" + a + "' (known: --vehicles N,"
-                                        + " --dead-zone-seconds S, --quick, --stacks fleetlog,mqtt, --work DIR, --report FILE)");
+                        throw new IllegalArgumentException("unknown option '" + a + "' (known: --vehicles N,"
+                                + " --dead-zone-seconds S, --throughput-seconds S, --long-dead-zone-seconds S, --quick,"
+                                + " --stacks fleetlog,mqtt, --work DIR, --report FILE)");
                 }
             }
-            return new Options(vehicles, deadZone, quick, stacks, work, report);
+            return new Options(vehicles, deadZone, throughput, longDeadZone, quick, stacks, work, report);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -67,17 +81,15 @@ public final class PeerComparison {
 
         Plan plan() {
             Plan p = quick ? Plan.quick(vehicles) : Plan.full(vehicles, Duration.ofMinutes(10));
-            if (deadZone != null) {
-                p = new Plan(
-                        p.vehicles(),
-                        p.throughputCapture(),
-                        deadZone,
-                        p.capacityVehicles(),
-                        p.capacityDeadZone(),
-                        p.crashDeadZone(),
-                        p.stall());
-            }
-            return p;
+            return new Plan(
+                    p.vehicles(),
+                    throughput != null ? throughput : p.throughputCapture(),
+                    deadZone != null ? deadZone : p.deadZone(),
+                    p.capacityVehicles(),
+                    p.capacityDeadZone(),
+                    p.crashDeadZone(),
+                    longDeadZone,
+                    p.stall());
         }
     }
 
@@ -143,6 +155,9 @@ public final class PeerComparison {
         var deadZone = s.deadZone();
         var capacity = plan.capacityDeadZone() == null ? null : s.capacity();
         var crash = plan.crashDeadZone() == null ? null : s.crash();
+        StackResult.DeadZone longDeadZone = fleetlog && plan.longDeadZone() != null
+                ? s.deadZone("long-dead-zone", plan.vehicles(), plan.longDeadZone())
+                : null;
         StackResult.DeadZone bound = null;
         if (fleetlog && plan.capacityDeadZone() != null) {
             Scenarios b = new Scenarios(
@@ -162,6 +177,7 @@ public final class PeerComparison {
                 deadZone,
                 capacity,
                 bound,
+                longDeadZone,
                 crash);
     }
 

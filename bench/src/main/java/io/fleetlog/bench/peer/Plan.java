@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param capacityDeadZone length of the offline-capacity dead zone, beyond the peer's 65,535 messages
  *     (null: not run)
  * @param crashDeadZone dead zone of the crash run (the child is killed inside it; null: not run)
+ * @param longDeadZone an extra fleetlog-only dead zone of the whole fleet (the peer cannot survive one
+ *     past its 65,535-message bound; null: not run)
  * @param stall give up waiting for delivery after this long without progress
  */
 record Plan(
@@ -22,6 +24,7 @@ record Plan(
         int capacityVehicles,
         Duration capacityDeadZone,
         Duration crashDeadZone,
+        Duration longDeadZone,
         Duration stall) {
 
     Plan {
@@ -34,7 +37,8 @@ record Plan(
         if (capacityVehicles < 1) {
             throw new IllegalArgumentException("capacityVehicles must be >= 1, got " + capacityVehicles);
         }
-        for (Duration d : new Duration[] {throughputCapture, deadZone, capacityDeadZone, crashDeadZone, stall}) {
+        for (Duration d :
+                new Duration[] {throughputCapture, deadZone, capacityDeadZone, crashDeadZone, longDeadZone, stall}) {
             if (d != null && d.toMillis() < Workload.PERIOD_MS) {
                 throw new IllegalArgumentException("every duration must be >= 20 ms, got " + d);
             }
@@ -50,6 +54,7 @@ record Plan(
                 1,
                 Duration.ofMinutes(25),
                 Duration.ofMinutes(2),
+                null,
                 Duration.ofSeconds(30));
     }
 
@@ -62,6 +67,7 @@ record Plan(
                 1,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(4),
+                null,
                 Duration.ofSeconds(5));
     }
 }

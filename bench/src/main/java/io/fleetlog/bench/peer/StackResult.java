@@ -13,6 +13,7 @@ record StackResult(
         DeadZone deadZone,
         DeadZone capacity,
         DeadZone bound,
+        DeadZone longDeadZone,
         Crash crash) {
 
     /**

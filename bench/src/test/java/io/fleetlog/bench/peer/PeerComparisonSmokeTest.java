@@ -33,6 +33,7 @@ class PeerComparisonSmokeTest {
                 1,
                 null, // the capacity run is the dead-zone run with another length: covered above
                 Duration.ofSeconds(2),
+                null,
                 Duration.ofSeconds(5));
 
         PeerComparison.Report report = PeerComparison.run(tiny, List.of("fleetlog", "mqtt"), work);
