@@ -45,14 +45,14 @@ record Plan(
         }
     }
 
-    /** The full comparison: 5 cars, 2 min throughput run, 10 min dead zone, 25 min capacity run. */
+    /** The full comparison: 5 cars, 2 min throughput run, 10 min dead zone, 23 min capacity run. */
     static Plan full(int vehicles, Duration deadZone) {
         return new Plan(
                 vehicles,
                 Duration.ofMinutes(2),
                 deadZone,
                 1,
-                Duration.ofMinutes(25),
+                Duration.ofMinutes(23),
                 Duration.ofMinutes(2),
                 null,
                 Duration.ofSeconds(30));
