@@ -407,8 +407,8 @@ public final class Uplink implements AutoCloseable {
             send(Envelope.newBuilder().setStatus(status()).build().toByteArray(), now);
         }
         if (state != LinkState.OFFLINE) {
-            long behind = spool.lastCommittedSeq() - ackedSeq;
-            state = behind > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
+            // committed samples still buffered = not yet acknowledged (acks delete)
+            state = spool.depth() > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
         }
     }
 
