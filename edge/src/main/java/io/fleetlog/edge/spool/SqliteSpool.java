@@ -43,19 +43,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code meta}</td><td>{@code key TEXT PRIMARY KEY, value}</td><td>{@code format} =
  *       'fleetlog-spool', {@code version} = 1, {@code next_seq} and {@code newest_time_ms} (written in every commit),
  *       {@code dropped}, {@code rejected}, {@code created_ms}</td></tr>
- *   <tr><td>{@code samples}</td><td>{@code seq INTEGER PRIMARY KEY, t INTEGER NOT NULL} (capture time,
- *       epoch ms), {@code v BLOB NOT NULL}: the {@link Field#COUNT} values in field order as IEEE-754
- *       float64 little-endian (64 bytes), NaN = unavailable</td><td>committed, not yet acknowledged
- *       samples</td></tr>
- *   <tr><td>{@code rejected}</td><td>the columns of {@code samples} plus {@code reason TEXT NOT NULL,
- *       rejected_ms INTEGER NOT NULL}</td><td>samples the server rejected, kept for inspection</td></tr>
+ *   <tr><td>{@code samples}</td><td>see {@link ChunkTable}: chunks of up to 512 consecutive samples,
+ *       72 bytes each (capture time int64, 8 values float64, little-endian)</td><td>committed, not yet
+ *       acknowledged samples</td></tr>
+ *   <tr><td>{@code rejected}</td><td>{@code seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, v BLOB NOT
+ *       NULL} (the 8 values as float64 little-endian), {@code reason TEXT NOT NULL, rejected_ms INTEGER
+ *       NOT NULL}</td><td>samples the server rejected, kept for inspection</td></tr>
  * </table>
  *
- * <p>Values live in one BLOB rather than a column per field because every bound or read column is a
- * JNI call in sqlite-jdbc: 3 per row instead of 10 roughly doubles insert and drain throughput.
- *
- * <p>A group commit is one {@code BEGIN IMMEDIATE} transaction: multi-row inserts of {@link
- * #ROWS_PER_INSERT} rows (generated keys off), the drop-oldest delete if the spool overflows, and the
+ * <p>A group commit is one {@code BEGIN IMMEDIATE} transaction: the chunk inserts (generated keys off), the drop-oldest delete if the spool overflows, and the
  * {@code meta} update of {@code next_seq}, {@code newest_time_ms} and {@code dropped}. Memory is updated only after COMMIT
  * returned.
  */
@@ -66,9 +62,7 @@ final class SqliteSpool implements Spool {
     static final int FORMAT_VERSION = 1;
     private static final Logger log = LoggerFactory.getLogger(SqliteSpool.class);
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-    static final int ROWS_PER_INSERT = 64;
     static final int VALUE_BYTES = Field.COUNT * Double.BYTES;
-    private static final String COLUMNS = "seq, t, v";
     private static final VarHandle DOUBLES =
             MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -80,10 +74,8 @@ final class SqliteSpool implements Spool {
 
     // Owned by the spool thread.
     private Connection db;
-    private PreparedStatement insert;
-    private PreparedStatement insertMany;
-    private PreparedStatement select;
-    private PreparedStatement deleteUpTo;
+    private ChunkTable samples;
+    private PreparedStatement insertRejected;
     private PreparedStatement updateMeta;
     private PreparedStatement begin;
     private PreparedStatement commitTx;
@@ -192,11 +184,9 @@ final class SqliteSpool implements Spool {
             }
             begin = db.prepareStatement("BEGIN IMMEDIATE");
             commitTx = db.prepareStatement("COMMIT");
-            insert = db.prepareStatement("INSERT INTO samples (" + COLUMNS + ") VALUES (?, ?, ?)");
-            insertMany = db.prepareStatement("INSERT INTO samples (" + COLUMNS + ") VALUES "
-                    + String.join(", ", java.util.Collections.nCopies(ROWS_PER_INSERT, "(?, ?, ?)")));
-            select = db.prepareStatement("SELECT " + COLUMNS + " FROM samples WHERE seq >= ? ORDER BY seq LIMIT ?");
-            deleteUpTo = db.prepareStatement("DELETE FROM samples WHERE seq <= ?");
+            samples = new ChunkTable(db);
+            insertRejected = db.prepareStatement(
+                    "INSERT OR REPLACE INTO rejected (seq, t, v, reason, rejected_ms)" + " VALUES (?, ?, ?, ?, ?)");
             updateMeta = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
             return null;
         } catch (SQLException e) {
@@ -238,11 +228,11 @@ final class SqliteSpool implements Spool {
     }
 
     private void create(Statement st) throws SQLException {
-        String cols = "seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, v BLOB NOT NULL";
         st.execute("BEGIN IMMEDIATE");
         st.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)");
-        st.execute("CREATE TABLE samples (" + cols + ")");
-        st.execute("CREATE TABLE rejected (" + cols + ", reason TEXT NOT NULL, rejected_ms INTEGER NOT NULL)");
+        ChunkTable.create(st);
+        st.execute("CREATE TABLE rejected (seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, v BLOB NOT NULL,"
+                + " reason TEXT NOT NULL, rejected_ms INTEGER NOT NULL)");
         st.execute("INSERT INTO meta VALUES ('format', 'fleetlog-spool'), ('version', " + FORMAT_VERSION
                 + "), ('next_seq', 0), ('dropped', 0), ('rejected', 0), ('created_ms', "
                 + System.currentTimeMillis() + ")");
@@ -278,7 +268,8 @@ final class SqliteSpool implements Spool {
                 }
             }
         }
-        try (ResultSet rs = st.executeQuery("SELECT count(*), max(seq) FROM samples")) {
+        try (ResultSet rs =
+                st.executeQuery("SELECT coalesce(sum(last_seq - first_seq + 1), 0), max(last_seq) FROM samples")) {
             rs.next();
             depth = rs.getLong(1);
             long max = rs.getLong(2);
@@ -286,7 +277,7 @@ final class SqliteSpool implements Spool {
             nextSeq = Math.max(metaNext, any ? max + 1 : 0);
         }
         newestSeq = nextSeq - 1;
-        try (ResultSet rs = st.executeQuery("SELECT t FROM samples ORDER BY seq DESC LIMIT 1")) {
+        try (ResultSet rs = st.executeQuery("SELECT last_t FROM samples ORDER BY first_seq DESC LIMIT 1")) {
             // The newest committed capture time survives a spool drained empty (every sample acked and
             // deleted): a restarted source resumes after it instead of capturing the drive again.
             newestTimeMs = Math.max(metaNewestTime, rs.next() ? rs.getLong(1) : -1);
@@ -299,7 +290,7 @@ final class SqliteSpool implements Spool {
         long seq = -1;
         long t = -1;
         try (Statement st = db.createStatement();
-                ResultSet rs = st.executeQuery("SELECT seq, t FROM samples ORDER BY seq LIMIT 1")) {
+                ResultSet rs = st.executeQuery("SELECT first_seq, first_t FROM samples ORDER BY first_seq LIMIT 1")) {
             if (rs.next()) {
                 seq = rs.getLong(1);
                 t = rs.getLong(2);
@@ -416,11 +407,10 @@ final class SqliteSpool implements Spool {
         Sample last = batch.get(batch.size() - 1);
         try {
             begin.execute();
-            insertAll(batch);
+            samples.insert(batch);
             long newDepth = depth + batch.size();
             if (config.fullPolicy() == SpoolConfig.FullPolicy.DROP_OLDEST && newDepth > config.maxSamples()) {
-                excess = newDepth - config.maxSamples();
-                dropOldest(excess);
+                excess = samples.dropOldest(newDepth - config.maxSamples());
             }
             meta("next_seq", last.seq() + 1);
             meta("newest_time_ms", last.captureTimeMs());
@@ -471,40 +461,10 @@ final class SqliteSpool implements Spool {
         }
     }
 
-    private void dropOldest(long excess) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
-                "DELETE FROM samples WHERE seq IN (SELECT seq FROM samples ORDER BY seq LIMIT ?)")) {
-            ps.setLong(1, excess);
-            ps.executeUpdate();
-        }
-    }
-
     private void meta(String key, long value) throws SQLException {
         updateMeta.setString(1, key);
         updateMeta.setLong(2, value);
         updateMeta.executeUpdate();
-    }
-
-    /** Inserts with multi-row statements, the remainder one row at a time (spool thread, in a tx). */
-    private void insertAll(List<Sample> batch) throws SQLException {
-        int n = batch.size();
-        int i = 0;
-        for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
-            for (int r = 0; r < ROWS_PER_INSERT; r++) {
-                bind(insertMany, r * 3, batch.get(i + r));
-            }
-            insertMany.executeUpdate();
-        }
-        for (; i < n; i++) {
-            bind(insert, 0, batch.get(i));
-            insert.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, int offset, Sample s) throws SQLException {
-        ps.setLong(offset + 1, s.seq());
-        ps.setLong(offset + 2, s.captureTimeMs());
-        ps.setBytes(offset + 3, pack(s.values()));
     }
 
     static byte[] pack(double[] values) {
@@ -515,18 +475,6 @@ final class SqliteSpool implements Spool {
         return b;
     }
 
-    static double[] unpack(byte[] b, long seq) {
-        if (b == null || b.length != VALUE_BYTES) {
-            throw new SpoolException("seq " + seq + ": stored values have " + (b == null ? 0 : b.length)
-                    + " bytes, expected " + VALUE_BYTES);
-        }
-        double[] v = new double[Field.COUNT];
-        for (int f = 0; f < Field.COUNT; f++) {
-            v[f] = (double) DOUBLES.get(b, f * Double.BYTES);
-        }
-        return v;
-    }
-
     @Override
     public List<Sample> peek(long fromSeq, int max) {
         if (max < 1) {
@@ -534,14 +482,7 @@ final class SqliteSpool implements Spool {
         }
         return onThread(() -> {
             List<Sample> out = new ArrayList<>(Math.min(max, 4096));
-            select.setLong(1, fromSeq);
-            select.setInt(2, max);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    long seq = rs.getLong(1);
-                    out.add(new Sample(seq, rs.getLong(2), unpack(rs.getBytes(3), seq)));
-                }
-            }
+            out.addAll(samples.peek(fromSeq, max));
             return out;
         });
     }
@@ -555,8 +496,7 @@ final class SqliteSpool implements Spool {
             int n;
             try {
                 begin.execute();
-                deleteUpTo.setLong(1, upToSeq);
-                n = deleteUpTo.executeUpdate();
+                n = (int) samples.deleteUpTo(upToSeq);
                 commitTx.execute();
             } catch (SQLException e) {
                 rollbackQuietly();
@@ -571,19 +511,19 @@ final class SqliteSpool implements Spool {
     public int reject(long firstSeq, long lastSeq, String reason) {
         return onThread(() -> {
             int n;
-            try (PreparedStatement copy = db.prepareStatement("INSERT OR REPLACE INTO rejected (" + COLUMNS
-                            + ", reason, rejected_ms) SELECT " + COLUMNS
-                            + ", ?, ? FROM samples WHERE seq BETWEEN ? AND ?");
-                    PreparedStatement del = db.prepareStatement("DELETE FROM samples WHERE seq BETWEEN ? AND ?")) {
+            try {
                 begin.execute();
-                copy.setString(1, reason == null ? "" : reason);
-                copy.setLong(2, System.currentTimeMillis());
-                copy.setLong(3, firstSeq);
-                copy.setLong(4, lastSeq);
-                copy.executeUpdate();
-                del.setLong(1, firstSeq);
-                del.setLong(2, lastSeq);
-                n = del.executeUpdate();
+                List<Sample> removed = samples.remove(firstSeq, lastSeq);
+                long at = System.currentTimeMillis();
+                for (Sample x : removed) {
+                    insertRejected.setLong(1, x.seq());
+                    insertRejected.setLong(2, x.captureTimeMs());
+                    insertRejected.setBytes(3, pack(x.values()));
+                    insertRejected.setString(4, reason == null ? "" : reason);
+                    insertRejected.setLong(5, at);
+                    insertRejected.executeUpdate();
+                }
+                n = removed.size();
                 meta("rejected", rejected + n);
                 commitTx.execute();
             } catch (SQLException e) {

@@ -394,6 +394,15 @@ public final class Uplink implements AutoCloseable {
             linkDown("heartbeat_timeout", "nothing heard for " + (now - lastHeardMs) + " ms", now, true);
             return;
         }
+        long[] oldest = inFlight.peekFirst();
+        if (oldest != null && now - oldest[2] >= ackTimeoutMs()) {
+            linkDown(
+                    "ack_timeout",
+                    "batch " + oldest[0] + ".." + oldest[1] + " unacknowledged for " + (now - oldest[2]) + " ms",
+                    now,
+                    true);
+            return;
+        }
         if (now - lastHeartbeatMs >= config.heartbeatInterval().toMillis()) {
             lastHeartbeatMs = now;
             send(
@@ -405,8 +414,8 @@ public final class Uplink implements AutoCloseable {
         }
         sendBatches(now);
         if (state != LinkState.OFFLINE) {
-            long behind = spool.lastCommittedSeq() - ackedSeq;
-            LinkState next = behind > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
+            // committed samples still buffered = not yet acknowledged (acks delete)
+            LinkState next = spool.depth() > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
             boolean changed = next != state;
             state = next;
             // A change between ONLINE and DRAINING is reported at once, so the server (and its
@@ -425,6 +434,14 @@ public final class Uplink implements AutoCloseable {
     public void linkRestored() {
         restoreRequested = true;
         wake();
+    }
+
+    /**
+     * A batch not acknowledged for this long (6 heartbeat timeouts, 30 s by default) means the server
+     * answers heartbeats but does not store: reconnect, and Welcome tells what it has.
+     */
+    private long ackTimeoutMs() {
+        return 6 * config.heartbeatTimeout().toMillis();
     }
 
     private void sendBatches(long now) {
@@ -446,17 +463,43 @@ public final class Uplink implements AutoCloseable {
                 nextSendSeq = committed + 1; // everything up to committed was acked or moved aside
                 return;
             }
-            EncodedBatch eb = encoder.encode(batch);
+            EncodedBatch eb;
+            try {
+                eb = encoder.encode(batch);
+            } catch (IllegalArgumentException e) {
+                // a value the wire cannot carry (out of range): set it aside, never block the spool
+                setAsideInvalid(batch, e.getMessage());
+                continue;
+            }
             if (!send(eb.bytes(), now)) {
                 return;
             }
-            inFlight.add(new long[] {eb.firstSeq(), eb.lastSeq()});
+            inFlight.add(new long[] {eb.firstSeq(), eb.lastSeq(), now});
             nextSendSeq = eb.lastSeq() + 1;
             lastBatchMs = now;
             bytesSent += eb.bytes().length;
             samplesSent += eb.samples();
             batchesSent++;
         }
+    }
+
+    /** Moves the samples of {@code batch} that fail validation to the spool's rejected table. */
+    private void setAsideInvalid(List<Sample> batch, String reason) {
+        int moved = 0;
+        for (Sample s : batch) {
+            try {
+                s.validate();
+            } catch (IllegalArgumentException e) {
+                moved += spool.reject(s.seq(), s.seq(), "invalid on the edge: " + e.getMessage());
+            }
+        }
+        if (moved == 0) {
+            // the encoder refused the batch as a whole: set it all aside rather than loop forever
+            Sample first = batch.get(0);
+            moved = spool.reject(first.seq(), batch.get(batch.size() - 1).seq(), "not encodable: " + reason);
+        }
+        rejectedSamples += moved;
+        log.warn("uplink_invalid_samples_set_aside vin={} samples={} reason={}", config.vin(), moved, reason);
     }
 
     /** The leading run of consecutive seqs (the spool may have holes: drops, rejects). */

@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -258,40 +257,61 @@ class SpoolContractTest {
         assertThatThrownBy(() -> SpoolConfig.FullPolicy.parse("lose")).hasMessageContaining("'lose'");
     }
 
-    /** Random appends, flushes, acks and reopens, compared after every step with a deque model. */
+    /**
+     * Random appends (small, and larger than a storage chunk), acks, rejects, drops and reopens,
+     * compared after every step with a sorted-set model.
+     */
     @Test
-    void randomOperationsMatchADequeModel() throws Exception {
+    void randomOperationsMatchAModel() throws Exception {
         Random r = new Random(42);
-        ArrayDeque<Long> model = new ArrayDeque<>();
+        java.util.TreeSet<Long> model = new java.util.TreeSet<>();
         long next = 0;
-        Spool s = open(MANUAL);
+        long max = 3_000;
+        SpoolConfig c = MANUAL.withMaxSamples(max, SpoolConfig.FullPolicy.DROP_OLDEST);
+        Spool s = open(c);
         try {
             for (int step = 0; step < 300; step++) {
-                int op = r.nextInt(10);
+                int op = r.nextInt(12);
                 if (op < 5) {
-                    int n = 1 + r.nextInt(50);
+                    int n = 1 + r.nextInt(r.nextBoolean() ? 50 : 1_200);
                     assertThat(s.append(TestSamples.range(next, n))).isEqualTo(next);
                     for (int i = 0; i < n; i++) {
                         model.add(next++);
                     }
                     s.flush();
-                } else if (op < 8 && !model.isEmpty()) {
-                    long upTo = model.peekFirst() + r.nextInt(60) - 5;
-                    while (!model.isEmpty() && model.peekFirst() <= upTo) {
-                        model.removeFirst();
+                    while (model.size() > max) {
+                        model.pollFirst();
                     }
+                } else if (op < 8 && !model.isEmpty()) {
+                    long upTo = model.first() + r.nextInt(700) - 5;
+                    model.headSet(upTo, true).clear();
                     s.ack(upTo);
-                } else if (op == 9) {
+                } else if (op < 10 && !model.isEmpty()) {
+                    long first = model.first() + r.nextInt(Math.max(1, (int) (model.last() - model.first() + 1)));
+                    long last = first + r.nextInt(600);
+                    int expected = model.subSet(first, true, last, true).size();
+                    assertThat(s.reject(first, last, "test")).isEqualTo(expected);
+                    model.subSet(first, true, last, true).clear();
+                } else if (op == 11) {
                     s.close();
-                    s = open(MANUAL);
+                    s = open(c);
                 }
                 List<Sample> all = s.peek(0, 100_000);
                 assertThat(all).extracting(Sample::seq).containsExactlyElementsOf(model);
                 for (Sample x : all) {
                     assertThat(x).isEqualTo(TestSamples.of(x.seq()));
                 }
+                if (!model.isEmpty()) {
+                    long from = model.first() + r.nextInt((int) (model.last() - model.first() + 1));
+                    int k = 1 + r.nextInt(700);
+                    assertThat(s.peek(from, k))
+                            .extracting(Sample::seq)
+                            .containsExactlyElementsOf(
+                                    model.tailSet(from, true).stream().limit(k).toList());
+                }
                 assertThat(s.depth()).isEqualTo(model.size());
                 assertThat(s.nextSeq()).isEqualTo(next);
+                assertThat(s.stats().oldestSeq()).isEqualTo(model.isEmpty() ? -1 : model.first());
             }
         } finally {
             s.close();

@@ -43,8 +43,12 @@ class UplinkTest {
 
     @BeforeEach
     void setUp() {
+        // durability is the spool tests' business: no fsync here keeps the step tests fast
         spool = Spools.open(
-                dir.resolve("v.spool"), SpoolConfig.defaults().withGroupCommit(Duration.ofSeconds(10), 1_000_000));
+                dir.resolve("v.spool"),
+                SpoolConfig.defaults()
+                        .withGroupCommit(Duration.ofSeconds(10), 1_000_000)
+                        .withSynchronous(SpoolConfig.Synchronous.OFF));
         uplink = new Uplink(spool, config(), transport, new SplittableRandom(1));
     }
 
@@ -351,6 +355,90 @@ class UplinkTest {
         assertStoreMatchesCaptured();
         assertThat(spool.depth()).isZero();
         assertThat(uplink.stats().reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void aSampleTheWireCannotCarryIsSetAsideAndTheRestFlows() throws Exception {
+        capture(100);
+        double[] bad = sim.next().values().clone();
+        bad[Field.SPEED.ordinal()] = 9_999; // outside [-500, 500] mph
+        long badSeq = spool.append(List.of(new Sample(0, T0 + 100 * 20, bad)));
+        spool.flush();
+        capture(100);
+        connectAndWelcome(-1);
+        exchange(10, 10);
+        assertThat(uplink.stats().rejectedSamples()).isEqualTo(1);
+        assertThat(spool.stats().rejected()).isEqualTo(1);
+        assertThat(spool.depth()).isZero();
+        assertThat(server.store).hasSize(200).doesNotContainKey(badSeq);
+    }
+
+    /** Random link drops, lost acks and silences over many seeds: store and spool always end exact. */
+    @Test
+    void randomFaultsNeverLoseOrDuplicateASample() throws Exception {
+        for (long seed = 1; seed <= 6; seed++) {
+            Random r = new Random(seed);
+            for (int step = 0; step < 300; step++) {
+                if (r.nextInt(4) == 0) {
+                    capture(1 + r.nextInt(300));
+                }
+                FakeTransport.FakeConnection c = transport.opened.isEmpty() ? null : transport.last();
+                if (c != null && !c.aborted && !c.closed) {
+                    int fault = r.nextInt(40);
+                    if (fault == 0) {
+                        c.drop("random reset");
+                    } else if (fault == 1) {
+                        server.ack = false; // the server stores but the acks are lost from here on
+                    } else if (fault == 2) {
+                        server.ack = true;
+                    } else if (fault < 6 && !c.sent.isEmpty()) {
+                        // messages still on the wire are lost with the link
+                        c.sent.subList(c.served, c.sent.size()).clear();
+                        c.drop("cut mid-batch");
+                    }
+                    if (!c.sent.isEmpty() && c.sent.get(0).hasHello() && c.served == 0) {
+                        c.open();
+                    }
+                }
+                if (c != null && !c.aborted && !c.closed && c.sent.isEmpty()) {
+                    c.open();
+                }
+                exchange(1, 20 + r.nextInt(200));
+            }
+            server.ack = true;
+            for (int i = 0; i < 2_000 && spool.depth() > 0; i++) {
+                FakeTransport.FakeConnection c = transport.opened.isEmpty() ? null : transport.last();
+                if (c != null && c.sent.isEmpty() && !c.aborted) {
+                    c.open();
+                }
+                exchange(1, 100);
+            }
+            assertThat(spool.depth()).as("seed %d: spool drained", seed).isZero();
+            assertStoreMatchesCaptured();
+        }
+    }
+
+    @Test
+    void aServerThatStoresButNeverAcksIsLeftAfterTheAckTimeout() throws Exception {
+        capture(3_000);
+        connectAndWelcome(-1);
+        server.ack = false;
+        for (int i = 0; i < 29; i++) {
+            exchange(1, 1_000); // heartbeats are answered, acks never come
+        }
+        assertThat(uplink.state()).isIn(LinkState.ONLINE, LinkState.DRAINING);
+        exchange(2, 1_000);
+        assertThat(uplink.state()).isNotIn(LinkState.ONLINE, LinkState.DRAINING);
+        assertThat(uplink.stats().lastError()).startsWith("ack_timeout");
+        server.ack = true;
+        for (int i = 0; i < 100 && spool.depth() > 0; i++) {
+            if (transport.last().sent.isEmpty()) {
+                transport.last().open();
+            }
+            exchange(1, 100);
+        }
+        assertStoreMatchesCaptured();
+        assertThat(spool.depth()).isZero();
     }
 
     @Test
