@@ -142,7 +142,11 @@ final class IngestConnection {
         log.info("ingest_disconnected vin={} remote={}", vin, remote);
     }
 
-    private void onHello(Hello hello) {
+    /** Synchronized with {@link #onClose}, so a close during Hello never sees half a connection. */
+    private synchronized void onHello(Hello hello) {
+        if (closed) {
+            return;
+        }
         if (vin != null) {
             bad("INVALID", "a second Hello on one connection", 0, 0);
             return;

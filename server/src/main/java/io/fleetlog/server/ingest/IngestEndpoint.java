@@ -25,6 +25,7 @@ public final class IngestEndpoint {
 
     private final IngestContext context;
     private final Map<String, IngestConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     public IngestEndpoint(IngestContext context) {
         this.context = context;
@@ -33,6 +34,7 @@ public final class IngestEndpoint {
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(2));
+            sessions.put(ctx.sessionId(), ctx.session);
             connections.put(ctx.sessionId(), new IngestConnection(new SessionPeer(ctx.session), remote(ctx), context));
         });
         ws.onBinaryMessage(ctx -> {
@@ -51,6 +53,7 @@ public final class IngestEndpoint {
             }
         });
         ws.onClose(ctx -> {
+            sessions.remove(ctx.sessionId());
             IngestConnection c = connections.remove(ctx.sessionId());
             if (c != null) {
                 c.onClose();
@@ -58,6 +61,11 @@ public final class IngestEndpoint {
         });
         ws.onError(
                 ctx -> log.debug("ingest_ws_error session={} error={}", ctx.sessionId(), String.valueOf(ctx.error())));
+    }
+
+    /** Tells every edge the server is going away (1001); they reconnect and resend what is unacked. */
+    public void closeAll() {
+        sessions.values().forEach(s -> s.close(1001, "server shutting down", Callback.NOOP));
     }
 
     public int open() {
