@@ -205,6 +205,7 @@ public final class FleetServer implements AutoCloseable {
         closed = true;
         log.info("server_stopping port={}", app.port());
         try {
+            ingest.closeAll();
             app.stop();
         } finally {
             live.close();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class ServerBenchTest {
     @Test
     void benchmarkRunsSmallAndPrintsATable() throws Exception {
+        ServerBench.quietLogs();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ServerBench b = new ServerBench(
                 Map.of("samples", "20000", "vehicles", "2", "batch", "1000", "fleet", "20", "seconds", "2"),

@@ -142,7 +142,11 @@ final class IngestConnection {
         log.info("ingest_disconnected vin={} remote={}", vin, remote);
     }
 
-    private void onHello(Hello hello) {
+    /** Synchronized with {@link #onClose}, so a close during Hello never sees half a connection. */
+    private synchronized void onHello(Hello hello) {
+        if (closed) {
+            return;
+        }
         if (vin != null) {
             if (vin.equals(hello.getVin())) {
                 // The network delivered the Hello twice: the connection is already established, and a
@@ -215,11 +219,8 @@ final class IngestConnection {
         }
         if (batch.getSamplesCount() > 0 && decoder.nextSeq() >= 0 && lastDeclared < decoder.nextSeq()) {
             // This connection already decoded these seqs: the network delivered a frame twice. The
-            // predictors stay in step by skipping it; like any resend it is success, acknowledged.
+            // predictors stay in step by skipping it; the original's (cumulative) ack covers it.
             metrics.duplicates.increment(batch.getSamplesCount());
-            peer.send(Envelope.newBuilder()
-                    .setAck(Ack.newBuilder().setSeq(store.lastSeq(vin)))
-                    .build());
             return;
         }
         DecodedBatch d;

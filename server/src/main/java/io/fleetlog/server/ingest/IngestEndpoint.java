@@ -25,6 +25,7 @@ public final class IngestEndpoint {
 
     private final IngestContext context;
     private final Map<String, IngestConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     public IngestEndpoint(IngestContext context) {
         this.context = context;
@@ -37,6 +38,7 @@ public final class IngestEndpoint {
             // Edges send a heartbeat every second: this much silence means the link is dead (a tunnel
             // blackholes packets, no FIN arrives), so the vehicle shows offline within seconds.
             ctx.session.setIdleTimeout(IDLE_TIMEOUT);
+            sessions.put(ctx.sessionId(), ctx.session);
             connections.put(ctx.sessionId(), new IngestConnection(new SessionPeer(ctx.session), remote(ctx), context));
         });
         ws.onBinaryMessage(ctx -> {
@@ -55,6 +57,7 @@ public final class IngestEndpoint {
             }
         });
         ws.onClose(ctx -> {
+            sessions.remove(ctx.sessionId());
             IngestConnection c = connections.remove(ctx.sessionId());
             if (c != null) {
                 c.onClose();
@@ -62,6 +65,11 @@ public final class IngestEndpoint {
         });
         ws.onError(
                 ctx -> log.debug("ingest_ws_error session={} error={}", ctx.sessionId(), String.valueOf(ctx.error())));
+    }
+
+    /** Tells every edge the server is going away (1001); they reconnect and resend what is unacked. */
+    public void closeAll() {
+        sessions.values().forEach(s -> s.close(1001, "server shutting down", Callback.NOOP));
     }
 
     public int open() {

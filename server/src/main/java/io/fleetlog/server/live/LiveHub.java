@@ -72,7 +72,11 @@ public final class LiveHub implements AutoCloseable {
     }
 
     public void configure(WsConfig ws) {
-        ws.onConnect(ctx -> connect(ctx.sessionId(), ctx.session));
+        ws.onConnect(ctx -> {
+            // a quiet fleet sends nothing; pings keep the idle timeout from closing dashboards
+            ctx.enableAutomaticPings(30, java.util.concurrent.TimeUnit.SECONDS);
+            connect(ctx.sessionId(), ctx.session);
+        });
         ws.onClose(ctx -> {
             Client c = clients.remove(ctx.sessionId());
             if (c != null) {
