@@ -80,10 +80,9 @@ class FaultEdgeKillTest {
                 edge.kill(); // SIGKILL mid-write: whatever was in the group-commit window is gone
                 atKill = Spools.inspect(spoolFile);
             }
+            // (Whether the child connected before its dead zone began depends on how fast a fresh JVM
+            // opens its first WebSocket on a loaded box; the scenario holds either way.)
             long storedAtKill = server.store().count(VIN);
-            assertThat(storedAtKill)
-                    .as("the vehicle was online before its dead zone")
-                    .isPositive();
             assertThat(atKill.depth())
                     .as("the backlog survived the kill: " + atKill)
                     .isGreaterThanOrEqualTo(BACKLOG);
@@ -102,7 +101,7 @@ class FaultEdgeKillTest {
                     .isZero();
             FaultRig.assertPerfect(
                     FaultRig.compare(server.store(), VIN, FaultRig.drive(MODEL, SEED, START.toEpochMilli(), DRIVE)),
-                    VIN + " killed with " + atKill);
+                    VIN + " killed with " + atKill + ", stored at the kill " + storedAtKill);
         }
     }
 
