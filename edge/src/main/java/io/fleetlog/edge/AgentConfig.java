@@ -60,10 +60,11 @@ public record AgentConfig(
         }
     }
 
-    /** Real time, no outages, a fault proxy, default spool. */
+    /** Real time, no outages, default spool; a fault proxy for {@code http://} servers. */
     public static AgentConfig of(UplinkConfig uplink, Path spoolDir) {
+        boolean proxy = "http".equalsIgnoreCase(uplink.server().getScheme());
         return new AgentConfig(
-                uplink, spoolDir, SpoolConfig.defaults(), 1.0, OutageSchedule.none(), Duration.ZERO, true, null);
+                uplink, spoolDir, SpoolConfig.defaults(), 1.0, OutageSchedule.none(), Duration.ZERO, proxy, null);
     }
 
     /** Parses {@code max}, {@code 20} or {@code 20x}. */

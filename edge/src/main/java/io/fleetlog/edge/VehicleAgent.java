@@ -65,7 +65,8 @@ public final class VehicleAgent implements AutoCloseable {
     private volatile long peakDepth;
     private long wallStartNanos;
     private long pausedNanos;
-    private AgentStats finalStats;
+    private final java.util.concurrent.locks.ReentrantLock closeLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile AgentStats finalStats;
 
     // dead zones, guarded by this
     private OutageSchedule.Outage scheduled;
@@ -124,10 +125,20 @@ public final class VehicleAgent implements AutoCloseable {
     }
 
     /** Starts the capture and uplink threads. */
-    public synchronized VehicleAgent start() {
-        if (started) {
+    public VehicleAgent start() {
+        closeLock.lock();
+        try {
+            if (started || finalStats != null) {
+                return this;
+            }
+            startLocked();
             return this;
+        } finally {
+            closeLock.unlock();
         }
+    }
+
+    private void startLocked() {
         started = true;
         log.info(
                 "agent_started vin={} source=\"{}\" speed={} outages={} spool_depth={} next_seq={}",
@@ -139,7 +150,6 @@ public final class VehicleAgent implements AutoCloseable {
                 spool.nextSeq());
         uplinkThread = Thread.ofVirtual().name("uplink-" + vin()).start(() -> uplink.run(clock, UPLINK_TICK));
         captureThread = Thread.ofVirtual().name("capture-" + vin()).start(this::captureLoop);
-        return this;
     }
 
     // ---- capture
@@ -263,6 +273,7 @@ public final class VehicleAgent implements AutoCloseable {
             return;
         }
         proxy.restore();
+        uplink.linkRestored();
         cut = false;
         outageSeconds += outageCaptureSeconds(captureMs);
         log.info("agent_dead_zone_left vin={} capture_ms={} spool_depth={}", vin(), captureMs, spool.depth());
@@ -367,7 +378,17 @@ public final class VehicleAgent implements AutoCloseable {
     }
 
     /** Graceful stop (see the class comment); returns the final stats. Idempotent. */
-    public synchronized AgentStats shutdown() {
+    public AgentStats shutdown() {
+        // not synchronized on this: the capture thread takes this monitor for dead-zone state
+        closeLock.lock();
+        try {
+            return shutdownLocked();
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private AgentStats shutdownLocked() {
         if (finalStats != null) {
             return finalStats;
         }

@@ -68,6 +68,15 @@ public final class TestIngestServer implements AutoCloseable {
         server.start();
     }
 
+    /** Runs the fixture on its own for manual experiments: prints the base URL, serves for N seconds. */
+    public static void main(String[] args) throws Exception {
+        try (TestIngestServer s = new TestIngestServer()) {
+            System.out.println(s.baseUrl());
+            System.out.flush();
+            Thread.sleep(Long.parseLong(args.length > 0 ? args[0] : "60") * 1000);
+        }
+    }
+
     int port() {
         return connector.getLocalPort();
     }

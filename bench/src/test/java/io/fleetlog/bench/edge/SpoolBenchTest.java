@@ -23,6 +23,7 @@ class SpoolBenchTest {
         assertThat(r).allSatisfy(x -> {
             assertThat(x.samples()).isEqualTo(50_000);
             assertThat(x.perSecond()).isPositive();
+            assertThat(x.cpuSeconds()).isPositive();
         });
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         SpoolBench.print(

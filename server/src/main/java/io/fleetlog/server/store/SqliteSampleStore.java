@@ -158,6 +158,21 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     @Override
+    public CompletableFuture<Void> appendAsync(String vin, List<Sample> samples) {
+        io.fleetlog.sample.Vin.check(vin);
+        if (samples.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Append op = new Append(vin, List.copyOf(samples));
+        try {
+            enqueue(op);
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return op.done;
+    }
+
+    @Override
     public void upsertVehicle(Vehicle vehicle) {
         submit(new Upsert(vehicle));
     }
@@ -302,6 +317,9 @@ final class SqliteSampleStore implements SampleStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        List<Op> late = new ArrayList<>(); // enqueued concurrently with close, after the writer's last look
+        queue.drainTo(late);
+        late.forEach(op -> op.done.completeExceptionally(new StoreException("store is closed")));
         try {
             writeConn.close();
         } catch (SQLException e) {
@@ -312,12 +330,21 @@ final class SqliteSampleStore implements SampleStore {
 
     // ---- writer ----
 
-    private void submit(Op op) {
+    private void enqueue(Op op) {
         if (closed) {
             throw new StoreException("store is closed");
         }
         try {
             queue.put(op);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while queueing a write", e);
+        }
+    }
+
+    private void submit(Op op) {
+        enqueue(op);
+        try {
             op.done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

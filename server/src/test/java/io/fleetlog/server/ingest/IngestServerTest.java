@@ -240,6 +240,25 @@ class IngestServerTest {
     }
 
     @Test
+    void aLaterBatchCommittedFirstIsNotAckedBeforeTheEarlierOne() throws Exception {
+        FailingStore store =
+                new FailingStore(Stores.open(ServerFixture.config(dir).dbUrl()));
+        fx = ServerFixture.start(ServerFixture.config(dir), store);
+        EdgeClient c = helloA();
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        store.holdNext = hold;
+        c.sendBatch(Samples.drive(0, 100, Samples.T0)); // held before its commit
+        c.sendBatch(Samples.drive(100, 100, Samples.T0 + 2000)); // commits first
+        assertThat(await(() -> store.count(VIN) == 100, WAIT)).isTrue();
+        assertThat(c.next(Envelope.MsgCase.ACK, 500))
+                .as("no ack while seqs 0..99 are not committed")
+                .isNull();
+        hold.countDown();
+        assertThat(c.awaitAck(199, WAIT)).isEqualTo(199);
+        assertThat(store.count(VIN)).isEqualTo(200);
+    }
+
+    @Test
     void aBatchLeavingAHoleAfterTheStoredSeqIsRecordedAsAGap() throws Exception {
         start();
         EdgeClient c = helloA();
