@@ -1,5 +1,7 @@
 package io.fleetlog.app.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fleetlog.app.chaos.ChaosProxy;
 import io.fleetlog.app.report.Continuity;
 import io.fleetlog.edge.AgentConfig;
@@ -22,7 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,6 +47,15 @@ class FaultChaosTest {
     static final double SPEED = 40;
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(800);
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+    /** What the chaos did over all seeds of this run (checked in {@link #theChaosBit()}). */
+    static final AtomicLong SEEDS = new AtomicLong();
+
+    static final AtomicLong DUPLICATED_FRAMES = new AtomicLong();
+    static final AtomicLong DELAYED_FRAMES = new AtomicLong();
+    static final AtomicLong HEARTBEAT_TIMEOUTS = new AtomicLong();
+    static final AtomicLong RECONNECTS = new AtomicLong();
+    static final AtomicLong OUTAGES = new AtomicLong();
 
     @TempDir
     Path dir;
@@ -152,8 +165,17 @@ class FaultChaosTest {
                         });
             }
             for (VehicleAgent a : agents) {
-                finals.put(a.vin(), a.shutdown());
+                AgentStats st = a.shutdown();
+                finals.put(a.vin(), st);
+                HEARTBEAT_TIMEOUTS.addAndGet(st.heartbeatTimeouts());
+                RECONNECTS.addAndGet(st.reconnects());
+                OUTAGES.addAndGet(st.outages());
             }
+            for (ChaosProxy p : proxies) {
+                DUPLICATED_FRAMES.addAndGet(p.duplicatedFrames());
+                DELAYED_FRAMES.addAndGet(p.delayedFrames());
+            }
+            SEEDS.incrementAndGet();
             for (Car c : plan.cars()) {
                 Continuity result = FaultRig.compare(
                         server.store(), c.vin(), FaultRig.drive(c.model(), c.simSeed(), START_MS, c.duration()));
@@ -163,6 +185,23 @@ class FaultChaosTest {
             agents.forEach(VehicleAgent::close);
             proxies.forEach(ChaosProxy::close);
         }
+    }
+
+    /** Over a full run (10 seeds or more) every kind of fault must actually have happened. */
+    @AfterAll
+    static void theChaosBit() {
+        if (SEEDS.get() < 10) {
+            return;
+        }
+        String what = "over " + SEEDS + " seeds: duplicated frames " + DUPLICATED_FRAMES + ", delayed frames "
+                + DELAYED_FRAMES + ", heartbeat timeouts " + HEARTBEAT_TIMEOUTS + ", reconnects " + RECONNECTS
+                + ", dead zones " + OUTAGES;
+        System.out.println("chaos " + what);
+        assertThat(DUPLICATED_FRAMES.get()).as(what).isPositive();
+        assertThat(DELAYED_FRAMES.get()).as(what).isPositive();
+        assertThat(HEARTBEAT_TIMEOUTS.get()).as(what).isPositive();
+        assertThat(RECONNECTS.get()).as(what).isPositive();
+        assertThat(OUTAGES.get()).as(what).isGreaterThanOrEqualTo(SEEDS.get());
     }
 
     /** Plays the chaos timeline against every proxy (the schedule is fixed by the seed; sleeping is the point). */

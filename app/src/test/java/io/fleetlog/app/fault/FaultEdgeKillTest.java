@@ -75,15 +75,16 @@ class FaultEdgeKillTest {
                     if (!edge.process().isAlive()) {
                         throw new AssertionError("the edge exited before the kill: " + edge.output());
                     }
-                    return depth(spoolFile) >= BACKLOG;
+                    // Open the spool only once the child has created it ("fleetlog edge:" is printed
+                    // after the agents opened their spools): two processes creating one file race.
+                    return edge.output().contains("fleetlog edge:") && depth(spoolFile) >= BACKLOG;
                 });
                 edge.kill(); // SIGKILL mid-write: whatever was in the group-commit window is gone
                 atKill = Spools.inspect(spoolFile);
             }
+            // (Whether the child connected before its dead zone began depends on how fast a fresh JVM
+            // opens its first WebSocket on a loaded box; the scenario holds either way.)
             long storedAtKill = server.store().count(VIN);
-            assertThat(storedAtKill)
-                    .as("the vehicle was online before its dead zone")
-                    .isPositive();
             assertThat(atKill.depth())
                     .as("the backlog survived the kill: " + atKill)
                     .isGreaterThanOrEqualTo(BACKLOG);
@@ -102,7 +103,7 @@ class FaultEdgeKillTest {
                     .isZero();
             FaultRig.assertPerfect(
                     FaultRig.compare(server.store(), VIN, FaultRig.drive(MODEL, SEED, START.toEpochMilli(), DRIVE)),
-                    VIN + " killed with " + atKill);
+                    VIN + " killed with " + atKill + ", stored at the kill " + storedAtKill);
         }
     }
 
@@ -160,11 +161,8 @@ class FaultEdgeKillTest {
         }
     }
 
-    /** The spool's committed depth, or 0 while the child has not created it (or holds a lock). */
+    /** The spool's committed depth, or 0 while the child holds a lock. */
     private static long depth(Path spoolFile) {
-        if (!spoolFile.toFile().isFile()) {
-            return 0;
-        }
         try {
             return Spools.inspect(spoolFile).depth();
         } catch (SpoolException e) {
