@@ -10,7 +10,8 @@
 // any request leaving the server's origin. Exit code 0 = pass, 1 = fail.
 //
 // Optional: E2E_VEHICLES (default 5), E2E_DEADZONE_MS (how long the link stays cut, default 8000),
-// E2E_TIMEOUT_MS (per wait, default 45000), E2E_HEADFUL=1.
+// E2E_TIMEOUT_MS (per wait, default 45000), E2E_REQUIRE_DRAINING=0 (accept a drain too short to
+// be shown; for diagnosis only), E2E_HEADFUL=1.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,8 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const VEHICLES = Number(process.env.E2E_VEHICLES ?? 5);
 const DEADZONE_MS = Number(process.env.E2E_DEADZONE_MS ?? 8000);
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 45000);
+// 0: accept offline → online when the drain was too short to be shown (diagnostics only)
+const REQUIRE_DRAINING = process.env.E2E_REQUIRE_DRAINING !== '0';
 
 if (!BASE) {
   console.error('e2e: set FLEETLOG_URL to the base URL of a running fleetlog demo server');
@@ -147,7 +150,9 @@ try {
     const iOff = seen.indexOf('offline');
     const iDrain = seen.indexOf('draining', iOff);
     const iOn = seen.indexOf('online', iDrain);
-    cycle = { cutAt, backAt, beforeDrain, seen, ok: iOff >= 0 && iDrain >= 0 && iOn >= 0 };
+    const sawDrain = iOff >= 0 && iDrain >= 0 && iOn >= 0;
+    cycle = { cutAt, backAt, beforeDrain, seen, ok: sawDrain || (!REQUIRE_DRAINING && iOff >= 0 && seen.indexOf('online', iOff) >= 0) };
+    if (cycle.ok && !sawDrain) console.log(`  ! no draining state shown (${seen.join(' → ')}), accepted: E2E_REQUIRE_DRAINING=0`);
     if (cycle.ok) break;
     console.log(`  … saw ${seen.join(' → ')} (no draining state shown); again with a longer dead zone`);
   }

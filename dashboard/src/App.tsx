@@ -3,7 +3,8 @@ import { FleetHeader } from './components/FleetHeader';
 import { Terminal } from './components/Terminal';
 import { VehicleCard } from './components/VehicleCard';
 import { VehicleView } from './components/VehicleView';
-import { captureNow, useFleet, useNow } from './live/hooks';
+import { vehicleNow } from './live/fleetStore';
+import { useFleet, useNow } from './live/hooks';
 import { useDemo } from './live/useDemo';
 
 function selectedFromHash(): string | null {
@@ -14,7 +15,6 @@ function selectedFromHash(): string | null {
 export function App() {
   const fleet = useFleet();
   const wallNow = useNow(1000);
-  const now = captureNow(wallNow, fleet.captureNow);
   const demo = useDemo(fleet.epoch, fleet.loaded && fleet.connection.state === 'open' ? fleet.demo : null);
   const [selected, setSelected] = useState<string | null>(selectedFromHash);
 
@@ -26,6 +26,10 @@ export function App() {
   const select = useCallback((vin: string | null) => {
     window.location.hash = vin ? `#/vehicle/${encodeURIComponent(vin)}` : '';
     setSelected(vin);
+    // one column (phone, narrow window): the charts are below all cards, bring them into view
+    if (vin && window.matchMedia('(max-width: 1100px)').matches) {
+      requestAnimationFrame(() => document.querySelector('.detail')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+    }
   }, []);
 
   const vehicle = fleet.vehicles.find((v) => v.vin === selected);
@@ -64,7 +68,8 @@ export function App() {
                   vehicle={v}
                   live={fleet.latest[v.vin]}
                   stored={fleet.stored[v.vin]}
-                  now={now}
+                  now={vehicleNow(fleet.clocks[v.vin], wallNow)}
+                  silentMs={fleet.clocks[v.vin] ? wallNow - fleet.clocks[v.vin].heardAt : null}
                   selected={v.vin === selected}
                   onSelect={(vin) => select(vin === selected ? null : vin)}
                   deadZone={
@@ -79,7 +84,7 @@ export function App() {
         </section>
         <div className="detail">
           {vehicle ? (
-            <VehicleView key={vehicle.vin} vehicle={vehicle} captureNow={now} onClose={() => select(null)} />
+            <VehicleView key={vehicle.vin} vehicle={vehicle} captureNow={vehicleNow(fleet.clocks[vehicle.vin], wallNow)} onClose={() => select(null)} />
           ) : (
             <section className="panel placeholder-panel">
               <div className="placeholder">Select a vehicle to see its live speed, distance, power, efficiency and route.</div>

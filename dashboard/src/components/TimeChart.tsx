@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ChartRow } from '../data/series';
+import { timeTicks, type ChartRow } from '../data/series';
 import { formatClock } from '../data/format';
 
 export interface TimeChartProps {
@@ -19,6 +19,12 @@ export interface TimeChartProps {
   /** Draw the backfilled rows a second time, highlighted (the speed chart). */
   highlightBackfill?: boolean;
   zeroLine?: boolean;
+}
+
+/** Time ticks, without those so close to an edge that their label would be clipped. */
+function innerTicks([from, to]: [number, number]): number[] {
+  const margin = (to - from) * 0.07;
+  return timeTicks(from, to, 4).filter((t) => t >= from + margin && t <= to - margin);
 }
 
 /**
@@ -52,20 +58,23 @@ export const TimeChart = memo(function TimeChart(p: TimeChartProps) {
             scale="time"
             domain={p.domain}
             allowDataOverflow
+            ticks={innerTicks(p.domain)}
+            interval={0}
             tickFormatter={(t: number) => formatClock(t)}
             tick={{ fill: 'var(--muted)', fontSize: 11 }}
             stroke="var(--border)"
-            minTickGap={40}
           />
           <YAxis
             tick={{ fill: 'var(--muted)', fontSize: 11 }}
             stroke="var(--border)"
             width={52}
+            tickCount={5}
+            interval={0}
             domain={['auto', 'auto']}
             tickFormatter={(v: number) => (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : String(Math.round(v * 100) / 100))}
           />
           {p.spans.map(([a, b]) => (
-            <ReferenceArea key={`${a}-${b}`} x1={a} x2={Math.max(b, a + 200)} fill="var(--backfill)" fillOpacity={0.14} ifOverflow="hidden" />
+            <ReferenceArea key={`${a}-${b}`} x1={a} x2={Math.max(b, a + 200)} fill="var(--backfill)" fillOpacity={0.2} ifOverflow="hidden" />
           ))}
           {p.holes.map(([a, b]) => (
             <ReferenceArea key={`h${a}-${b}`} x1={a} x2={b} fill="var(--offline)" fillOpacity={0.09} stroke="var(--offline)" strokeOpacity={0.35} strokeDasharray="3 3" ifOverflow="hidden" />

@@ -8,16 +8,23 @@ export interface VehicleCardProps {
   stored: number | undefined;
   now: number;
   selected: boolean;
+  /** Wall-clock ms since the newest sample of this vehicle arrived (null: never). */
+  silentMs: number | null;
   onSelect(vin: string): void;
   /** Present only in demo mode: the "dead zone now" toggle. */
   deadZone?: { on: boolean; busy: boolean; toggle(): void };
 }
 
+/** An online vehicle without a new sample for this long (wall time) gets a "no data" warning. */
+const SILENT_MS = 5000;
+
 const MODEL_NAMES: Record<string, string> = {
   model3: 'Model 3',
   modely: 'Model Y',
   models: 'Model S',
+  modelsplaid: 'Model S Plaid',
   modelx: 'Model X',
+  modelxplaid: 'Model X Plaid',
 };
 
 export function modelName(model: string | null | undefined): string {
@@ -25,7 +32,7 @@ export function modelName(model: string | null | undefined): string {
   return MODEL_NAMES[model.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? model;
 }
 
-export function VehicleCard({ vehicle: v, live, stored, now, selected, onSelect, deadZone }: VehicleCardProps) {
+export function VehicleCard({ vehicle: v, live, stored, now, selected, silentMs, onSelect, deadZone }: VehicleCardProps) {
   const badge = linkBadge(v.link);
   const useLive = live && (v.lastCaptureMs === null || live.t >= v.lastCaptureMs);
   const speed = useLive ? live.speed : v.latest?.speed;
@@ -61,6 +68,11 @@ export function VehicleCard({ vehicle: v, live, stored, now, selected, onSelect,
           {badge.label}
         </span>
       </header>
+      {v.link === 'online' && silentMs !== null && silentMs > SILENT_MS && (
+        <div className="silent" data-testid={`silent-${v.vin}`} title="the server still reports the link as online, but no new sample arrived">
+          no data for {formatAge(silentMs)}
+        </div>
+      )}
       <dl className="card-metrics">
         <div>
           <dt>Speed</dt>
@@ -80,7 +92,7 @@ export function VehicleCard({ vehicle: v, live, stored, now, selected, onSelect,
         <div>
           <dt>Spool</dt>
           <dd data-testid={`spool-${v.vin}`}>
-            {formatCount(v.spoolDepth)} <small>{v.spoolDepth > 0 ? `oldest ${formatAge(oldestAge)}` : 'empty'}</small>
+            {formatCount(v.spoolDepth)} <small>{v.spoolDepth <= 0 ? 'empty' : oldestAge === null ? 'buffered' : `oldest ${formatAge(oldestAge)}`}</small>
           </dd>
         </div>
         <div>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { VehicleState } from '../api/types';
+import { fetchSummary } from '../api/client';
+import type { Summary, VehicleState } from '../api/types';
 import { fillRollingEfficiency } from '../data/efficiency';
 import { formatClock, formatNum, linkBadge } from '../data/format';
 import { backfilledSpans, bucketFor, findGaps, toChartRows } from '../data/series';
@@ -28,6 +29,29 @@ declare global {
   }
 }
 
+/** The server's summary of the window (`/summary`), refreshed every 10 s; null until known. */
+function useSummary(vin: string, windowMs: number, endRef: { current: number }): Summary | null {
+  const [summary, setSummary] = useState<Summary | null>(null);
+  useEffect(() => {
+    let alive = true;
+    const ctrl = new AbortController();
+    const load = () => {
+      const end = endRef.current;
+      fetchSummary(vin, end - windowMs, end + 1, ctrl.signal)
+        .then((s) => alive && setSummary(s))
+        .catch(() => undefined); // optional decoration: the charts carry the data
+    };
+    load();
+    const id = setInterval(load, 10_000);
+    return () => {
+      alive = false;
+      ctrl.abort();
+      clearInterval(id);
+    };
+  }, [vin, windowMs, endRef]);
+  return summary;
+}
+
 export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: VehicleState; captureNow: number; onClose(): void }) {
   const [windowMs, setWindowMs] = useState(WINDOWS[1].ms); // 2 min: a dead zone is clearly visible
   const nowRef = useRef(captureNow);
@@ -50,9 +74,16 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
   }, [vehicle.vin]);
   const seriesRef = useRef(series);
   seriesRef.current = series;
+  const summary = useSummary(vehicle.vin, windowMs, nowRef);
 
-  const end = Math.max(captureNow, series.newest ?? 0);
-  const domain: [number, number] = [end - windowMs, end];
+  // the window's right edge moves in whole seconds: charts re-render when data arrives or once a
+  // second, not on every unrelated update (a spool-depth change of another vehicle)
+  // While data flows the edge follows the newest sample (so charts redraw only when data arrives);
+  // when the vehicle falls silent it follows the vehicle's clock, and the gap opens on the right.
+  const clockEnd = Math.ceil(captureNow / 1000) * 1000;
+  const live = series.newest !== null && captureNow - series.newest < TRAILING_GAP_MS;
+  const end = live ? Math.ceil(series.newest! / 1000) * 1000 : Math.max(clockEnd, Math.ceil((series.newest ?? 0) / 1000) * 1000);
+  const domain = useMemo<[number, number]>(() => [end - windowMs, end], [end, windowMs]);
   const view = useMemo(() => {
     const pts = series.points.filter((p) => p.t >= end - windowMs);
     const rows = fillRollingEfficiency(toChartRows(pts, bucketFor(windowMs)), EFFICIENCY_WINDOW_MS);
@@ -62,7 +93,7 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
     const holes: Array<[number, number]> = newest !== null && end - newest > TRAILING_GAP_MS ? [...gaps, [newest, end]] : gaps;
     return { pts, rows, spans: backfilledSpans(rows), gaps, holes };
     // re-derive when the data or the window changes, not on every clock tick
-  }, [series.points, windowMs, Math.floor(end / 1000)]);
+  }, [series.points, windowMs, end]);
 
   const badge = linkBadge(vehicle.link);
   const backfilledCount = view.pts.reduce((n, p) => (p.backfilled ? n + 1 : n), 0);
@@ -105,6 +136,11 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
           <i className="sw sw-gap" /> gap: no data (yet)
         </span>
         <span className="muted">{formatNum(view.pts.length, 0)} samples in window</span>
+        {summary && (
+          <span className="summary" data-testid="vehicle-summary" title="server summary of the window">
+            {formatNum(summary.distanceMi, 2)} mi · {formatNum(summary.energyKwh, 2)} kWh · {formatNum(summary.whPerMi, 0)} Wh/mi
+          </span>
+        )}
       </div>
       {series.error && <div className="notice error">Could not load samples: {series.error}</div>}
       {series.loading && view.pts.length === 0 ? (

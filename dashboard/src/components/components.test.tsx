@@ -22,7 +22,7 @@ function demo(p: Partial<Demo> = {}): Demo {
 
 describe('VehicleCard', () => {
   it('shows the link state as text and class, the spool age and the live values', () => {
-    render(<VehicleCard vehicle={V} live={undefined} stored={undefined} now={NOW} selected={false} onSelect={() => {}} />);
+    render(<VehicleCard vehicle={V} live={undefined} stored={undefined} now={NOW} selected={false} silentMs={null} onSelect={() => {}} />);
     const badge = screen.getByTestId(`link-state-${V.vin}`);
     expect(badge.textContent).toBe('offline');
     expect(badge.className).toContain('badge-offline');
@@ -32,10 +32,18 @@ describe('VehicleCard', () => {
     expect(screen.queryByTestId(`deadzone-${V.vin}`)).toBeNull(); // no demo: no toggle
   });
 
+  it('warns when an online vehicle sends no data', () => {
+    const online = { ...V, link: 'online' as const };
+    const { rerender } = render(<VehicleCard vehicle={online} live={undefined} stored={undefined} now={NOW} selected={false} silentMs={1000} onSelect={() => {}} />);
+    expect(screen.queryByTestId(`silent-${V.vin}`)).toBeNull();
+    rerender(<VehicleCard vehicle={online} live={undefined} stored={undefined} now={NOW} selected={false} silentMs={12_000} onSelect={() => {}} />);
+    expect(screen.getByTestId(`silent-${V.vin}`).textContent).toBe('no data for 12 s');
+  });
+
   it('toggles the dead zone without selecting the card', () => {
     const onSelect = vi.fn();
     const toggle = vi.fn();
-    render(<VehicleCard vehicle={V} live={undefined} stored={undefined} now={NOW} selected={false} onSelect={onSelect} deadZone={{ on: false, busy: false, toggle }} />);
+    render(<VehicleCard vehicle={V} live={undefined} stored={undefined} now={NOW} selected={false} silentMs={null} onSelect={onSelect} deadZone={{ on: false, busy: false, toggle }} />);
     fireEvent.click(screen.getByTestId(`deadzone-${V.vin}`));
     expect(toggle).toHaveBeenCalledTimes(1);
     expect(onSelect).not.toHaveBeenCalled();

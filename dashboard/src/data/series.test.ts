@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backfilledSpans, bucketFor, findGaps, GAP_MS, mergeSamples, toChartRows, toPoint, trimBefore, type Point } from './series';
+import { backfilledSpans, bucketFor, findGaps, GAP_MS, mergeSamples, timeTicks, toChartRows, toPoint, trimBefore, type Point } from './series';
 
 const T0 = 1_764_180_000_000;
 
@@ -112,8 +112,9 @@ describe('window helpers', () => {
     expect(trimBefore(all, 0)).toBe(all);
   });
 
-  it('keeps a 5 minute window at about 600 rows', () => {
-    expect(bucketFor(300_000)).toBe(500);
+  it('keeps a 5 minute window at about 300 rows', () => {
+    expect(bucketFor(300_000)).toBe(1000);
+    expect(bucketFor(120_000)).toBe(400);
     expect(bucketFor(1_000)).toBe(20);
   });
 
@@ -125,5 +126,16 @@ describe('window helpers', () => {
   it('converts stored samples, turning missing values into null', () => {
     const p = toPoint({ seq: 3, t: T0, speed: 12.5, power: null });
     expect(p).toMatchObject({ seq: 3, t: T0, speed: 12.5, power: null, odometer: null, backfilled: false });
+  });
+});
+
+describe('timeTicks', () => {
+  it('picks round steps with at most five ticks inside the domain', () => {
+    const from = Date.UTC(2026, 0, 1, 12, 0, 7);
+    expect(timeTicks(from, from + 120_000)).toEqual([30, 60, 90, 120].map((s) => Date.UTC(2026, 0, 1, 12, 0, 0) + s * 1000));
+    const five = timeTicks(from, from + 15 * 60_000);
+    expect(five.length).toBeLessThanOrEqual(5);
+    expect(five.every((t) => t % 300_000 === 0 && t >= from && t <= from + 15 * 60_000)).toBe(true);
+    expect(timeTicks(5, 5)).toEqual([]);
   });
 });

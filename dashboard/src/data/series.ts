@@ -47,7 +47,10 @@ function num(v: number | null | undefined): number | null {
  */
 export function mergeSamples(held: Point[], incoming: Point[], arrivingLate = false): Point[] {
   if (incoming.length === 0) return held;
-  const bySeq = new Set(held.map((p) => p.seq));
+  const last0 = held[held.length - 1];
+  // live samples are newer than everything held: only they need deduplicating (no Set of the window)
+  const allNewer = last0 !== undefined && incoming.every((p) => p.t > last0.t && p.seq > last0.seq);
+  const bySeq = new Set(allNewer ? [] : held.map((p) => p.seq));
   const fresh: Point[] = [];
   for (const p of incoming) {
     if (bySeq.has(p.seq)) continue;
@@ -206,7 +209,24 @@ export function backfilledSpans(rows: ChartRow[]): Array<[number, number]> {
   return spans;
 }
 
-/** A bucket width that keeps a window of `windowMs` at about `maxRows` rows (never below 20 ms). */
-export function bucketFor(windowMs: number, maxRows = 600): number {
+/** A bucket width that keeps a window of `windowMs` at about `maxRows` rows (never below 20 ms):
+ * about one row per pixel of a chart, which keeps Recharts cheap enough to redraw twice a second. */
+export function bucketFor(windowMs: number, maxRows = 300): number {
   return Math.max(20, Math.ceil(windowMs / maxRows));
+}
+
+const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * 1000);
+
+/**
+ * Time-axis ticks for `[from, to]`: multiples of the smallest "round" step (1 s … 1 h) that gives
+ * at most `maxTicks` ticks. Given explicitly, Recharts does not generate and measure candidate
+ * ticks itself, which was most of the cost of redrawing a chart.
+ */
+export function timeTicks(from: number, to: number, maxTicks = 5): number[] {
+  if (!(to > from)) return [];
+  const span = to - from;
+  const step = TICK_STEPS_MS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / 3_600_000) * 3_600_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
+  return ticks;
 }

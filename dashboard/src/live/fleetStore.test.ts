@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { VehicleState } from '../api/types';
-import { FleetStore, MAX_LOG_LINES } from './fleetStore';
+import { FleetStore, MAX_LOG_LINES, MIN_DRAINING_MS, vehicleNow } from './fleetStore';
 
 function vehicle(vin: string, p: Partial<VehicleState> = {}): VehicleState {
   return {
@@ -22,6 +22,41 @@ describe('FleetStore.apply', () => {
     expect(vs[0]).toMatchObject({ link: 'offline', spoolDepth: 7 });
     s.apply({ type: 'vehicle', vehicle: vehicle('C') });
     expect(s.getSnapshot().vehicles.map((v) => v.vin)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('shows a short drain as draining for MIN_DRAINING_MS, then the newest state', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 10_000;
+      const s = new FleetStore('ws://unused', () => now);
+      s.apply({ type: 'snapshot', vehicles: [vehicle('A', { link: 'offline' })], demo: true });
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'draining', spoolDepth: 400 }) });
+      now += 50;
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'online', spoolDepth: 0 }) });
+      expect(s.getSnapshot().vehicles[0]).toMatchObject({ link: 'draining', spoolDepth: 0 });
+      now += MIN_DRAINING_MS;
+      vi.advanceTimersByTime(MIN_DRAINING_MS);
+      expect(s.getSnapshot().vehicles[0].link).toBe('online');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not let a held drain overwrite a newer offline state', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 10_000;
+      const s = new FleetStore('ws://unused', () => now);
+      s.apply({ type: 'snapshot', vehicles: [vehicle('A')], demo: true });
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'draining' }) });
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'online' }) });
+      now += 100;
+      s.apply({ type: 'vehicle', vehicle: vehicle('A', { link: 'offline' }) });
+      vi.advanceTimersByTime(MIN_DRAINING_MS * 2);
+      expect(s.getSnapshot().vehicles[0].link).toBe('offline');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps only the last MAX_LOG_LINES log lines', () => {
@@ -52,18 +87,52 @@ describe('FleetStore.apply', () => {
   it('routes sample and stored messages to listeners and tracks the newest capture time', () => {
     vi.useFakeTimers();
     try {
-      const s = new FleetStore('ws://unused');
+      let wall = 100_000;
+      const s = new FleetStore('ws://unused', () => wall);
       const samples: number[] = [];
       const stored: number[] = [];
       s.onSample((m) => samples.push(m.seq));
       s.onStored((m) => stored.push(m.toSeq));
       s.apply({ type: 'sample', vin: 'A', seq: 5, t: 5000, speed: 30 });
+      wall = 100_500;
       s.apply({ type: 'sample', vin: 'A', seq: 4, t: 4000, speed: 20 }); // a drain: older
       s.apply({ type: 'stored', vin: 'A', fromSeq: 1, toSeq: 5, fromMs: 1000, toMs: 5000 });
       expect(samples).toEqual([5, 4]);
       expect(stored).toEqual([5]);
       expect(s.getSnapshot().latest.A.seq).toBe(5);
-      expect(s.getSnapshot().captureNow).toBe(5000);
+      // the clock keeps the newest capture time and when it was seen; older samples do not move it
+      expect(s.getSnapshot().clocks.A).toEqual({ t: 5000, seenAt: 100_000, newest: 5000, heardAt: 100_000 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('runs each vehicle clock at wall speed from its newest capture time', () => {
+    const c = { t: 5000, seenAt: 100_000, newest: 5000, heardAt: 100_000 };
+    expect(vehicleNow(c, 103_000)).toBe(8000);
+    expect(vehicleNow(c, 99_000)).toBe(5000);
+    expect(vehicleNow(undefined, 42)).toBe(42);
+    // a stale wall-clock tick never puts "now" before the newest sample
+    expect(vehicleNow({ t: 5000, seenAt: 100_000, newest: 6500, heardAt: 101_000 }, 100_200)).toBe(6500);
+    const s = new FleetStore('ws://unused', () => 7);
+    s.apply({ type: 'snapshot', vehicles: [vehicle('A', { lastCaptureMs: 1000 }), vehicle('B', { lastCaptureMs: null })], demo: false });
+    expect(s.getSnapshot().clocks).toEqual({ A: { t: 1000, seenAt: 7, newest: 1000, heardAt: 7 } });
+  });
+
+  it('does not turn a vehicle clock back when a drained backlog arrives', () => {
+    vi.useFakeTimers();
+    try {
+      let wall = 0;
+      const s = new FleetStore('ws://unused', () => wall);
+      s.apply({ type: 'sample', vin: 'A', seq: 1, t: 10_000 });
+      wall = 30_000; // 30 s dead zone: the clock says 40 s
+      expect(vehicleNow(s.getSnapshot().clocks.A, wall)).toBe(40_000);
+      s.apply({ type: 'sample', vin: 'A', seq: 2, t: 12_000 }); // the first drained sample
+      const c = s.getSnapshot().clocks.A;
+      expect(vehicleNow(c, wall)).toBe(40_000);
+      expect(c).toMatchObject({ newest: 12_000, heardAt: 30_000 });
+      s.apply({ type: 'sample', vin: 'A', seq: 3, t: 41_000 }); // live again, ahead of the clock
+      expect(vehicleNow(s.getSnapshot().clocks.A, wall)).toBe(41_000);
     } finally {
       vi.useRealTimers();
     }

@@ -29,8 +29,29 @@ export interface FleetSnapshot {
   latest: Record<string, LiveSample>;
   /** Samples stored per VIN: the last VehicleState count plus `stored` ranges seen since. */
   stored: Record<string, number>;
-  /** Newest capture time seen anywhere in the fleet (ms), or null. */
-  captureNow: number | null;
+  /** Per VIN: the newest capture time seen and the wall-clock time it was first seen. */
+  clocks: Record<string, VehicleClock>;
+}
+
+/**
+ * A vehicle's capture clock, anchored at capture time `t` seen at wall time `seenAt` and running
+ * at wall speed from there, so a vehicle in a dead zone keeps "aging" and its chart window keeps
+ * moving. A sample newer than the clock re-anchors it; an older one (a drained backlog) leaves it
+ * running, so the window never jumps back. `newest` and `heardAt` are the newest capture time seen
+ * and the wall time it arrived. Per vehicle, because replays need not share a clock (a replay of
+ * last week, another at 20x); a replay slower than real time is not supported.
+ */
+export interface VehicleClock {
+  t: number;
+  seenAt: number;
+  newest: number;
+  heardAt: number;
+}
+
+/** "Now" on a vehicle's capture clock (wall time when the vehicle was never heard of). */
+export function vehicleNow(clock: VehicleClock | undefined, wallNow: number): number {
+  // never before the newest sample: `wallNow` may be a slightly stale UI tick
+  return clock ? Math.max(clock.newest, clock.t + Math.max(0, wallNow - clock.seenAt)) : wallNow;
 }
 
 /** The terminal keeps this many log lines; older ones are dropped. */
@@ -46,6 +67,9 @@ type StoredMsg = Extract<LiveMessage, { type: 'stored' }>;
  * `stored` messages are not kept here (they are per vehicle view): they go to `onSample` /
  * `onStored` listeners. Not thread-aware: browsers run it on one thread.
  */
+/** Shortest time a card shows "draining" (a small backlog drains faster than the eye). */
+export const MIN_DRAINING_MS = 1500;
+
 export class FleetStore {
   private snap: FleetSnapshot = {
     connection: { state: 'connecting', attempt: 0 },
@@ -56,7 +80,7 @@ export class FleetStore {
     epoch: 0,
     latest: {},
     stored: {},
-    captureNow: null,
+    clocks: {},
   };
   private seqHigh = new Map<string, number>();
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
@@ -68,8 +92,14 @@ export class FleetStore {
   private attempt = 0;
   private logId = 0;
   private stopped = false;
+  private drainingSince = new Map<string, number>();
+  private pendingHold = new Map<string, number>();
+  private holdId = 0;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly wallNow: () => number = Date.now,
+  ) {}
 
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
@@ -108,22 +138,31 @@ export class FleetStore {
         this.seqHigh.clear();
         const stored: Record<string, number> = {};
         vehicles.forEach((v) => this.absorb(v, stored));
-        this.set({ vehicles: [...vehicles], demo: !!msg.demo, loaded: true, epoch: this.snap.epoch + 1, stored, captureNow: maxCapture(this.snap.captureNow, vehicles) });
+        const clocks = { ...this.snap.clocks };
+        vehicles.forEach((v) => advance(clocks, v.vin, v.lastCaptureMs, this.wallNow()));
+        this.set({ vehicles: [...vehicles], demo: !!msg.demo, loaded: true, epoch: this.snap.epoch + 1, stored, clocks });
         break;
       }
       case 'vehicle': {
-        const v = msg.vehicle;
+        const v = this.holdDraining(msg.vehicle);
         const i = this.snap.vehicles.findIndex((x) => x.vin === v.vin);
         const vehicles = i >= 0 ? this.snap.vehicles.map((x, j) => (j === i ? v : x)) : [...this.snap.vehicles, v];
         const stored = { ...this.snap.stored };
         this.absorb(v, stored);
-        this.set({ vehicles, stored, captureNow: maxCapture(this.snap.captureNow, [v]) });
+        const clocks = { ...this.snap.clocks };
+        advance(clocks, v.vin, v.lastCaptureMs, this.wallNow());
+        this.set({ vehicles, stored, clocks });
         break;
       }
       case 'sample': {
         const prev = this.snap.latest[msg.vin];
         if (!prev || msg.t >= prev.t) this.snap.latest = { ...this.snap.latest, [msg.vin]: msg };
-        if (this.snap.captureNow === null || msg.t > this.snap.captureNow) this.snap.captureNow = msg.t;
+        const c = this.snap.clocks[msg.vin];
+        if (!c || msg.t > c.newest) {
+          const clocks = { ...this.snap.clocks };
+          advance(clocks, msg.vin, msg.t, this.wallNow());
+          this.snap.clocks = clocks;
+        }
         this.sampleListeners.forEach((fn) => fn(msg));
         this.notifySoon();
         break;
@@ -150,6 +189,36 @@ export class FleetStore {
         // a newer server may send types this dashboard does not know: ignore them
         break;
     }
+  }
+
+  /**
+   * A drain can finish within a few hundred milliseconds; the card keeps showing "draining" for at
+   * least MIN_DRAINING_MS so an operator sees that a backlog arrived. The newest state is applied
+   * when the hold ends (unless a newer message replaced it).
+   */
+  private holdDraining(v: VehicleState): VehicleState {
+    const now = this.wallNow();
+    this.pendingHold.delete(v.vin); // a newer state replaces any held one
+    if (v.link === 'draining') {
+      if (!this.drainingSince.has(v.vin)) this.drainingSince.set(v.vin, now);
+      return v;
+    }
+    const since = this.drainingSince.get(v.vin);
+    if (since === undefined) return v;
+    const left = since + MIN_DRAINING_MS - now;
+    if (v.link !== 'online' || left <= 0) {
+      this.drainingSince.delete(v.vin);
+      return v;
+    }
+    const held = ++this.holdId;
+    this.pendingHold.set(v.vin, held);
+    setTimeout(() => {
+      if (this.pendingHold.get(v.vin) !== held) return;
+      this.pendingHold.delete(v.vin);
+      this.drainingSince.delete(v.vin);
+      this.apply({ type: 'vehicle', vehicle: v });
+    }, left);
+    return { ...v, link: 'draining' };
   }
 
   private absorb(v: VehicleState, stored: Record<string, number>): void {
@@ -215,10 +284,12 @@ export class FleetStore {
   }
 }
 
-function maxCapture(now: number | null, vs: VehicleState[]): number | null {
-  let m = now;
-  for (const v of vs) if (v.lastCaptureMs !== null && v.lastCaptureMs !== undefined && (m === null || v.lastCaptureMs > m)) m = v.lastCaptureMs;
-  return m;
+function advance(clocks: Record<string, VehicleClock>, vin: string, t: number | null | undefined, wallNow: number): void {
+  if (t === null || t === undefined || !Number.isFinite(t)) return;
+  const c = clocks[vin];
+  if (c && t <= c.newest) return;
+  if (!c || t >= vehicleNow(c, wallNow)) clocks[vin] = { t, seenAt: wallNow, newest: t, heardAt: wallNow };
+  else clocks[vin] = { ...c, newest: t, heardAt: wallNow };
 }
 
 export function liveUrl(loc: Location = window.location): string {

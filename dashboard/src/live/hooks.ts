@@ -24,12 +24,3 @@ export function useNow(everyMs = 1000): number {
   return now;
 }
 
-/**
- * "Now" on the capture clock. Demo replays may run faster than real time, so capture times can
- * drift from the wall clock: when the newest capture time seen is more than 10 minutes away from
- * the wall clock, that capture time is "now"; otherwise the wall clock is.
- */
-export function captureNow(wallNow: number, fleetCaptureNow: number | null): number {
-  if (fleetCaptureNow === null) return wallNow;
-  return Math.abs(fleetCaptureNow - wallNow) > 10 * 60_000 ? fleetCaptureNow : Math.max(wallNow, fleetCaptureNow);
-}

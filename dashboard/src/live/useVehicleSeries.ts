@@ -1,13 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import { fetchSamples } from '../api/client';
 import { mergeSamples, toPoint, trimBefore, type Point } from '../data/series';
-import { captureNow, useStore } from './hooks';
+import { vehicleNow } from './fleetStore';
+import { useStore } from './hooks';
 
 /**
  * A sample that reaches the dashboard more than this long after its capture (on the capture
  * clock) arrived late: it is backfill from a vehicle's spool, not live data.
  */
 export const LATE_MS = 3000;
+
+/** Charts redraw at most this often (ms): live data arrives at 10 Hz per vehicle. */
+const RENDER_MS = 500;
 
 /** Marks the points that arrived late (or while the vehicle drains) as backfilled. */
 export function markLate(points: Point[], nowMs: number, draining: boolean): Point[] {
@@ -28,7 +32,7 @@ export interface VehicleSeries {
  * (and after every reconnect), extended by live `sample` messages, and on every `stored` event
  * the committed range is refetched and merged — that is how a drained backlog fills the gap at
  * its true capture times. Refetches are coalesced: at most one request in flight per vehicle,
- * pending ranges are merged into one. Re-renders at most 4 times a second.
+ * pending ranges are merged into one. Re-renders at most every RENDER_MS.
  */
 export function useVehicleSeries(vin: string, windowMs: number, endMs: () => number, isDraining: () => boolean): VehicleSeries {
   const store = useStore();
@@ -60,11 +64,11 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
       renderTimer = setTimeout(() => {
         renderTimer = null;
         if (alive) publish();
-      }, 250);
+      }, RENDER_MS);
     };
     const merge = (incoming: Point[]) => {
       const start = endRef.current() - windowMs * 1.2;
-      const now = captureNow(Date.now(), store.getSnapshot().captureNow);
+      const now = vehicleNow(store.getSnapshot().clocks[vin], Date.now());
       ref.current = trimBefore(mergeSamples(ref.current, markLate(incoming, now, drainingRef.current())), start);
       publishSoon();
     };

@@ -10,6 +10,7 @@ import io.fleetlog.logs.export.TeslaMateCsvSource;
 import io.fleetlog.logs.export.TessieCsvSource;
 import io.fleetlog.logs.mapping.BoundMapping;
 import io.fleetlog.logs.mapping.CanSource;
+import io.fleetlog.logs.mapping.MappingException;
 import io.fleetlog.logs.mapping.SignalMapping;
 import io.fleetlog.source.Source;
 import java.io.IOException;
@@ -80,7 +81,18 @@ public final class LogSources {
     private static OpenedLog candump(Path input, LogOptions o) throws IOException {
         Dbc dbc = o.dbc() == null ? SignalMapping.model3Dbc() : Dbc.parse(o.dbc());
         SignalMapping mapping = o.mapping() == null ? SignalMapping.model3() : SignalMapping.parse(o.mapping());
-        BoundMapping bound = mapping.bind(dbc);
+        BoundMapping bound;
+        try {
+            bound = mapping.bind(dbc);
+        } catch (MappingException e) {
+            if (o.mapping() != null) {
+                throw e;
+            }
+            throw new IllegalArgumentException(
+                    e.getMessage()
+                            + " (the built-in Model 3 mapping needs the Model 3 DBC; pass --mapping for another vehicle)",
+                    e);
+        }
         double hz = o.resampleHz() == 0 ? 50 : o.resampleHz();
         CanSource.Options opts = new CanSource.Options(hz, o.maxGap() == null ? LogOptions.CAN_MAX_GAP : o.maxGap());
         String describe = "candump " + input.getFileName() + " via " + dbc.name() + " and " + mapping.name()

@@ -124,6 +124,19 @@ class LogSourcesTest {
     }
 
     @Test
+    void aForeignDbcWithoutMappingExplainsTheBuiltInMapping() throws IOException {
+        Path dbc = Files.writeString(
+                dir.resolve("ford.dbc"),
+                "BO_ 1045 Brake: 8 XXX\n SG_ Speed : 7|16@0+ (0.01,0) [0|655.35] \"km/h\" XXX\n");
+        Path log = Files.writeString(dir.resolve("x.log"), "(1.0) can0 415#0100\n");
+        assertThatThrownBy(() ->
+                        LogSources.open(log, "candump", LogOptions.defaults().withDbc(dbc)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("built-in model3.mapping:4: ford.dbc has no message 'ID257UIspeed' (the built-in Model 3 "
+                        + "mapping needs the Model 3 DBC; pass --mapping for another vehicle)");
+    }
+
+    @Test
     void candumpDefaultsToTheBuiltInModel3DbcAndMapping() throws IOException {
         Path log = dir.resolve("sim.log");
         Model3CanEncoder enc = new Model3CanEncoder("can0");

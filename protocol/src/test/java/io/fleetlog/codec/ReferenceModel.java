@@ -67,13 +67,11 @@ final class ReferenceModel {
         if (!f.circular()) {
             return 0.3 * r + 0.7 * old;
         }
+        // The shorter way round; at the antipode (|d| = 180, up to rounding of d + 180) the way is a
+        // convention, and this is the codec's: d - 360 * floor((d + 180) / 360), in [-180, 180).
+        // (Two formulas that differ in the last bit there move p by 0.3 * 360 = 108 degrees.)
         double d = r - old;
-        while (d >= 180) {
-            d -= 360;
-        }
-        while (d < -180) {
-            d += 360;
-        }
+        d -= 360.0 * Math.floor((d + 180.0) / 360.0);
         return f.normalise(old + 0.3 * d);
     }
 }

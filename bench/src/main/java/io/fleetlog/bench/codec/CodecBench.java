@@ -28,7 +28,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * connection of {@link #SAMPLES} samples (10 minutes at 50 Hz, so 20 keyframes) in batches of
  * {@link #BATCH}, with the default thresholds. {@code encode} is {@link BatchEncoder#encode} into
  * Envelope bytes; {@code decode} is what the server does with each WebSocket message:
- * {@link Wire#parse} then {@link BatchDecoder#decode}. Each invocation starts a new connection.
+ * {@link Wire#parse} then {@link BatchDecoder#decode(io.fleetlog.wire.v1.Batch)}; {@code decodeBytes}
+ * is {@link BatchDecoder#decode(byte[])}, which reads canonical batches without the generated
+ * protobuf objects. Each invocation starts a new connection.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar CodecBench -f 1 -wi 2 -i 3 -t 1}.
  */
@@ -86,6 +88,16 @@ public class CodecBench {
         for (byte[] message : messages) {
             bh.consume(decoder.decode(
                     Wire.parse(message, Wire.DEFAULT_MAX_MESSAGE_BYTES).getBatch()));
+        }
+    }
+
+    /** The same messages through {@link BatchDecoder#decode(byte[])}, which skips the generated objects. */
+    @Benchmark
+    @OperationsPerInvocation(SAMPLES)
+    public void decodeBytes(Blackhole bh) throws WireException {
+        BatchDecoder decoder = new BatchDecoder(Wire.DEFAULT_MAX_BATCH_SAMPLES);
+        for (byte[] message : messages) {
+            bh.consume(decoder.decode(message));
         }
     }
 

@@ -143,22 +143,25 @@ public final class CodecSizes {
 
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
+        b.append("bytes per sample (codec: default thresholds, batches of ")
+                .append(CodecBench.BATCH)
+                .append("; saving = codec vs protobuf / JSON):\n");
         b.append(String.format(
                 Locale.ROOT,
-                "%-8s %8s %10s %13s %14s %8s %11s %9s %8s%n",
+                "%-8s %8s %8s %9s %9s %8s %12s %12s %8s%n",
                 "stream",
                 "samples",
-                "codec B/s",
-                "lossless B/s",
-                "protobuf B/s",
-                "JSON B/s",
+                "codec",
+                "lossless",
+                "protobuf",
+                "JSON",
                 "vs protobuf",
                 "vs JSON",
                 "omitted"));
         for (Row r : rows) {
             b.append(String.format(
                     Locale.ROOT,
-                    "%-8s %8d %10.2f %13.2f %14.2f %8.2f %10.1f%% %8.1f%% %7.1f%%%n",
+                    "%-8s %8d %8.2f %9.2f %9.2f %8.2f %11.1f%% %11.1f%% %7.1f%%%n",
                     r.stream(),
                     r.samples(),
                     r.codec(),

@@ -55,6 +55,16 @@ class CodecBenchSmokeTest {
     }
 
     @Test
+    void cpuRateCrossCheckMeasuresEveryOperation() throws Exception {
+        List<CodecCpuRate.Rate> rates = CodecCpuRate.measure(DriveStreams.CITY, 0.2);
+        assertThat(rates).extracting(CodecCpuRate.Rate::operation).containsExactly("encode", "decode", "decodeBytes");
+        for (CodecCpuRate.Rate r : rates) {
+            assertThat(r.perCpuSecond()).as(r.operation()).isGreaterThan(10_000);
+            assertThat(r.perWallSecond()).as(r.operation()).isGreaterThan(10_000);
+        }
+    }
+
+    @Test
     void jmhBenchmarkRunsAndReportsThroughput() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                         .include(CodecBench.class.getName() + "\\.")
@@ -67,7 +77,7 @@ class CodecBenchSmokeTest {
                         .shouldFailOnError(true)
                         .build())
                 .run();
-        assertThat(results).hasSize(2);
+        assertThat(results).hasSize(3);
         for (RunResult r : results) {
             assertThat(r.getPrimaryResult().getScore())
                     .as(r.getParams().getBenchmark())

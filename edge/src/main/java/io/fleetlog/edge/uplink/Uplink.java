@@ -68,6 +68,7 @@ public final class Uplink implements AutoCloseable {
     private boolean stopped;
     private volatile boolean stopRequested;
     private int attempt;
+    private volatile boolean restoreRequested;
     private long nextAttemptMs = Long.MIN_VALUE;
     private long connectStartedMs;
     private long lastHeardMs;
@@ -120,6 +121,13 @@ public final class Uplink implements AutoCloseable {
                 handle(e, t);
             }
         }
+        if (restoreRequested) {
+            restoreRequested = false;
+            if (state == LinkState.OFFLINE) {
+                attempt = 0;
+                nextAttemptMs = t;
+            }
+        }
         switch (state) {
             case OFFLINE -> {
                 if (!stopped && t >= nextAttemptMs) {
@@ -143,7 +151,15 @@ public final class Uplink implements AutoCloseable {
     public void run(java.time.InstantSource clock, java.time.Duration tick) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                runOnce(clock.instant());
+                try {
+                    runOnce(clock.instant());
+                } catch (RuntimeException e) {
+                    // a spool failure or a bug must not kill the loop silently: say so and go on
+                    log.error("uplink_step_failed vin={} error={}", config.vin(), e.toString());
+                    if (connection != null) {
+                        linkDown("step_failed", e.toString(), clock.instant().toEpochMilli(), true);
+                    }
+                }
                 if (stopped && state == LinkState.OFFLINE) {
                     return;
                 }
@@ -284,6 +300,15 @@ public final class Uplink implements AutoCloseable {
             return;
         }
         long last = w.getLastStoredSeq();
+        if (last >= spool.nextSeq()) {
+            // The server holds seqs this spool never assigned: the spool file was replaced or lost.
+            // Samples with those seqs would be taken for duplicates; say so loudly.
+            log.error(
+                    "uplink_server_ahead vin={} last_stored_seq={} spool_next_seq={}",
+                    config.vin(),
+                    last,
+                    spool.nextSeq());
+        }
         if (last >= 0) {
             spool.ack(last);
         }
@@ -333,7 +358,11 @@ public final class Uplink implements AutoCloseable {
         }
         long first = r.getFirstSeq();
         long last = r.getLastSeq();
-        int moved = last >= first ? spool.reject(first, last, r.getReason()) : 0;
+        // Only a batch in flight on this connection can be moved aside (the server names its exact
+        // range): a Reject of something else (a message the network delivered twice) carries no
+        // seqs, and its 0..0 must not cost seq 0.
+        boolean ours = inFlight.stream().anyMatch(b -> b[0] == first && b[1] == last);
+        int moved = ours && last >= first ? spool.reject(first, last, r.getReason()) : 0;
         rejectedSamples += moved;
         log.warn(
                 "uplink_batch_rejected vin={} first_seq={} last_seq={} moved_aside={} reason={}",
@@ -375,15 +404,27 @@ public final class Uplink implements AutoCloseable {
                     now);
         }
         sendBatches(now);
-        if (state != LinkState.OFFLINE
-                && now - lastStatusMs >= config.statusInterval().toMillis()) {
-            lastStatusMs = now;
-            send(Envelope.newBuilder().setStatus(status()).build().toByteArray(), now);
-        }
         if (state != LinkState.OFFLINE) {
             long behind = spool.lastCommittedSeq() - ackedSeq;
-            state = behind > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
+            LinkState next = behind > config.drainThresholdSamples() ? LinkState.DRAINING : LinkState.ONLINE;
+            boolean changed = next != state;
+            state = next;
+            // A change between ONLINE and DRAINING is reported at once, so the server (and its
+            // dashboards) see a short drain too; otherwise the status goes out every statusInterval.
+            if (changed || now - lastStatusMs >= config.statusInterval().toMillis()) {
+                lastStatusMs = now;
+                send(Envelope.newBuilder().setStatus(status()).build().toByteArray(), now);
+            }
         }
+    }
+
+    /**
+     * The network is known to be back (a modem's link-up, the end of a simulated dead zone): the next
+     * connection attempt happens at once instead of after the backoff delay. Thread-safe.
+     */
+    public void linkRestored() {
+        restoreRequested = true;
+        wake();
     }
 
     private void sendBatches(long now) {

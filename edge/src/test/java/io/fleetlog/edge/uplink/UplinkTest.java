@@ -304,6 +304,23 @@ class UplinkTest {
     }
 
     @Test
+    void aRejectOfNoBatchInFlightMovesNothingAside() throws Exception {
+        capture(100);
+        connectAndWelcome(-1);
+        step(1);
+        // A Reject of something that is not a batch (a Hello the network delivered twice) names
+        // seqs 0..0; seq 0 is in flight only as part of 0..99, so it must stay in the spool.
+        transport.last().reject(0, 0, "a second Hello on one connection");
+        step(1);
+        assertThat(spool.stats().rejected()).isZero();
+        assertThat(spool.stats().oldestSeq()).isZero();
+        transport.last().open();
+        exchange(10, 10);
+        assertStoreMatchesCaptured();
+        assertThat(spool.depth()).isZero();
+    }
+
+    @Test
     void aCutInTheMiddleOfABatchEndsWithTheSpoolAndStoreExact() throws Exception {
         capture(10_000);
         connectAndWelcome(-1);

@@ -123,8 +123,18 @@ public final class CandumpReader implements Closeable {
         in.close();
     }
 
+    /** The last interface name, reused while lines repeat it (most logs have one or two). */
+    private String lastIface = "";
+
+    private String iface(String line, int from, int to) {
+        if (to - from != lastIface.length() || !line.regionMatches(from, lastIface, 0, to - from)) {
+            lastIface = line.substring(from, to);
+        }
+        return lastIface;
+    }
+
     /** One log line → a frame, {@code null} for an error frame. */
-    static CanFrame parse(String line) throws BadLine {
+    CanFrame parse(String line) throws BadLine {
         if (line.length() > MAX_LINE) {
             throw new BadLine("line is " + line.length() + " characters long, a candump line is at most " + MAX_LINE);
         }
@@ -141,7 +151,7 @@ public final class CandumpReader implements Closeable {
         if (ifaceEnd == p) {
             throw new BadLine("missing interface name after the timestamp");
         }
-        String ifaceName = line.substring(p, ifaceEnd);
+        String ifaceName = iface(line, p, ifaceEnd);
         p = skipSpaces(line, ifaceEnd);
         int frameEnd = tokenEnd(line, p);
         if (frameEnd == p) {

@@ -1,5 +1,6 @@
 package io.fleetlog.logs.dbc;
 
+import io.fleetlog.logs.candump.CanFrame;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -49,6 +50,11 @@ public final class Dbc {
         }
     }
 
+    /** Parses DBC text; errors are located as {@code <reader>:line}. */
+    public static Dbc parse(Reader reader) throws IOException {
+        return parse(reader, "<reader>");
+    }
+
     /** Parses DBC text; {@code name} is used in error locations. */
     public static Dbc parse(Reader reader, String name) throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
@@ -84,6 +90,14 @@ public final class Dbc {
     public Map<String, Double> decode(long id, boolean extended, byte[] data, int dataLength) {
         DbcMessage m = byKey.get(key(id, extended));
         return m == null ? Map.of() : m.decode(data, dataLength);
+    }
+
+    /** Decodes one frame (see {@link #decode(long, boolean, byte[], int)}); remote frames give nothing. */
+    public Map<String, Double> decode(CanFrame frame) {
+        if (frame.kind() == CanFrame.Kind.REMOTE) {
+            return Map.of();
+        }
+        return decode(frame.id(), frame.extended(), frame.data(), frame.data().length);
     }
 
     /** A payload for {@code messageName} holding {@code values}; see {@link DbcMessage#encode}. */

@@ -1,5 +1,6 @@
 package io.fleetlog.logs.dbc;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,18 +9,24 @@ import java.util.Optional;
 /**
  * One DBC message ({@code BO_}): a CAN ID, its name, payload length and signals.
  *
- * <p>Immutable. {@link #decode} respects multiplexing: a multiplexed signal ({@code mN}) is decoded
+ * <p>Immutable and thread-safe. {@link #decode} respects multiplexing: a multiplexed signal ({@code mN}) is decoded
  * only from frames whose multiplexor ({@code M}) has raw value N. {@link #encode} is the inverse.
  *
- * @param id the CAN identifier (11 or 29 bits, without DBC's extended flag bit 31)
- * @param extended whether the ID is a 29-bit extended ID
- * @param dlc payload length in bytes as declared
- * @param transmitter the sending node, {@code Vector__XXX} when unknown
+ * <p>{@code id} is the CAN identifier (11 or 29 bits, without DBC's extended flag bit 31),
+ * {@code extended} whether it is a 29-bit ID, {@code dlc} the declared payload length in bytes,
+ * {@code transmitter} the sending node ({@code Vector__XXX} when unknown).
  */
-public record DbcMessage(long id, boolean extended, String name, int dlc, String transmitter, List<DbcSignal> signals) {
+public final class DbcMessage {
+    private final long id;
+    private final boolean extended;
+    private final String name;
+    private final int dlc;
+    private final String transmitter;
+    private final List<DbcSignal> signals;
+    private final Map<String, DbcSignal> byName = new HashMap<>();
+    private final DbcSignal multiplexor;
 
-    public DbcMessage {
-        signals = List.copyOf(signals);
+    public DbcMessage(long id, boolean extended, String name, int dlc, String transmitter, List<DbcSignal> signals) {
         if (dlc < 0 || dlc > 64) {
             throw new IllegalArgumentException("message " + name + ": dlc " + dlc + " is outside [0, 64]");
         }
@@ -27,36 +34,63 @@ public record DbcMessage(long id, boolean extended, String name, int dlc, String
             throw new IllegalArgumentException("message " + name + ": id 0x" + Long.toHexString(id)
                     + " is too large for a " + (extended ? "29" : "11") + "-bit identifier");
         }
-        long muxes = signals.stream()
-                .filter(s -> s.multiplex() == Multiplex.MULTIPLEXOR)
-                .count();
-        if (muxes > 1) {
-            throw new IllegalArgumentException("message " + name + " has " + muxes + " multiplexor signals (M)");
+        DbcSignal mux = null;
+        boolean multiplexed = false;
+        for (DbcSignal s : signals) {
+            byName.putIfAbsent(s.name(), s);
+            if (s.multiplex() == Multiplex.MULTIPLEXOR) {
+                if (mux != null) {
+                    throw new IllegalArgumentException("message " + name + " has more than one multiplexor signal (M)");
+                }
+                mux = s;
+            }
+            multiplexed |= s.multiplex() == Multiplex.MULTIPLEXED;
         }
-        if (muxes == 0 && signals.stream().anyMatch(s -> s.multiplex() == Multiplex.MULTIPLEXED)) {
+        if (mux == null && multiplexed) {
             throw new IllegalArgumentException(
                     "message " + name + " has multiplexed signals (mN) but no multiplexor (M)");
         }
+        this.id = id;
+        this.extended = extended;
+        this.name = name;
+        this.dlc = dlc;
+        this.transmitter = transmitter;
+        this.signals = List.copyOf(signals);
+        this.multiplexor = mux;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public boolean extended() {
+        return extended;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int dlc() {
+        return dlc;
+    }
+
+    public String transmitter() {
+        return transmitter;
+    }
+
+    public List<DbcSignal> signals() {
+        return signals;
     }
 
     /** The multiplexor signal, if the message is multiplexed. */
     public Optional<DbcSignal> multiplexor() {
-        for (DbcSignal s : signals) {
-            if (s.multiplex() == Multiplex.MULTIPLEXOR) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(multiplexor);
     }
 
-    /** The signal named {@code name}, if any. */
+    /** The signal named {@code signalName}, if any. */
     public Optional<DbcSignal> signal(String signalName) {
-        for (DbcSignal s : signals) {
-            if (s.name().equals(signalName)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byName.get(signalName));
     }
 
     /**
@@ -67,8 +101,7 @@ public record DbcMessage(long id, boolean extended, String name, int dlc, String
         if (s.multiplex() != Multiplex.MULTIPLEXED) {
             return s.fits(dataLength);
         }
-        DbcSignal mux = multiplexor().orElseThrow();
-        return mux.fits(dataLength) && s.fits(dataLength) && mux.raw(data) == s.multiplexValue();
+        return multiplexor.fits(dataLength) && s.fits(dataLength) && multiplexor.raw(data) == s.multiplexValue();
     }
 
     /**
@@ -116,6 +149,11 @@ public record DbcMessage(long id, boolean extended, String name, int dlc, String
             s.encode(data, e.getValue());
         }
         return data;
+    }
+
+    @Override
+    public String toString() {
+        return "BO_ " + hexId() + " " + name + ": " + dlc + " " + transmitter + " (" + signals.size() + " signals)";
     }
 
     /** The ID as {@code 0x132} (or {@code 0x18FEF100x} for extended IDs). */

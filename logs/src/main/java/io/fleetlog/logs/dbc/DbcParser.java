@@ -209,7 +209,11 @@ final class DbcParser {
             if (!v.matches("-?\\d{1,19}") || !text.startsWith("\"")) {
                 throw error("malformed VAL_ entry '" + abbreviate(v) + " " + abbreviate(text) + "'");
             }
-            table.put(Long.parseLong(v), text.substring(1, text.length() - 1));
+            try {
+                table.put(Long.parseLong(v), text.substring(1, text.length() - 1));
+            } catch (NumberFormatException e) {
+                throw error("VAL_ value " + v + " does not fit 64 bits");
+            }
         }
         valueTables.put(tokens.get(0) + " " + tokens.get(1), table);
     }

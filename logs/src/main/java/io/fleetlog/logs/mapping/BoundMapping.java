@@ -21,6 +21,9 @@ public final class BoundMapping {
     private final List<DbcMessage> slotMessages;
     private final List<DbcSignal> slotSignals;
     private final Map<Long, int[]> slotsByKey = new HashMap<>();
+    /** Slots by standard (11-bit) ID, so the hot path does not box a key. */
+    private final int[][] slotsByStandardId = new int[0x800][];
+
     private final Expr[] exprs = new Expr[Field.COUNT];
     private final double[] factors = new double[Field.COUNT];
 
@@ -43,6 +46,11 @@ public final class BoundMapping {
         }
         byKey.forEach((k, v) ->
                 slotsByKey.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+        slotsByKey.forEach((k, v) -> {
+            if (k < 0x800) {
+                slotsByStandardId[(int) (long) k] = v;
+            }
+        });
         for (Map.Entry<Field, Expr> e : bound.entrySet()) {
             exprs[e.getKey().ordinal()] = e.getValue();
             factors[e.getKey().ordinal()] = factorByField.get(e.getKey());
@@ -61,7 +69,7 @@ public final class BoundMapping {
      * signal (multiplexed signals count only in frames of their multiplexor value).
      */
     public boolean apply(long id, boolean extended, byte[] data, int length, double[] slots) {
-        int[] mine = slotsByKey.get(Dbc.key(id, extended));
+        int[] mine = extended ? slotsByKey.get(Dbc.key(id, true)) : slotsByStandardId[(int) id & 0x7FF];
         if (mine == null) {
             return false;
         }

@@ -22,7 +22,8 @@ import java.util.List;
  * {@code 0x3D9} GPS heading), every 50th (1 Hz: {@code 0x3B6} odometer, {@code 0x04F} latitude and
  * longitude, {@code 0x3D8} elevation). Frames of one tick are stamped 50 µs apart, the last at the
  * sample's capture time, so {@link CanSource} (which samples at each tick's end) sees them in that
- * tick. Power has no signal of its own: the frame {@code 0x132} carries a modelled pack voltage
+ * tick. {@link CanSource} ticks on multiples of 20 ms since the epoch: give the samples capture times
+ * on that grid and they come back at exactly the same times (otherwise up to 20 ms later). Power has no signal of its own: the frame {@code 0x132} carries a modelled pack voltage
  * ({@code 350 V + 0.5 V per % SoC}) and the current {@code power / voltage}, which the mapping
  * multiplies back. An unavailable (NaN) value leaves its message out of that tick; a value outside
  * what the signal holds is clamped and counted ({@link #clamped()}). Not thread-safe.

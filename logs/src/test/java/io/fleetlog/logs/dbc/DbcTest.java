@@ -125,6 +125,17 @@ class DbcTest {
                 .hasMessageStartingWith("r.dbc:2: signal s: 64 bits from start bit 500");
         assertThatThrownBy(() -> Dbc.parse(new StringReader("hello world\n"), "u.dbc"))
                 .hasMessage("u.dbc:1: unknown statement 'hello world'");
+        assertThatThrownBy(() -> Dbc.parse(new StringReader("\nBO_ x\n")))
+                .hasMessageStartingWith("<reader>:2: malformed BO_");
+    }
+
+    @Test
+    void hugeValueTableNumbersAreLocatedErrors() {
+        assertThatThrownBy(() -> Dbc.parse(
+                        new StringReader(
+                                "BO_ 1 M: 8 A\n SG_ s : 0|8@1+ (1,0) [0|1] \"\" A\nVAL_ 1 s 9999999999999999999 \"x\" ;\n"),
+                        "v.dbc"))
+                .hasMessage("v.dbc:3: VAL_ value 9999999999999999999 does not fit 64 bits");
     }
 
     @Test
@@ -139,6 +150,8 @@ class DbcTest {
         assertThat(v.get("RawBattCurrent132")).isCloseTo(9.0, within(1e-9));
         // 4095 is the raw value; the real DBC has no value table for it, so it decodes as a number.
         assertThat(v.get("ChargeHoursRemaining132")).isEqualTo(4095.0);
+        assertThat(dbc.decode(io.fleetlog.logs.candump.CanFrame.data(0, "can0", 0x132, false, frame)))
+                .isEqualTo(v);
         DbcMessage counters = dbc.message("ID3F2BMSCounters").orElseThrow();
         assertThat(counters.multiplexor()).isPresent();
         assertThat(dbc.message(0x528, false)

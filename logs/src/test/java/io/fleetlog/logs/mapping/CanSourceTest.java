@@ -82,6 +82,31 @@ class CanSourceTest {
     }
 
     @Test
+    void extendedIdsCanFdAndRemoteFramesAndOneInterface() throws IOException {
+        String dbc = """
+                BO_ 2566844926 Ext: 8 ECU
+                 SG_ Soc : 0|8@1+ (0.5,0) [0|100] "%" X
+                BO_ 291 Fd: 16 ECU
+                 SG_ Kmh : 96|16@1+ (0.01,0) [0|655.35] "km/h" X
+                """;
+        BoundMapping m = SignalMapping.parse("soc = Ext.Soc\nspeed = Fd.Kmh\n", "x.mapping")
+                .bind(Dbc.parse(new StringReader(dbc), "x.dbc"));
+        String log = """
+                (5.000000) can0 18FEF1FE#A0
+                (5.001000) can1 18FEF1FE#10
+                (5.002000) can0 123##100000000000000000000000001020304
+                (5.003000) can0 123#R
+                (5.030000) can0 18FEF1FE#A2
+                """;
+        List<Sample> s = drain(new CanSource(
+                new CandumpReader(new StringReader(log), "x.log", "can0"), m, CanSource.Options.DEFAULT, "x"));
+        assertThat(s).extracting(Sample::captureTimeMs).containsExactly(5_000L, 5_020L, 5_040L);
+        assertThat(s).extracting(x -> x.get(Field.SOC)).containsExactly(80.0, 80.0, 81.0);
+        assertThat(s.get(0).get(Field.SPEED)).isNaN();
+        assertThat(s.get(1).get(Field.SPEED) * Units.KM_PER_MILE).isCloseTo(0x0201 * 0.01, within(1e-9));
+    }
+
+    @Test
     void noSampleBeforeTheFirstMappedSignal() throws IOException {
         String log = "(1.000000) can0 123#00\n(1.050000) can0 123#00\n(1.061000) can0 415#0100000000000000\n";
         CandumpReader frames = new CandumpReader(new StringReader(log), "late.log", null);

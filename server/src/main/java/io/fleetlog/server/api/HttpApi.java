@@ -138,7 +138,7 @@ public final class HttpApi {
         }
     }
 
-    private static void writeSample(JsonGenerator g, Sample s) {
+    public static void writeSample(JsonGenerator g, Sample s) {
         try {
             g.writeStartObject();
             g.writeNumberField("seq", s.seq());
@@ -185,7 +185,7 @@ public final class HttpApi {
     }
 
     /** One CSV row; unavailable values are empty, reconstructed field keys are joined by ';'. */
-    static void csvLine(StringBuilder b, String vin, Sample s) {
+    public static void csvLine(StringBuilder b, String vin, Sample s) {
         b.append(vin).append(',').append(s.seq()).append(',');
         ISO_MILLIS.formatTo(Instant.ofEpochMilli(s.captureTimeMs()), b);
         for (Field f : Field.values()) {

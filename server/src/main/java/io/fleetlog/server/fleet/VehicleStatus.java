@@ -45,6 +45,10 @@ public final class VehicleStatus {
     private StoredRange pendingStored;
     private boolean pendingSample;
     private boolean stateChanged = true;
+    private Link sentLink;
+    // Link states in the order they happened since the live feed last looked (bounded).
+    private final java.util.ArrayDeque<Link> transitions = new java.util.ArrayDeque<>();
+    private Link recordedLink = Link.OFFLINE;
     private long lastStateSentMs = Long.MIN_VALUE / 2;
 
     VehicleStatus(String vin) {
@@ -58,6 +62,7 @@ public final class VehicleStatus {
     public synchronized void connected() {
         connections++;
         stateChanged = true;
+        recordTransition();
     }
 
     public synchronized void disconnected(Object connection) {
@@ -67,6 +72,7 @@ public final class VehicleStatus {
             finishedStats = finishedStats.plus(s);
         }
         stateChanged = true;
+        recordTransition();
     }
 
     public synchronized void gaps(long seqs) {
@@ -84,6 +90,28 @@ public final class VehicleStatus {
         oldestBufferedMs = depth > 0 && oldestMs > 0 ? oldestMs : -1;
         edgeLink = link;
         droppedByEdge = dropped;
+        recordTransition();
+    }
+
+    /** Remembers a change of {@link #link()}, so a drain shorter than a live-feed tick is still seen. */
+    private void recordTransition() {
+        Link now = link();
+        if (now != recordedLink) {
+            recordedLink = now;
+            if (transitions.size() >= 8) {
+                transitions.pollFirst();
+            }
+            transitions.addLast(now);
+        }
+    }
+
+    /** The oldest link change the live feed has not published yet, or null. */
+    public synchronized Link takeTransition() {
+        Link l = transitions.pollFirst();
+        if (l != null) {
+            stateChanged = true; // the current state follows after the transitions, unthrottled
+        }
+        return l;
     }
 
     /** A batch arrived: its wire bytes, samples and the size the same samples take as FullSample. */
@@ -178,10 +206,13 @@ public final class VehicleStatus {
 
     /** Whether a vehicle event is due: the state changed and the last one went out ≥ {@code minGapMs} ago. */
     public synchronized boolean takeStateChange(long nowMs, long minGapMs) {
-        if (!stateChanged || nowMs - lastStateSentMs < minGapMs) {
+        // A link change (online, draining, offline) goes out at once; spool-depth updates are throttled.
+        boolean linkChanged = link() != sentLink;
+        if (!stateChanged || (!linkChanged && nowMs - lastStateSentMs < minGapMs)) {
             return false;
         }
         stateChanged = false;
+        sentLink = link();
         lastStateSentMs = nowMs;
         return true;
     }

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * One edge's ingest connection: authenticate, decode with the connection's predictor, store, ack.
  *
  * <p>States: awaiting Hello → ready (after Welcome) → closed. Messages are handled one at a time in
- * arrival order (the WebSocket layer delivers them so); {@link #onMessage} blocks until the batch is
- * committed, which also applies back-pressure to the edge.
+ * arrival order (the WebSocket layer delivers them so). A decoded batch is handed to the store
+ * asynchronously, so the next one is decoded while it commits; at most {@link #MAX_IN_FLIGHT} batches
+ * per connection are uncommitted, then {@link #onMessage} waits, which applies back-pressure to the
+ * edge. Acks go out in submission order from a virtual thread once the commits returned.
  *
  * <p>Guarantees: an {@code Ack(seq)} is sent only after {@link SampleStore#append} returned, and means
  * every seq ≤ {@code seq} of the VIN is stored or recorded as a gap event. A store failure closes the
@@ -59,15 +61,24 @@ final class IngestConnection {
     private final IngestMetrics metrics;
     private final InstantSource clock;
 
+    /** Uncommitted batches a connection may have; the next one waits (back-pressure to the edge). */
+    static final int MAX_IN_FLIGHT = 8;
+
+    private static final java.util.concurrent.Executor ACKS =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    private final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+
     private String vin;
     private VehicleStatus status;
     private BatchDecoder decoder;
     private boolean firstBatch = true;
     private int badMessages;
-    /** Highest seq this connection knows to be stored (Welcome, then acks). */
+    /** Highest seq this connection knows to be stored (Welcome, then acks); guarded by this. */
     private long known = -1;
 
-    private boolean closed;
+    private volatile boolean closed;
 
     IngestConnection(Peer peer, String remote, IngestContext ctx) {
         this.peer = peer;
@@ -111,7 +122,7 @@ final class IngestConnection {
     }
 
     /** The transport closed (either side). */
-    void onClose() {
+    synchronized void onClose() {
         if (vin != null && !closed) {
             closed = true;
             finish();
@@ -133,6 +144,12 @@ final class IngestConnection {
 
     private void onHello(Hello hello) {
         if (vin != null) {
+            if (vin.equals(hello.getVin())) {
+                // The network delivered the Hello twice: the connection is already established, and a
+                // Reject would name no batch (its seq range 0..0 reads as "seq 0" to the edge).
+                log.debug("ingest_duplicate_hello vin={} remote={}", vin, remote);
+                return;
+            }
             bad("INVALID", "a second Hello on one connection", 0, 0);
             return;
         }
@@ -159,7 +176,9 @@ final class IngestConnection {
             store.upsertVehicle(new Vehicle(vin, emptyToNull(hello.getModel()), emptyToNull(hello.getName())));
             store.recordEvent(VehicleEvent.link(vin, clock.millis(), true));
             last = store.lastSeq(vin);
-            known = last;
+            synchronized (this) {
+                known = last;
+            }
         } catch (StoreException ex) {
             storeFailed(ex);
             return;
@@ -194,6 +213,15 @@ final class IngestConnection {
                     lastDeclared);
             return;
         }
+        if (batch.getSamplesCount() > 0 && decoder.nextSeq() >= 0 && lastDeclared < decoder.nextSeq()) {
+            // This connection already decoded these seqs: the network delivered a frame twice. The
+            // predictors stay in step by skipping it; like any resend it is success, acknowledged.
+            metrics.duplicates.increment(batch.getSamplesCount());
+            peer.send(Envelope.newBuilder()
+                    .setAck(Ack.newBuilder().setSeq(store.lastSeq(vin)))
+                    .build());
+            return;
+        }
         DecodedBatch d;
         try {
             d = decoder.decode(batch);
@@ -201,21 +229,89 @@ final class IngestConnection {
             bad(ex.kind().name(), ex.getMessage(), first, lastDeclared);
             return;
         }
-        List<Sample> samples = d.samples();
         try {
             recordGap(d);
-            store.append(vin, samples);
         } catch (StoreException ex) {
             storeFailed(ex);
             return;
         }
-        long ack = store.lastSeq(vin);
-        long duplicates = Math.max(0, Math.min(d.lastSeq(), known) - d.firstSeq() + 1);
-        known = Math.max(known, ack);
-        peer.send(Envelope.newBuilder().setAck(Ack.newBuilder().setSeq(ack)).build());
-        metrics.acks.increment();
-        metrics.ackLatency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        account(d, wireBytes, duplicates);
+        try {
+            inFlight.acquire(); // at most MAX_IN_FLIGHT uncommitted batches per connection
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            close(CLOSE_SERVER_ERROR, "server shutting down");
+            return;
+        }
+        Pending p;
+        synchronized (this) {
+            long duplicates = Math.max(0, Math.min(d.lastSeq(), known) - d.firstSeq() + 1);
+            p = new Pending(d, wireBytes, startNanos, duplicates);
+            pending.add(p);
+        }
+        store.appendAsync(vin, d.samples())
+                .whenCompleteAsync(
+                        (v, ex) -> {
+                            p.failure = ex;
+                            p.done = true;
+                            inFlight.release();
+                            drainAcks();
+                        },
+                        ACKS);
+    }
+
+    /**
+     * Sends the acks of committed batches in submission order: a batch committed before an earlier
+     * one waits for it, so a cumulative ack never covers an uncommitted seq. A failed commit closes the
+     * connection (1011) and nothing after it is acked.
+     */
+    private synchronized void drainAcks() {
+        while (!pending.isEmpty() && pending.peek().done) {
+            Pending p = pending.poll();
+            if (closed) {
+                continue;
+            }
+            if (p.failure != null) {
+                Throwable c = p.failure instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                        ? ce.getCause()
+                        : p.failure;
+                storeFailed(c instanceof StoreException se ? se : new StoreException(c.toString(), c));
+                continue;
+            }
+            // Every seq of the batch is now stored, and every seq before it is stored or a recorded gap
+            // (batches follow each other, earlier ones are acked first, the first one was checked
+            // against the stored seq), so the cumulative ack needs no query.
+            long ack = Math.max(known, p.batch.lastSeq());
+            known = ack;
+            try {
+                peer.send(Envelope.newBuilder()
+                        .setAck(Ack.newBuilder().setSeq(ack))
+                        .build());
+            } catch (IllegalStateException ex) {
+                log.info("ingest_ack_not_sent vin={} remote={} error={}", vin, remote, ex.getMessage());
+                close(CLOSE_SERVER_ERROR, "send failed");
+                continue;
+            }
+            metrics.acks.increment();
+            metrics.ackLatency.record(System.nanoTime() - p.startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            account(p.batch, p.wireBytes, p.duplicates);
+        }
+    }
+
+    /** A batch handed to the store and not acked yet. */
+    private static final class Pending {
+        final DecodedBatch batch;
+        final int wireBytes;
+        final long startNanos;
+        final long duplicates;
+        volatile boolean done;
+        volatile Throwable failure;
+
+        Pending(DecodedBatch batch, int wireBytes, long startNanos, long duplicates) {
+            this.batch = batch;
+            this.wireBytes = wireBytes;
+            this.startNanos = startNanos;
+            this.duplicates = duplicates;
+        }
     }
 
     /** Records the seqs between the stored seq (or the previous batch) and this batch as a gap event. */
@@ -338,7 +434,7 @@ final class IngestConnection {
         close(CLOSE_SERVER_ERROR, "store failure; reconnect and resend");
     }
 
-    private void close(int code, String reason) {
+    private synchronized void close(int code, String reason) {
         if (vin != null && !closed) {
             closed = true;
             finish();

@@ -30,9 +30,13 @@ public final class IngestEndpoint {
         this.context = context;
     }
 
+    static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofSeconds(8);
+
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
-            ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(2));
+            // Edges send a heartbeat every second: this much silence means the link is dead (a tunnel
+            // blackholes packets, no FIN arrives), so the vehicle shows offline within seconds.
+            ctx.session.setIdleTimeout(IDLE_TIMEOUT);
             connections.put(ctx.sessionId(), new IngestConnection(new SessionPeer(ctx.session), remote(ctx), context));
         });
         ws.onBinaryMessage(ctx -> {
@@ -74,7 +78,9 @@ public final class IngestEndpoint {
         @Override
         public void send(Envelope message) {
             Callback.Completable done = new Callback.Completable();
-            session.sendBinary(ByteBuffer.wrap(message.toByteArray()), done);
+            synchronized (session) { // acks (ack thread) and replies (handler thread) one at a time
+                session.sendBinary(ByteBuffer.wrap(message.toByteArray()), done);
+            }
             try {
                 done.get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

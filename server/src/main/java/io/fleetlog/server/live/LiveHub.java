@@ -136,6 +136,13 @@ public final class LiveHub implements AutoCloseable {
                 m.put("toMs", r.toMs());
                 publish(m);
             }
+            for (VehicleStatus.Link l; (l = s.takeTransition()) != null; ) {
+                if (l != s.link()) { // a transient state (a short drain): publish it, the current one follows
+                    Map<String, Object> state = new LinkedHashMap<>(fleet.state(s.vin()));
+                    state.put("link", l.json);
+                    publish(Map.of("type", "vehicle", "vehicle", state));
+                }
+            }
             if (s.takeStateChange(nowMs, VEHICLE_PERIOD_MS)) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("type", "vehicle");

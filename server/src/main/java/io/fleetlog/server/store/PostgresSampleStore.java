@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * The production store: PostgreSQL through a HikariCP pool, schema by Flyway
  * ({@code db/postgresql/V*.sql}).
  *
- * <p>An append is one transaction: COPY the batch into a session-local staging table, {@code INSERT
- * … SELECT … ON CONFLICT DO NOTHING} into the partitioned {@code samples} table (resends are
- * ignored), and update the vehicle's totals row, which also serialises concurrent appends of one
- * vehicle. Daily partitions are created on demand, each in its own short transaction before the data
+ * <p>An append is one transaction: lock the vehicle's row, insert (COPY straight into the
+ * partitioned {@code samples} table when every seq is above the stored {@code last_seq}; otherwise
+ * COPY into a session-local staging table, then {@code INSERT … SELECT … ON CONFLICT DO NOTHING},
+ * so resends are ignored), and update the vehicle's totals. Daily partitions are created on demand, each in its own short transaction before the data
  * transaction. Totals are read from the database, so several server replicas may share it.
  *
  * <p>The schema comes from the URL's {@code currentSchema} parameter (default {@code public}) and is
@@ -126,14 +126,7 @@ final class PostgresSampleStore implements SampleStore {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                c.unwrap(PGConnection.class)
-                        .getCopyAPI()
-                        .copyIn("COPY fleetlog_staging FROM STDIN", new ByteArrayInputStream(copyText(id, samples)));
-                long inserted;
-                try (Statement st = c.createStatement()) {
-                    inserted = st.executeUpdate("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
-                            + " FROM fleetlog_staging ON CONFLICT DO NOTHING");
-                }
+                long inserted = insert(c, id, samples);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);
@@ -153,6 +146,37 @@ final class PostgresSampleStore implements SampleStore {
             throw new StoreException(
                     "append of " + vin + " seqs " + samples.get(0).seq() + ".." + maxSeq + " failed: " + e.getMessage(),
                     e);
+        }
+    }
+
+    /**
+     * Inserts the samples not yet stored. The vehicle's row is locked first (serialising appends of
+     * one vehicle); every stored seq is ≤ its {@code last_seq}, so a batch entirely above it is
+     * COPYed straight into {@code samples}; otherwise (a resend) through the staging table and
+     * {@code ON CONFLICT DO NOTHING}.
+     */
+    private static long insert(Connection c, int id, List<Sample> samples) throws SQLException, IOException {
+        long last;
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM vehicles WHERE id = ? FOR UPDATE")) {
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                last = rs.getLong(1);
+            }
+        }
+        long minSeq = Long.MAX_VALUE;
+        for (Sample s : samples) {
+            minSeq = Math.min(minSeq, s.seq());
+        }
+        var copy = c.unwrap(PGConnection.class).getCopyAPI();
+        byte[] rows = copyText(id, samples);
+        if (minSeq > last) {
+            return copy.copyIn("COPY samples (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(rows));
+        }
+        copy.copyIn("COPY fleetlog_staging FROM STDIN", new ByteArrayInputStream(rows));
+        try (Statement st = c.createStatement()) {
+            return st.executeUpdate("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
+                    + " FROM fleetlog_staging ON CONFLICT DO NOTHING");
         }
     }
 

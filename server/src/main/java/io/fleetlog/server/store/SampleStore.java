@@ -42,6 +42,16 @@ public interface SampleStore extends AutoCloseable {
     /** Stores {@code samples} of {@code vin} in one transaction; duplicates are ignored. */
     void append(String vin, List<Sample> samples);
 
+    /**
+     * As {@link #append}, without blocking the caller: the future completes after the commit (or
+     * exceptionally with a {@link StoreException}). Appends of one caller may commit in any order;
+     * callers that ack cumulatively must ack in submission order. The default runs {@link #append}
+     * on a virtual thread.
+     */
+    default java.util.concurrent.CompletableFuture<Void> appendAsync(String vin, List<Sample> samples) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> append(vin, samples), StoreThreads.VIRTUAL);
+    }
+
     /** Streams stored samples of {@code vin} with {@code fromMs <= t < toMs}, oldest first. */
     default void scan(String vin, long fromMs, long toMs, Consumer<Sample> sink) {
         scan(vin, fromMs, toMs, Long.MAX_VALUE, sink);

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>table</th><th>key</th><th>columns</th></tr>
  *   <tr><td>vehicles</td><td>id (rowid), vin unique</td><td>model, name, last_seq, samples, last_capture_ms</td></tr>
  *   <tr><td>samples (WITHOUT ROWID)</td><td>(vehicle_id, seq)</td><td>t (ms), one REAL per field (NULL =
- *       unavailable), reconstructed (bit mask of Field ordinals); index (vehicle_id, t)</td></tr>
+ *       unavailable), reconstructed (bit mask of Field ordinals); no second index</td></tr>
  *   <tr><td>events</td><td>rowid; index (vehicle_id, t)</td><td>t, kind, from_seq, to_seq, detail</td></tr>
  * </table>
  */
@@ -101,7 +101,9 @@ final class SqliteSampleStore implements SampleStore {
         "CREATE TABLE IF NOT EXISTS samples(vehicle_id INTEGER NOT NULL, seq INTEGER NOT NULL, t INTEGER NOT NULL,"
                 + " speed REAL, power REAL, soc REAL, heading REAL, odometer REAL, latitude REAL, longitude REAL,"
                 + " elevation REAL, reconstructed INTEGER NOT NULL, PRIMARY KEY(vehicle_id, seq)) WITHOUT ROWID",
-        "CREATE INDEX IF NOT EXISTS samples_time ON samples(vehicle_id, t)",
+        // No time index: capture time grows with seq, so time bounds are found by binary search on
+        // the primary key (see seqAtOrAfter); one index less doubles the insert rate.
+        "DROP INDEX IF EXISTS samples_time",
         "CREATE TABLE IF NOT EXISTS events(vehicle_id INTEGER NOT NULL, t INTEGER NOT NULL, kind TEXT NOT NULL,"
                 + " from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, detail TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS events_time ON events(vehicle_id, t)"
@@ -156,6 +158,21 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     @Override
+    public CompletableFuture<Void> appendAsync(String vin, List<Sample> samples) {
+        io.fleetlog.sample.Vin.check(vin);
+        if (samples.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Append op = new Append(vin, List.copyOf(samples));
+        try {
+            enqueue(op);
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return op.done;
+    }
+
+    @Override
     public void upsertVehicle(Vehicle vehicle) {
         submit(new Upsert(vehicle));
     }
@@ -181,22 +198,64 @@ final class SqliteSampleStore implements SampleStore {
         if (id == null || limit <= 0) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT seq, t, speed, power, soc, heading, odometer,"
-                        + " latitude, longitude, elevation, reconstructed FROM samples"
-                        + " WHERE vehicle_id = ? AND t >= ? AND t < ? ORDER BY t, seq LIMIT ?")) {
-            ps.setInt(1, id);
-            ps.setLong(2, fromMs);
-            ps.setLong(3, toMs);
-            ps.setLong(4, limit);
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sink.accept(SampleRows.read(rs));
+        try (Connection c = DriverManager.getConnection(url)) {
+            long fromSeq = seqAtOrAfter(c, id, fromMs);
+            long toSeq = seqAtOrAfter(c, id, toMs);
+            if (fromSeq >= toSeq) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, t, speed, power, soc, heading, odometer,"
+                    + " latitude, longitude, elevation, reconstructed FROM samples WHERE vehicle_id = ? AND seq >= ?"
+                    + " AND seq < ? AND t >= ? AND t < ? ORDER BY seq LIMIT ?")) {
+                ps.setInt(1, id);
+                ps.setLong(2, fromSeq);
+                ps.setLong(3, toSeq);
+                ps.setLong(4, fromMs);
+                ps.setLong(5, toMs);
+                ps.setLong(6, limit);
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(SampleRows.read(rs));
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new StoreException("scan of " + vin + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The smallest stored seq whose capture time is {@code >= t}, or (highest seq + 1) when none:
+     * a binary search over the primary key, valid because capture time grows with seq.
+     */
+    private static long seqAtOrAfter(Connection c, int id, long t) throws SQLException {
+        try (PreparedStatement next = c.prepareStatement(
+                        "SELECT seq, t FROM samples WHERE vehicle_id = ? AND seq >= ? ORDER BY seq LIMIT 1");
+                PreparedStatement max = c.prepareStatement("SELECT max(seq) FROM samples WHERE vehicle_id = ?")) {
+            max.setInt(1, id);
+            long hi;
+            try (ResultSet rs = max.executeQuery()) {
+                rs.next();
+                hi = rs.getLong(1) + 1; // 0 + 1 when the vehicle has no samples: harmless
+            }
+            long lo = 0;
+            next.setInt(1, id);
+            while (lo < hi) {
+                long mid = lo + (hi - lo) / 2;
+                next.setLong(2, mid);
+                try (ResultSet rs = next.executeQuery()) {
+                    if (!rs.next() || rs.getLong(2) >= t) {
+                        hi = mid;
+                    } else {
+                        lo = rs.getLong(1) + 1;
+                    }
+                }
+            }
+            next.setLong(2, lo);
+            try (ResultSet rs = next.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : lo;
+            }
         }
     }
 
@@ -258,6 +317,9 @@ final class SqliteSampleStore implements SampleStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        List<Op> late = new ArrayList<>(); // enqueued concurrently with close, after the writer's last look
+        queue.drainTo(late);
+        late.forEach(op -> op.done.completeExceptionally(new StoreException("store is closed")));
         try {
             writeConn.close();
         } catch (SQLException e) {
@@ -268,12 +330,21 @@ final class SqliteSampleStore implements SampleStore {
 
     // ---- writer ----
 
-    private void submit(Op op) {
+    private void enqueue(Op op) {
         if (closed) {
             throw new StoreException("store is closed");
         }
         try {
             queue.put(op);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while queueing a write", e);
+        }
+    }
+
+    private void submit(Op op) {
+        enqueue(op);
+        try {
             op.done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -341,6 +412,7 @@ final class SqliteSampleStore implements SampleStore {
             for (Op op : ops) {
                 op.apply(this, after);
             }
+            writeTotals(after);
             writeConn.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -439,13 +511,19 @@ final class SqliteSampleStore implements SampleStore {
                 maxT = Math.max(maxT, s.captureTimeMs());
             }
         }
-        VehicleTotals t = after.getOrDefault(a.vin, totals(a.vin)).plus(inserted, maxSeq, maxT);
-        after.put(a.vin, t);
-        updateTotals.setLong(1, t.lastSeq());
-        updateTotals.setLong(2, t.samples());
-        updateTotals.setLong(3, t.lastCaptureMs());
-        updateTotals.setInt(4, id);
-        updateTotals.executeUpdate();
+        after.put(a.vin, after.getOrDefault(a.vin, totals(a.vin)).plus(inserted, maxSeq, maxT));
+    }
+
+    /** Writes the totals of every vehicle the group touched, once per vehicle. */
+    private void writeTotals(Map<String, VehicleTotals> after) throws SQLException {
+        for (Map.Entry<String, VehicleTotals> e : after.entrySet()) {
+            VehicleTotals t = e.getValue();
+            updateTotals.setLong(1, t.lastSeq());
+            updateTotals.setLong(2, t.samples());
+            updateTotals.setLong(3, t.lastCaptureMs());
+            updateTotals.setInt(4, ids.get(e.getKey()));
+            updateTotals.executeUpdate();
+        }
     }
 
     private void applyUpsert(Vehicle v) throws SQLException {

@@ -20,6 +20,7 @@ import io.fleetlog.wire.v1.Batch;
 import io.fleetlog.wire.v1.EdgeStatus;
 import io.fleetlog.wire.v1.Envelope;
 import io.fleetlog.wire.v1.Heartbeat;
+import io.fleetlog.wire.v1.Hello;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,29 @@ class IngestServerTest {
         assertThat(w).isNotNull();
         assertThat(w.hasWelcome()).as("welcome: %s", w).isTrue();
         return c;
+    }
+
+    @Test
+    void aHelloDeliveredTwiceIsIgnoredNotRejected() throws Exception {
+        start();
+        EdgeClient c = helloA();
+        c.send(Envelope.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setProtocolVersion(1)
+                        .setVin(VIN)
+                        .setModel("model3")
+                        .setName("Test " + VIN.substring(12))
+                        .setToken(TOKEN_A))
+                .build());
+        c.sendBatch(Samples.drive(0, 100, Samples.T0));
+        Envelope e;
+        while ((e = c.next(WAIT)) != null && !e.hasAck()) {
+            assertThat(e.hasReject())
+                    .as("no Reject for a repeated Hello: %s", e)
+                    .isFalse();
+        }
+        assertThat(e).as("the batch after it is acked").isNotNull();
+        assertThat(e.getAck().getSeq()).isEqualTo(99);
     }
 
     @Test
@@ -213,6 +237,25 @@ class IngestServerTest {
         d.sendBatch(in.subList(100, 200));
         assertThat(d.awaitAck(199, WAIT)).isEqualTo(199);
         assertThat(fx.server.ingestMetrics().describe().get("storeFailures")).isEqualTo(1L);
+    }
+
+    @Test
+    void aLaterBatchCommittedFirstIsNotAckedBeforeTheEarlierOne() throws Exception {
+        FailingStore store =
+                new FailingStore(Stores.open(ServerFixture.config(dir).dbUrl()));
+        fx = ServerFixture.start(ServerFixture.config(dir), store);
+        EdgeClient c = helloA();
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        store.holdNext = hold;
+        c.sendBatch(Samples.drive(0, 100, Samples.T0)); // held before its commit
+        c.sendBatch(Samples.drive(100, 100, Samples.T0 + 2000)); // commits first
+        assertThat(await(() -> store.count(VIN) == 100, WAIT)).isTrue();
+        assertThat(c.next(Envelope.MsgCase.ACK, 500))
+                .as("no ack while seqs 0..99 are not committed")
+                .isNull();
+        hold.countDown();
+        assertThat(c.awaitAck(199, WAIT)).isEqualTo(199);
+        assertThat(store.count(VIN)).isEqualTo(200);
     }
 
     @Test

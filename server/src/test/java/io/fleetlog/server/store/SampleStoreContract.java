@@ -101,6 +101,25 @@ abstract class SampleStoreContract {
     }
 
     @Test
+    void scanFindsTimeBoundsAcrossSeqHoles() {
+        List<Sample> a = Samples.drive(0, 10, Samples.T0);
+        List<Sample> b = Samples.drive(20, 10, Samples.T0 + 1000);
+        store.append(VIN, a);
+        store.append(VIN, b);
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, Samples.T0 + 500, Samples.T0 + 1060, out::add);
+        assertThat(out).containsExactlyElementsOf(b.subList(0, 3));
+        out.clear();
+        store.scan(VIN, Samples.T0 + 100, Samples.T0 + 1000, out::add);
+        assertThat(out).containsExactlyElementsOf(a.subList(5, 10));
+        out.clear();
+        store.scan(VIN, Samples.T0 + 5000, Long.MAX_VALUE, out::add);
+        assertThat(out).isEmpty();
+        store.scan(VIN, Long.MIN_VALUE, Samples.T0, out::add);
+        assertThat(out).isEmpty();
+    }
+
+    @Test
     void vehiclesAreIsolated() {
         store.append(VIN, Samples.drive(0, 10, Samples.T0));
         store.append(OTHER, Samples.drive(0, 3, Samples.T0));

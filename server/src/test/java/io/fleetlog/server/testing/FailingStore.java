@@ -21,6 +21,8 @@ public final class FailingStore implements SampleStore {
     private final SampleStore inner;
     public final AtomicBoolean failCommits = new AtomicBoolean();
     public final AtomicInteger failedAppends = new AtomicInteger();
+    /** When set, the next append waits for it before writing (later appends overtake it). */
+    public volatile java.util.concurrent.CountDownLatch holdNext;
 
     public FailingStore(SampleStore inner) {
         this.inner = inner;
@@ -28,6 +30,16 @@ public final class FailingStore implements SampleStore {
 
     @Override
     public void append(String vin, List<Sample> samples) {
+        java.util.concurrent.CountDownLatch hold = holdNext;
+        if (hold != null) {
+            holdNext = null;
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted");
+            }
+        }
         if (failCommits.get()) {
             failedAppends.incrementAndGet();
             throw new StoreException("injected commit failure");

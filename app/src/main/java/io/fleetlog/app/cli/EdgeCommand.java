@@ -1,0 +1,134 @@
+package io.fleetlog.app.cli;
+
+import io.fleetlog.edge.AgentConfig;
+import io.fleetlog.edge.AgentStats;
+import io.fleetlog.edge.VehicleAgent;
+import io.fleetlog.edge.proxy.OutageSchedule;
+import io.fleetlog.edge.sim.DriveSimulator;
+import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.edge.spool.SpoolConfig;
+import io.fleetlog.edge.spool.Spools;
+import io.fleetlog.edge.uplink.UplinkConfig;
+import io.fleetlog.sample.Vin;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fleetlog edge}: one simulated vehicle ({@code --vin}) or a fleet ({@code --vehicles N}),
+ * with a durable spool and the uplink. Restarted on the same spool directory after a crash it sends
+ * what the spool holds first, continues its seq, and resumes the drive after the last committed sample.
+ */
+@Command(name = "edge", mixinStandardHelpOptions = true, description = "Run simulated vehicles: spool + uplink.")
+public final class EdgeCommand implements Callable<Integer> {
+
+    @Option(names = "--vin", description = "VIN of the one vehicle (default: derived from --model).")
+    String vin;
+
+    @Option(
+            names = "--model",
+            description = "model3, modely, models-plaid or modelx (default: ${DEFAULT-VALUE}).",
+            defaultValue = "model3")
+    String model;
+
+    @Option(names = "--vehicles", description = "Run a fleet of N simulated vehicles instead of one.")
+    Integer vehicles;
+
+    @Option(names = "--server", required = true, description = "Server base URL, e.g. http://127.0.0.1:8080.")
+    String server;
+
+    @Option(names = "--token", required = true, description = "The vehicle's token (a fleet shares it).")
+    String token;
+
+    @Option(
+            names = "--spool-dir",
+            description = "Spool directory (default: ${DEFAULT-VALUE}).",
+            defaultValue = "data/spool")
+    Path spoolDir;
+
+    @Option(
+            names = "--speed",
+            description = "1 = real time, 20 = 20x, max (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    String speed;
+
+    @Option(names = "--duration", description = "Capture time to drive, seconds (default: endless).")
+    Long duration;
+
+    @Option(
+            names = "--outages",
+            description = "Dead zones by capture time, e.g. 120-180,400-460 (seconds; suffix :reset for a reset).")
+    String outages;
+
+    @Option(names = "--seed", description = "Simulator seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    long seed;
+
+    @Option(
+            names = "--start",
+            description =
+                    "Capture time of the drive's first sample, ISO-8601 (default: now). Give the same value when restarting after a crash.")
+    Instant start;
+
+    @Option(
+            names = "--spool-max",
+            description = "Spool bound in samples (default: ${DEFAULT-VALUE}).",
+            defaultValue = "4320000")
+    long spoolMax;
+
+    @Option(
+            names = "--spool-full",
+            description = "block or drop-oldest (default: ${DEFAULT-VALUE}).",
+            defaultValue = "block")
+    String spoolFull;
+
+    @Override
+    public Integer call() throws Exception {
+        VehicleModel m = VehicleModel.byKey(model);
+        long startMs = (start == null ? Instant.now() : start).toEpochMilli();
+        Duration d = duration == null ? null : Duration.ofSeconds(duration);
+        OutageSchedule schedule = outages == null ? OutageSchedule.none() : OutageSchedule.parse(outages);
+        SpoolConfig spool = SpoolConfig.defaults().withMaxSamples(spoolMax, SpoolConfig.FullPolicy.parse(spoolFull));
+        List<VehicleAgent> agents = new ArrayList<>();
+        int n = vehicles == null ? 1 : vehicles;
+        VehicleModel[] order = VehicleModel.values();
+        int[] perModel = new int[order.length];
+        for (int i = 0; i < n; i++) {
+            VehicleModel vm = vehicles == null ? m : order[i % order.length];
+            String v =
+                    vehicles == null && vin != null ? Vin.check(vin) : DriveSimulator.vin(vm, perModel[vm.ordinal()]++);
+            UplinkConfig up = UplinkConfig.of(server, v, vm.key(), token).withName(vm.displayName());
+            AgentConfig ac = AgentConfig.of(up, spoolDir)
+                    .withSpool(spool)
+                    .withSpeed(AgentConfig.parseSpeed(speed))
+                    .withOutages(schedule, Duration.ZERO)
+                    .withFaultProxy(!schedule.isEmpty());
+            var source =
+                    ResumingSource.resume(new DriveSimulator(vm, seed + i, startMs, d), Spools.fileFor(spoolDir, v));
+            agents.add(VehicleAgent.create(ac, source));
+        }
+        Thread hook = new Thread(() -> agents.forEach(EdgeCommand::closeAndSay), "edge-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        agents.forEach(VehicleAgent::start);
+        System.out.printf("fleetlog edge: %d vehicle(s) → %s, spools in %s%n", n, server, spoolDir);
+        for (VehicleAgent a : agents) {
+            while (!a.awaitDrained(Duration.ofSeconds(1))) {
+                // Wait for the drive to end and the server to acknowledge everything (endless: until Ctrl-C).
+            }
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        agents.forEach(EdgeCommand::closeAndSay);
+        return 0;
+    }
+
+    private static void closeAndSay(VehicleAgent a) {
+        AgentStats s = a.shutdown();
+        System.out.printf(
+                "%s: captured %,d, still buffered %,d (sent on the next start), next seq %d%n",
+                s.vin(), s.captured(), s.spoolDepth(), s.nextSeq());
+    }
+}

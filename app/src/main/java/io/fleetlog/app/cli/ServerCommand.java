@@ -1,0 +1,75 @@
+package io.fleetlog.app.cli;
+
+import io.fleetlog.server.FleetServer;
+import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.auth.TokenStore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fleetlog server}: the ingest server, store, live feed, API and dashboard. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the fleetlog server.")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--port",
+            description = "TCP port (default: $PORT, else 8080; 0 = any free port).",
+            defaultValue = "${env:PORT:-8080}")
+    int port;
+
+    @Option(
+            names = "--bind",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).",
+            defaultValue = "127.0.0.1")
+    String bind;
+
+    @Option(
+            names = "--db",
+            description = "jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB (default: ${DEFAULT-VALUE}).",
+            defaultValue = ServerConfig.DEFAULT_DB)
+    String db;
+
+    @Option(
+            names = "--tokens",
+            required = true,
+            description = "Tokens file (create entries with 'fleetlog token add').")
+    Path tokens;
+
+    @Option(
+            names = "--max-message-bytes",
+            description = "Largest ingest message accepted (default: ${DEFAULT-VALUE}).",
+            defaultValue = "4194304")
+    int maxMessageBytes;
+
+    @Option(
+            names = "--max-batch-samples",
+            description = "Most samples per batch (default: ${DEFAULT-VALUE}).",
+            defaultValue = "65536")
+    int maxBatchSamples;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig.Limits d = ServerConfig.Limits.defaults();
+        ServerConfig config = ServerConfig.defaults(TokenStore.load(tokens))
+                .withBind(bind)
+                .withPort(port)
+                .withDb(db)
+                .withLimits(new ServerConfig.Limits(
+                        maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()));
+        FleetServer server = FleetServer.start(config);
+        System.out.println("fleetlog server listening on " + server.baseUrl() + " (ingest: "
+                + server.baseUrl().replace("http", "ws") + "/ingest)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "server-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

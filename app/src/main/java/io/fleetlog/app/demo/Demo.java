@@ -1,0 +1,355 @@
+package io.fleetlog.app.demo;
+
+import io.fleetlog.app.report.FleetReport;
+import io.fleetlog.app.report.VehicleRun;
+import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.edge.AgentConfig;
+import io.fleetlog.edge.AgentStats;
+import io.fleetlog.edge.VehicleAgent;
+import io.fleetlog.edge.proxy.OutageSchedule;
+import io.fleetlog.edge.sim.DriveSimulator;
+import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.edge.spool.SpoolConfig;
+import io.fleetlog.edge.uplink.UplinkConfig;
+import io.fleetlog.server.FleetServer;
+import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.store.Stores;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo: a fleetlog server with its embedded store and a simulated fleet in one process, each car
+ * talking to the server over real loopback WebSockets through its own fault proxy, with scripted dead
+ * zones (a tunnel, a parking garage, a long rural gap).
+ *
+ * <p>The fleet can be stopped and started again ({@link #stopFleet}, {@link #startFleet}), and any car
+ * put in a dead zone now ({@link #deadZone}); the dashboard does that through the control routes of
+ * {@link DemoControl}. {@link #report} compares what every car captured (its simulator re-run from
+ * its seed) with what the store holds. Spools live in {@code DATA/spool} and survive runs, so seqs
+ * are never reused. Thread-safe.
+ */
+public final class Demo implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
+    private static final VehicleModel[] MODELS = {
+        VehicleModel.MODEL3, VehicleModel.MODELY, VehicleModel.MODELS_PLAID, VehicleModel.MODELX
+    };
+
+    /** Demo settings, validated on construction. */
+    public record Options(
+            int vehicles,
+            Duration duration,
+            double speed,
+            String bind,
+            int port,
+            String db,
+            Path dataDir,
+            long seed,
+            boolean outages,
+            SpoolConfig spool) {
+        public Options {
+            if (vehicles < 1 || vehicles > 200) {
+                throw new IllegalArgumentException("--vehicles " + vehicles + " must be between 1 and 200");
+            }
+            if (duration != null && (duration.isNegative() || duration.isZero())) {
+                throw new IllegalArgumentException("--duration " + duration.toSeconds() + " must be positive");
+            }
+            if (!(speed > 0)) {
+                throw new IllegalArgumentException("--speed " + speed + " must be positive or max");
+            }
+            spool = spool == null ? SpoolConfig.defaults() : spool;
+        }
+
+        public boolean maxSpeed() {
+            return Double.isInfinite(speed);
+        }
+    }
+
+    private final Options options;
+    private final FleetServer server;
+    private final List<DemoVehicle> vehicles;
+    private final Path spoolDir;
+    private boolean running;
+    private boolean closed;
+
+    private Demo(Options options, FleetServer server, List<DemoVehicle> vehicles) {
+        this.options = options;
+        this.server = server;
+        this.vehicles = vehicles;
+        this.spoolDir = options.dataDir().resolve("spool");
+    }
+
+    /** Starts the server and the fleet. */
+    public static Demo start(Options o) throws IOException {
+        Files.createDirectories(o.dataDir());
+        List<DemoVehicle> cars = plan(o);
+        Map<String, String> tokens = new LinkedHashMap<>();
+        cars.forEach(c -> tokens.put(c.vin, c.token));
+        Demo[] self = new Demo[1];
+        ServerConfig config = ServerConfig.defaults(TokenStore.demo(tokens))
+                .withBind(o.bind())
+                .withPort(o.port())
+                .withDb(o.db())
+                .withDemo(true)
+                .withRoutes(cfg -> DemoControl.routes(cfg, () -> self[0]));
+        FleetServer server = FleetServer.start(config);
+        Demo demo = new Demo(o, server, cars);
+        self[0] = demo;
+        try {
+            demo.startFleet();
+        } catch (RuntimeException | IOException e) {
+            demo.close();
+            throw e;
+        }
+        return demo;
+    }
+
+    /** The cars: models cycle, each with a valid VIN, its own seed, token and dead zones. */
+    static List<DemoVehicle> plan(Options o) {
+        List<DemoVehicle> out = new ArrayList<>();
+        int[] perModel = new int[VehicleModel.values().length];
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < o.vehicles(); i++) {
+            VehicleModel m = MODELS[i % MODELS.length];
+            int n = perModel[m.ordinal()]++;
+            byte[] t = new byte[24];
+            random.nextBytes(t);
+            OutageSchedule outages = o.outages() ? DeadZones.scripted(i, o.duration()) : OutageSchedule.none();
+            out.add(new DemoVehicle(
+                    i,
+                    m,
+                    DriveSimulator.vin(m, n),
+                    m.displayName() + " #" + (n + 1),
+                    o.seed() + i,
+                    HexFormat.of().formatHex(t),
+                    outages));
+        }
+        return out;
+    }
+
+    public FleetServer server() {
+        return server;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The server's base URL as a browser on this machine reaches it. */
+    public String url() {
+        return server.baseUrl();
+    }
+
+    /** Starts (or restarts) every car's simulator from now; a no-op while running. */
+    public synchronized void startFleet() throws IOException {
+        if (running || closed) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (DemoVehicle v : vehicles) {
+            Duration left = remaining(v);
+            if (left != null && left.isZero()) {
+                continue;
+            }
+            UplinkConfig up = UplinkConfig.of(server.baseUrl(), v.vin, v.model.key(), v.token)
+                    .withName(v.name);
+            AgentConfig ac = AgentConfig.of(up, spoolDir)
+                    .withSpool(options.spool())
+                    .withSpeed(options.speed())
+                    .withOutages(v.segments.isEmpty() ? v.outages : OutageSchedule.none(), minOutageWall());
+            v.agent = VehicleAgent.simulated(ac, v.model, v.seed, now, left);
+            v.agentStartMs = now;
+            v.agentDuration = left;
+            v.agentFirstSeq = v.agent.stats().nextSeq();
+            checkSeqs(v);
+            v.agent.start();
+        }
+        running = true;
+        server.publishLog("info", "demo fleet started: " + vehicles.size() + " vehicles");
+        log.info(
+                "demo_fleet_started vehicles={} speed={}",
+                vehicles.size(),
+                options.maxSpeed() ? "max" : options.speed());
+    }
+
+    /** The capture time a car still has to drive (null = endless, zero = done). */
+    private Duration remaining(DemoVehicle v) {
+        if (options.duration() == null) {
+            return null;
+        }
+        long done = v.segments.stream().mapToLong(DemoVehicle.Segment::captured).sum();
+        long total = options.duration().toMillis() / DriveSimulator.PERIOD_MS;
+        return Duration.ofMillis(Math.max(0, total - done) * DriveSimulator.PERIOD_MS);
+    }
+
+    /** A dead zone must outlast the heartbeat timeout in wall time, or at max speed nobody notices. */
+    private Duration minOutageWall() {
+        return options.maxSpeed() || options.speed() > 20 ? Duration.ofSeconds(3) : Duration.ZERO;
+    }
+
+    /** Refuses a spool whose seqs the store already holds (a spool directory reset under a kept database). */
+    private void checkSeqs(DemoVehicle v) {
+        long stored = server.store().lastSeq(v.vin);
+        if (stored >= v.agentFirstSeq && v.segments.isEmpty() && v.agent.stats().spoolDepth() == 0) {
+            v.agent.close();
+            throw new IllegalStateException("the store already holds seq " + stored + " of " + v.vin
+                    + " but this vehicle's spool (" + spoolDir + ") starts at " + v.agentFirstSeq
+                    + ": the spool directory was reset while the database was kept; use a fresh database "
+                    + "(--db) or remove both (rm -r " + options.dataDir() + ")");
+        }
+    }
+
+    /** Stops every car gracefully (drains briefly, keeps the rest in the spools); a no-op when stopped. */
+    public synchronized void stopFleet() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        // Cars stop in parallel: each may spend a few seconds draining its backlog.
+        List<Thread> stopping = new ArrayList<>();
+        for (DemoVehicle v : vehicles) {
+            VehicleAgent agent = v.agent;
+            if (agent != null) {
+                stopping.add(Thread.ofVirtual().name("stop-" + v.vin).start(() -> {
+                    AgentStats s = agent.shutdown();
+                    synchronized (v) {
+                        v.segments.add(new DemoVehicle.Segment(v.agentStartMs, v.agentDuration, v.agentFirstSeq, s));
+                    }
+                }));
+                v.agent = null;
+            }
+        }
+        boolean interrupted = false;
+        for (Thread t : stopping) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // Ctrl-C: still wait, the report needs every car's final stats
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        server.publishLog("info", "demo fleet stopped");
+        log.info("demo_fleet_stopped");
+    }
+
+    public synchronized boolean running() {
+        return running;
+    }
+
+    /** Puts a car in a dead zone now, or ends it. */
+    public synchronized void deadZone(String vin, boolean on) {
+        DemoVehicle v = vehicle(vin);
+        if (v.agent == null) {
+            throw new IllegalStateException("the demo fleet is stopped");
+        }
+        v.agent.deadZone(on);
+        server.publishLog("info", v.name + (on ? " entered a dead zone" : " left its dead zone"));
+    }
+
+    synchronized DemoVehicle vehicle(String vin) {
+        for (DemoVehicle v : vehicles) {
+            if (v.vin.equals(vin)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("no demo vehicle " + vin);
+    }
+
+    synchronized List<DemoVehicle> vehicles() {
+        return List.copyOf(vehicles);
+    }
+
+    /** Stats of the running agents (empty when stopped). */
+    public synchronized List<AgentStats> stats() {
+        List<AgentStats> out = new ArrayList<>();
+        for (DemoVehicle v : vehicles) {
+            if (v.agent != null) {
+                out.add(v.agent.stats());
+            }
+        }
+        return out;
+    }
+
+    /** Whether every car finished its drive and the server acknowledged everything. */
+    public synchronized boolean finished() {
+        for (DemoVehicle v : vehicles) {
+            if (v.agent != null) {
+                AgentStats s = v.agent.stats();
+                if (!s.sourceDone() || s.spoolDepth() > 0) {
+                    return false;
+                }
+            }
+        }
+        return options.duration() != null;
+    }
+
+    /** One monitoring step: tracks backlog drains (dead zone over → everything up to then acked). */
+    public synchronized void monitor(long nowNanos) {
+        for (DemoVehicle v : vehicles) {
+            if (v.agent == null) {
+                continue;
+            }
+            AgentStats s = v.agent.stats();
+            if (v.wasDeadZone && !s.deadZone()) {
+                v.drainTargetSeq = s.nextSeq() - 1;
+                v.drainStartNanos = nowNanos;
+            }
+            v.wasDeadZone = s.deadZone();
+            if (v.drainTargetSeq >= 0 && s.ackedSeq() >= v.drainTargetSeq) {
+                v.longestDrainSeconds = Math.max(v.longestDrainSeconds, (nowNanos - v.drainStartNanos) / 1e9);
+                v.drainTargetSeq = -1;
+            }
+        }
+    }
+
+    /** Stops the fleet (if running) and compares captured with stored for every car. */
+    public FleetReport report() {
+        stopFleet();
+        List<VehicleRun> runs = new ArrayList<>();
+        for (DemoVehicle v : vehicles()) {
+            runs.add(new VehicleRun(
+                    v.vin,
+                    v.name,
+                    v.model.key(),
+                    v::captured,
+                    v.firstSeq(),
+                    v.firstCaptureMs(),
+                    v.segments.stream().map(DemoVehicle.Segment::stats).toList(),
+                    v.longestDrainSeconds));
+        }
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("vehicles", vehicles.size());
+        run.put(
+                "duration_seconds",
+                options.duration() == null ? null : options.duration().toSeconds());
+        run.put("speed", options.maxSpeed() ? "max" : options.speed());
+        run.put("seed", options.seed());
+        run.put("db", Stores.redact(options.db()));
+        run.put("dashboard", url());
+        return FleetReport.build(runs, server.store(), spoolDir, CodecConfig.defaults(), run);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        stopFleet();
+        closed = true;
+        server.close();
+    }
+}

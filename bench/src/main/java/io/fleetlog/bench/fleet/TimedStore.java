@@ -1,0 +1,84 @@
+package io.fleetlog.bench.fleet;
+
+import io.fleetlog.sample.Sample;
+import io.fleetlog.server.store.SampleStore;
+import io.fleetlog.server.store.Vehicle;
+import io.fleetlog.server.store.VehicleEvent;
+import io.fleetlog.server.store.VehicleTotals;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A {@link SampleStore} decorator that tells a listener, right after each {@link #append} returned
+ * (that is, after the commit), which samples were committed and when ({@link System#nanoTime()}).
+ * Everything else is delegated unchanged; thread-safety is the delegate's and the listener's.
+ */
+final class TimedStore implements SampleStore {
+
+    /** Called on the appending thread after the commit of {@code samples} returned. */
+    @FunctionalInterface
+    interface CommitListener {
+        void committed(String vin, List<Sample> samples, long nanoTime);
+    }
+
+    private final SampleStore delegate;
+    private final CommitListener listener;
+
+    TimedStore(SampleStore delegate, CommitListener listener) {
+        this.delegate = delegate;
+        this.listener = listener;
+    }
+
+    @Override
+    public void append(String vin, List<Sample> samples) {
+        delegate.append(vin, samples);
+        listener.committed(vin, samples, System.nanoTime());
+    }
+
+    @Override
+    public VehicleTotals totals(String vin) {
+        return delegate.totals(vin);
+    }
+
+    @Override
+    public void scan(String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink) {
+        delegate.scan(vin, fromMs, toMs, limit, sink);
+    }
+
+    @Override
+    public List<String> vins() {
+        return delegate.vins();
+    }
+
+    @Override
+    public void upsertVehicle(Vehicle vehicle) {
+        delegate.upsertVehicle(vehicle);
+    }
+
+    @Override
+    public Optional<Vehicle> vehicle(String vin) {
+        return delegate.vehicle(vin);
+    }
+
+    @Override
+    public void recordEvent(VehicleEvent event) {
+        delegate.recordEvent(event);
+    }
+
+    @Override
+    public List<VehicleEvent> events(String vin, long fromMs, long toMs) {
+        return delegate.events(vin, fromMs, toMs);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

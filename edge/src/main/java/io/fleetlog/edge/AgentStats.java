@@ -1,0 +1,51 @@
+package io.fleetlog.edge;
+
+import io.fleetlog.edge.uplink.LinkState;
+
+/**
+ * A snapshot of one vehicle agent.
+ *
+ * @param captured samples taken from the source and appended to the spool
+ * @param firstCaptureMs capture time of the first sample, -1 before it
+ * @param lastCaptureMs capture time of the newest sample, -1 before it
+ * @param spoolDepth samples buffered on the vehicle (committed and pending)
+ * @param peakSpoolDepth the largest {@code spoolDepth} seen
+ * @param oldestBufferedMs capture time of the oldest buffered sample, -1 when empty
+ * @param nextSeq the seq the next captured sample gets
+ * @param ackedSeq the highest seq the server acknowledged, -1 when none
+ * @param outages dead zones entered (scheduled and manual)
+ * @param outageSeconds capture-time seconds spent in dead zones
+ * @param deadZone whether the vehicle is in a dead zone now
+ * @param connects connection attempts of the uplink
+ * @param reconnects handshakes completed after the first one
+ * @param wireBytesSent bytes that went through the fault proxy toward the server (all WebSocket
+ *     traffic, framing included), or the uplink's message bytes without a proxy
+ * @param batchBytesSent protobuf bytes of batches sent (resends included)
+ * @param sourceDone the source is exhausted (or the agent is closing)
+ */
+public record AgentStats(
+        String vin,
+        String name,
+        String model,
+        long captured,
+        long firstCaptureMs,
+        long lastCaptureMs,
+        LinkState link,
+        long spoolDepth,
+        long peakSpoolDepth,
+        long oldestBufferedMs,
+        long nextSeq,
+        long ackedSeq,
+        long outages,
+        double outageSeconds,
+        boolean deadZone,
+        long connects,
+        long reconnects,
+        long heartbeatTimeouts,
+        long wireBytesSent,
+        long batchBytesSent,
+        long samplesSent,
+        long rejects,
+        long rejectedSamples,
+        long dropped,
+        boolean sourceDone) {}

@@ -1,0 +1,229 @@
+package io.fleetlog.edge;
+
+import io.fleetlog.codec.BatchDecoder;
+import io.fleetlog.codec.DecodedBatch;
+import io.fleetlog.codec.Wire;
+import io.fleetlog.codec.WireException;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.wire.v1.Ack;
+import io.fleetlog.wire.v1.Batch;
+import io.fleetlog.wire.v1.EdgeStatus;
+import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v1.Heartbeat;
+import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v1.Reject;
+import io.fleetlog.wire.v1.Welcome;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * Test fixture: a small WebSocket ingest server speaking fleetlog.v1 on 127.0.0.1 (port 0).
+ *
+ * <p>Hello → Welcome(last stored seq of the VIN); batches are decoded with a per-connection
+ * {@link BatchDecoder}, stored in a map keyed by (VIN, seq) (a resend is counted as a duplicate and
+ * ignored) and acknowledged cumulatively; heartbeats are echoed; EdgeStatus is kept. Knobs: reject the
+ * next batches, delay acks, kill every connection ("die"). Not the real server (that lives in
+ * {@code server/}).
+ */
+public final class TestIngestServer implements AutoCloseable {
+    private final Server server = new Server();
+    private final ServerConnector connector = new ServerConnector(server);
+    private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor();
+    private final Map<String, TreeMap<Long, Sample>> store = new HashMap<>();
+    private final Map<String, List<Long>> arrivals = new HashMap<>();
+    private final Map<String, EdgeStatus> statuses = new ConcurrentHashMap<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong batches = new AtomicLong();
+    final AtomicLong hellos = new AtomicLong();
+    final AtomicInteger rejectNext = new AtomicInteger();
+    volatile Duration ackDelay = Duration.ZERO;
+
+    TestIngestServer() throws Exception {
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
+            container.setMaxBinaryMessageSize(Wire.DEFAULT_MAX_MESSAGE_BYTES);
+            container.setIdleTimeout(Duration.ofMinutes(5));
+            container.addMapping("/ingest", (req, resp, cb) -> new Connection());
+        }));
+        server.start();
+    }
+
+    /** Runs the fixture on its own for manual experiments: prints the base URL, serves for N seconds. */
+    public static void main(String[] args) throws Exception {
+        try (TestIngestServer s = new TestIngestServer()) {
+            System.out.println(s.baseUrl());
+            System.out.flush();
+            Thread.sleep(Long.parseLong(args.length > 0 ? args[0] : "60") * 1000);
+        }
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Closes every connection abruptly (a server crash, as the edge sees it). */
+    void die() {
+        sessions.forEach(Session::disconnect);
+    }
+
+    synchronized TreeMap<Long, Sample> stored(String vin) {
+        return new TreeMap<>(store.getOrDefault(vin, new TreeMap<>()));
+    }
+
+    /** Seqs in the order they were first stored. */
+    synchronized List<Long> arrivalOrder(String vin) {
+        return new ArrayList<>(arrivals.getOrDefault(vin, List.of()));
+    }
+
+    EdgeStatus lastStatus(String vin) {
+        return statuses.get(vin);
+    }
+
+    private synchronized long lastStored(String vin) {
+        TreeMap<Long, Sample> m = store.get(vin);
+        return m == null || m.isEmpty() ? -1 : m.lastKey();
+    }
+
+    private synchronized void commit(String vin, List<Sample> samples) {
+        TreeMap<Long, Sample> m = store.computeIfAbsent(vin, v -> new TreeMap<>());
+        List<Long> order = arrivals.computeIfAbsent(vin, v -> new ArrayList<>());
+        for (Sample s : samples) {
+            if (m.putIfAbsent(s.seq(), s) == null) {
+                order.add(s.seq());
+            } else {
+                duplicates.incrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        delayed.shutdownNow();
+        server.stop();
+    }
+
+    /** One edge connection. */
+    public final class Connection implements Session.Listener.AutoDemanding {
+        private Session session;
+        private String vin;
+        private BatchDecoder decoder;
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            session = s;
+            sessions.add(s);
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            sessions.remove(session);
+        }
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            try {
+                handle(Wire.parse(bytes, Wire.DEFAULT_MAX_MESSAGE_BYTES));
+            } catch (WireException e) {
+                send(Envelope.newBuilder()
+                        .setReject(Reject.newBuilder().setReason(e.getMessage()).setFatal(true))
+                        .build());
+                session.close();
+            }
+            callback.succeed();
+        }
+
+        private void handle(Envelope e) throws WireException {
+            switch (e.getMsgCase()) {
+                case HELLO -> {
+                    Hello h = Wire.checkHello(e.getHello());
+                    hellos.incrementAndGet();
+                    vin = h.getVin();
+                    decoder = new BatchDecoder(Wire.DEFAULT_MAX_BATCH_SAMPLES);
+                    send(Envelope.newBuilder()
+                            .setWelcome(Welcome.newBuilder()
+                                    .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                                    .setLastStoredSeq(lastStored(vin))
+                                    .setMaxBatchSamples(Wire.DEFAULT_MAX_BATCH_SAMPLES)
+                                    .setMaxMessageBytes(Wire.DEFAULT_MAX_MESSAGE_BYTES))
+                            .build());
+                }
+                case BATCH -> batch(e.getBatch());
+                case HEARTBEAT -> {
+                    if (!e.getHeartbeat().getReply()) {
+                        send(Envelope.newBuilder()
+                                .setHeartbeat(Heartbeat.newBuilder()
+                                        .setSentTimeMs(e.getHeartbeat().getSentTimeMs())
+                                        .setReply(true))
+                                .build());
+                    }
+                }
+                case STATUS -> {
+                    if (vin != null) {
+                        statuses.put(vin, e.getStatus());
+                    }
+                }
+                default -> {}
+            }
+        }
+
+        private void batch(Batch b) throws WireException {
+            long last = b.getFirstSeq() + b.getSamplesCount() - 1;
+            if (vin == null) {
+                throw new WireException(WireException.Kind.INVALID, "batch before Hello");
+            }
+            if (rejectNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(Envelope.newBuilder()
+                        .setReject(Reject.newBuilder()
+                                .setFirstSeq(b.getFirstSeq())
+                                .setLastSeq(last)
+                                .setReason("told to reject"))
+                        .build());
+                return;
+            }
+            DecodedBatch d = decoder.decode(b);
+            commit(vin, d.samples());
+            batches.incrementAndGet();
+            Envelope ack =
+                    Envelope.newBuilder().setAck(Ack.newBuilder().setSeq(last)).build();
+            Duration delay = ackDelay;
+            if (delay.isZero()) {
+                send(ack);
+            } else {
+                delayed.schedule(() -> send(ack), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void send(Envelope e) {
+            Session s = session;
+            if (s != null && s.isOpen()) {
+                s.sendBinary(ByteBuffer.wrap(e.toByteArray()), Callback.NOOP);
+            }
+        }
+    }
+}
