@@ -40,6 +40,7 @@ final class BacklogDrain {
             double fillSeconds,
             double firstStoredSeconds,
             double storedSeconds,
+            double storeBusySeconds,
             double ackedSeconds) {
 
         double samplesPerSecond() {
@@ -67,6 +68,7 @@ final class BacklogDrain {
                     agents.add(VehicleAgent.create(AgentConfig.of(up, spoolDir), new NothingNew()));
                 }
                 long t0 = System.nanoTime();
+                double busy0 = server.storeBusySeconds();
                 agents.forEach(VehicleAgent::start);
                 long deadline = t0 + timeout.toNanos();
                 long stored;
@@ -74,6 +76,7 @@ final class BacklogDrain {
                     Thread.sleep(2);
                 }
                 double storedSeconds = (System.nanoTime() - t0) / 1e9;
+                double busy = server.storeBusySeconds() - busy0;
                 boolean acked;
                 while (!(acked = allAcked(agents, samples / fleet.size())) && System.nanoTime() < deadline) {
                     Thread.sleep(2);
@@ -87,6 +90,7 @@ final class BacklogDrain {
                         fillSeconds,
                         firstCommit.get() == 0 ? -1 : (firstCommit.get() - t0) / 1e9,
                         storedSeconds,
+                        busy,
                         acked ? ackedSeconds : -1);
             } finally {
                 agents.forEach(VehicleAgent::close);

@@ -15,9 +15,11 @@ import java.util.Map;
  */
 final class BenchServer implements AutoCloseable {
     private final FleetServer server;
+    private final TimedStore store;
 
-    private BenchServer(FleetServer server) {
+    private BenchServer(FleetServer server, TimedStore store) {
         this.server = server;
+        this.store = store;
     }
 
     static BenchServer start(Path dir, List<BenchVehicle> fleet, TimedStore.CommitListener listener) {
@@ -26,7 +28,7 @@ final class BenchServer implements AutoCloseable {
         String db = "jdbc:sqlite:" + dir.resolve("server.db");
         ServerConfig config = ServerConfig.defaults(TokenStore.demo(tokens)).withDb(db);
         TimedStore store = new TimedStore(Stores.open(db), listener);
-        return new BenchServer(FleetServer.start(config, store));
+        return new BenchServer(FleetServer.start(config, store), store);
     }
 
     String baseUrl() {
@@ -40,6 +42,11 @@ final class BenchServer implements AutoCloseable {
             n += server.store().count(v.vin());
         }
         return n;
+    }
+
+    /** Wall time, in seconds, during which the store had an append in progress. */
+    double storeBusySeconds() {
+        return store.busyNanos() / 1e9;
     }
 
     @Override

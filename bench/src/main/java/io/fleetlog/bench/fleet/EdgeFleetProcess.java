@@ -1,5 +1,7 @@
 package io.fleetlog.bench.fleet;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.VehicleAgent;
@@ -8,19 +10,26 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * The child JVM of benchmark 4: runs only the edge fleet ({@code vehicles} simulated agents, each
  * capturing {@code seconds} of its drive at max speed into its spool and sending it to the server at
  * {@code serverUrl}), waits until every sample is acknowledged, closes the agents, and prints one
  * line {@code EDGE_FLEET key=value …} on stdout: samples captured, wall and process CPU time, the
- * peak used heap sampled every {@link #SAMPLE_MS} ms, the sum of the heap pools' peaks, the heap
+ * peak used heap sampled every {@link #SAMPLE_MS} ms, the largest heap occupancy right after a
+ * collection (sampled likewise), the sum of the heap pools' peaks, the heap
  * limit and the collectors. Exit code 0 only when everything was acknowledged.
  *
  * <p>Usage: {@code EdgeFleetProcess SERVER_URL SPOOL_DIR VEHICLES SECONDS}.
@@ -42,6 +51,7 @@ public final class EdgeFleetProcess {
         int seconds = Integer.parseInt(args[3]);
 
         HeapSampler heap = new HeapSampler();
+        heap.listenToCollections();
         Thread sampler = Thread.ofPlatform().daemon().name("heap-sampler").start(heap);
         long wall0 = System.nanoTime();
         long cpu0 = processCpuNanos();
@@ -82,7 +92,7 @@ public final class EdgeFleetProcess {
                 .replace(' ', '_');
         System.out.println(String.format(
                 Locale.ROOT,
-                "%s vehicles=%d samples=%d buffered=%d drained=%b wallNs=%d cpuNs=%d peakHeap=%d poolPeaks=%d"
+                "%s vehicles=%d samples=%d buffered=%d drained=%b wallNs=%d cpuNs=%d peakHeap=%d afterGc=%d poolPeaks=%d"
                         + " maxHeap=%d gc=%s",
                 MARKER,
                 fleet.size(),
@@ -92,6 +102,7 @@ public final class EdgeFleetProcess {
                 wall,
                 cpu,
                 heap.peak(),
+                heap.peakAfterGc(),
                 poolPeaks,
                 Runtime.getRuntime().maxMemory(),
                 gcs));
@@ -110,6 +121,7 @@ public final class EdgeFleetProcess {
     private static final class HeapSampler implements Runnable {
         private volatile boolean running = true;
         private volatile long peak;
+        private volatile long peakAfterGc;
 
         @Override
         public void run() {
@@ -134,6 +146,40 @@ public final class EdgeFleetProcess {
 
         long peak() {
             return peak;
+        }
+
+        /** The largest heap occupancy right after a collection (the live set plus what survived). */
+        long peakAfterGc() {
+            return peakAfterGc;
+        }
+
+        /** Listens to every collection and keeps the largest heap occupancy right after one. */
+        void listenToCollections() {
+            Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP)
+                    .map(MemoryPoolMXBean::getName)
+                    .collect(Collectors.toSet());
+            NotificationListener listener = (n, handback) -> {
+                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                    GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
+                            .getGcInfo();
+                    long after = 0;
+                    for (Map.Entry<String, MemoryUsage> e :
+                            info.getMemoryUsageAfterGc().entrySet()) {
+                        if (heapPools.contains(e.getKey())) {
+                            after += e.getValue().getUsed();
+                        }
+                    }
+                    synchronized (this) {
+                        peakAfterGc = Math.max(peakAfterGc, after);
+                    }
+                }
+            };
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener(listener, null, null);
+                }
+            }
         }
     }
 }

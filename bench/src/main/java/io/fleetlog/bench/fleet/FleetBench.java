@@ -203,12 +203,14 @@ public final class FleetBench {
         String measured = all
                 ? String.format(
                         Locale.ROOT,
-                        "all %,d stored in **%.2f s** (%,.0f samples/s; the first after %.2f s); acked on every"
-                                + " edge (spools empty) after %.2f s",
+                        "all %,d stored in **%.2f s** (%,.0f samples/s; the first after %.2f s; the server's store"
+                                + " was busy committing during %.2f s of it); acked on every edge (spools empty) after"
+                                + " %.2f s",
                         d.stored(),
                         d.storedSeconds(),
                         d.samplesPerSecond(),
                         d.firstStoredSeconds(),
+                        d.storeBusySeconds(),
                         d.ackedSeconds())
                 : String.format(
                         Locale.ROOT,
@@ -280,11 +282,13 @@ public final class FleetBench {
                 EdgeFootprint.MAX_HEAP);
         String measured = String.format(
                 Locale.ROOT,
-                "%s; peak used heap **%.1f MB** (sampled every %d ms; heap pools' peaks add up to %.1f MB; limit"
-                        + " %.0f MB, %s); CPU %.2f s in %.2f s wall = **%.1f µs/sample**",
+                "%s; peak used heap **%.1f MB** (sampled every %d ms; at most %.1f MB right after a GC; heap"
+                        + " pools' peaks add up to %.1f MB; limit %.0f MB, %s); CPU %.2f s in %.2f s wall ="
+                        + " **%.1f µs/sample**",
                 ok ? "captured, sent and acked everything" : "did NOT finish cleanly (exit " + e.exitCode() + ")",
                 e.peakHeapBytes() / 1048576.0,
                 EdgeFleetProcess.SAMPLE_MS,
+                e.afterGcBytes() / 1048576.0,
                 e.poolPeakBytes() / 1048576.0,
                 e.maxHeapBytes() / 1048576.0,
                 e.gc().replace('_', ' '),
@@ -371,7 +375,10 @@ public final class FleetBench {
                to capture; the clock runs from their start (connect, handshake, drain batches of 2,000)
                until the server's store counts every sample, and until every edge's spool is empty (all
                acknowledged); "the first after" is when the first batch was committed (connect and
-               handshake). Filling the spools is not timed. It runs after the latency run in the same JVM
+               handshake); "busy committing" is the wall time during which at least one
+               `SampleStore.append` was in progress on the server (close to the whole drain time means the
+               store's single SQLite writer is the bottleneck, much less means the edges or the wire are).
+               Filling the spools is not timed. It runs after the latency run in the same JVM
                (a fresh server and fresh agents, but a warm JIT, as on a vehicle that has been running).
             2. **Latency.** The five cars capture in real time. "Appended" is the wall time the agent's
                capture loop asks its source for the next sample, right after it appended this one to the
@@ -393,8 +400,11 @@ public final class FleetBench {
             4. **Edge footprint.** The five agents run in a child JVM with `-Xmx64m` (the server stays in the
                parent), each capturing %s of drive at max speed and sending it; the child waits until
                everything is acknowledged and closes the agents. Peak used heap is sampled every 10 ms
-               (`MemoryMXBean`); the sum of the heap pools' peak usages is an upper bound. CPU is the child's
-               process CPU time (`OperatingSystemMXBean.getProcessCpuTime`, JVM start-up excluded) divided by
+               (`MemoryMXBean`; with a 64 MB limit the collector lets garbage pile up as far as it likes, so
+               this is not the working set); "right after a GC" is the largest heap occupancy reported by
+               the collectors' notifications after a collection (closer to the live set); the sum of the
+               heap pools' peak usages is an upper bound. CPU is the child's process CPU time
+               (`OperatingSystemMXBean.getProcessCpuTime`, JVM start-up excluded) divided by
                the samples captured; it covers simulation, spool (SQLite), encoding, WebSocket and proxy.
             """;
 

@@ -13,7 +13,9 @@ import java.util.function.Consumer;
 /**
  * A {@link SampleStore} decorator that tells a listener, right after each {@link #append} returned
  * (that is, after the commit), which samples were committed and when ({@link System#nanoTime()}).
- * Everything else is delegated unchanged; thread-safety is the delegate's and the listener's.
+ * It also adds up the wall time during which at least one append was in progress ({@link
+ * #busyNanos()}). Everything else is delegated unchanged; thread-safety is the delegate's and the
+ * listener's.
  */
 final class TimedStore implements SampleStore {
 
@@ -25,6 +27,10 @@ final class TimedStore implements SampleStore {
 
     private final SampleStore delegate;
     private final CommitListener listener;
+    private final Object busyLock = new Object();
+    private int inFlight; // guarded by busyLock
+    private long busySince; // guarded by busyLock
+    private long busyNanos; // guarded by busyLock
 
     TimedStore(SampleStore delegate, CommitListener listener) {
         this.delegate = delegate;
@@ -33,8 +39,29 @@ final class TimedStore implements SampleStore {
 
     @Override
     public void append(String vin, List<Sample> samples) {
-        delegate.append(vin, samples);
+        synchronized (busyLock) {
+            if (inFlight++ == 0) {
+                busySince = System.nanoTime();
+            }
+        }
+        try {
+            delegate.append(vin, samples);
+        } finally {
+            long now = System.nanoTime();
+            synchronized (busyLock) {
+                if (--inFlight == 0) {
+                    busyNanos += now - busySince;
+                }
+            }
+        }
         listener.committed(vin, samples, System.nanoTime());
+    }
+
+    /** Wall time during which at least one {@link #append} was in progress, in ns. */
+    long busyNanos() {
+        synchronized (busyLock) {
+            return busyNanos + (inFlight > 0 ? System.nanoTime() - busySince : 0);
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.fleetlog.server.store.VehicleTotals;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,20 @@ final class TallyingStore implements SampleStore {
     @Override
     public void append(String vin, List<Sample> samples) {
         delegate.append(vin, samples);
+        record(vin, samples);
+    }
+
+    /**
+     * The delegate's own asynchronous append (fleetlog's server pipelines its commits through it),
+     * tallied when its commit completed. The SQLite store completes appends on its one writer thread
+     * in commit order, so the tally still sees commit order.
+     */
+    @Override
+    public CompletableFuture<Void> appendAsync(String vin, List<Sample> samples) {
+        return delegate.appendAsync(vin, samples).thenRun(() -> record(vin, samples));
+    }
+
+    private void record(String vin, List<Sample> samples) {
         long now = System.nanoTime();
         for (Sample s : samples) {
             tally.record(vin, s.seq(), now);
