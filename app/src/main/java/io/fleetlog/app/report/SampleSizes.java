@@ -1,8 +1,8 @@
 package io.fleetlog.app.report;
 
+import io.fleetlog.codec.FullSamples;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
-import io.fleetlog.wire.v1.FullSample;
 import java.util.Iterator;
 
 /**
@@ -30,23 +30,9 @@ final class SampleSizes implements Iterator<Sample> {
     @Override
     public Sample next() {
         Sample s = in.next();
-        protobufBytes += full(vin, s).getSerializedSize() + 1 + 1; // + length prefix (1-2 bytes)
+        protobufBytes += FullSamples.delimitedSize(vin, s);
         jsonBytes += json(vin, s, json).length() + 1; // + newline
         return s;
-    }
-
-    static FullSample full(String vin, Sample s) {
-        FullSample.Builder b =
-                FullSample.newBuilder().setVin(vin).setSeq(s.seq()).setCaptureTimeMs(s.captureTimeMs());
-        if (s.available(Field.SPEED)) b.setSpeed(s.get(Field.SPEED));
-        if (s.available(Field.POWER)) b.setPower(s.get(Field.POWER));
-        if (s.available(Field.SOC)) b.setSoc(s.get(Field.SOC));
-        if (s.available(Field.HEADING)) b.setHeading(s.get(Field.HEADING));
-        if (s.available(Field.ODOMETER)) b.setOdometer(s.get(Field.ODOMETER));
-        if (s.available(Field.LATITUDE)) b.setLatitude(s.get(Field.LATITUDE));
-        if (s.available(Field.LONGITUDE)) b.setLongitude(s.get(Field.LONGITUDE));
-        if (s.available(Field.ELEVATION)) b.setElevation(s.get(Field.ELEVATION));
-        return b.build();
     }
 
     static StringBuilder json(String vin, Sample s, StringBuilder b) {

@@ -7,11 +7,11 @@ import io.fleetlog.codec.BatchEncoder;
 import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.codec.CompressionStats;
 import io.fleetlog.codec.EncodedBatch;
+import io.fleetlog.codec.FullSamples;
 import io.fleetlog.codec.Wire;
 import io.fleetlog.codec.WireException;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
-import io.fleetlog.wire.v1.FullSample;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,18 +113,7 @@ public final class CodecSizes {
     }
 
     static int fullSampleBytes(Sample s) {
-        FullSample.Builder b =
-                FullSample.newBuilder().setVin(VIN).setSeq(s.seq()).setCaptureTimeMs(s.captureTimeMs());
-        if (s.available(Field.SPEED)) b.setSpeed(s.get(Field.SPEED));
-        if (s.available(Field.POWER)) b.setPower(s.get(Field.POWER));
-        if (s.available(Field.SOC)) b.setSoc(s.get(Field.SOC));
-        if (s.available(Field.HEADING)) b.setHeading(s.get(Field.HEADING));
-        if (s.available(Field.ODOMETER)) b.setOdometer(s.get(Field.ODOMETER));
-        if (s.available(Field.LATITUDE)) b.setLatitude(s.get(Field.LATITUDE));
-        if (s.available(Field.LONGITUDE)) b.setLongitude(s.get(Field.LONGITUDE));
-        if (s.available(Field.ELEVATION)) b.setElevation(s.get(Field.ELEVATION));
-        int size = b.build().getSerializedSize();
-        return com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        return FullSamples.delimitedSize(VIN, s);
     }
 
     /** One JSON object and its newline; unavailable values are null, as in the REST API. */

@@ -3,6 +3,7 @@ package io.fleetlog.bench.fleet;
 import com.github.luben.zstd.Zstd;
 import io.fleetlog.codec.BatchEncoder;
 import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.codec.FullSamples;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.wire.v1.FullSample;
@@ -94,17 +95,7 @@ final class WireSizes {
     }
 
     static FullSample fullSample(String vin, Sample s) {
-        FullSample.Builder b =
-                FullSample.newBuilder().setVin(vin).setSeq(s.seq()).setCaptureTimeMs(s.captureTimeMs());
-        if (s.available(Field.SPEED)) b.setSpeed(s.get(Field.SPEED));
-        if (s.available(Field.POWER)) b.setPower(s.get(Field.POWER));
-        if (s.available(Field.SOC)) b.setSoc(s.get(Field.SOC));
-        if (s.available(Field.HEADING)) b.setHeading(s.get(Field.HEADING));
-        if (s.available(Field.ODOMETER)) b.setOdometer(s.get(Field.ODOMETER));
-        if (s.available(Field.LATITUDE)) b.setLatitude(s.get(Field.LATITUDE));
-        if (s.available(Field.LONGITUDE)) b.setLongitude(s.get(Field.LONGITUDE));
-        if (s.available(Field.ELEVATION)) b.setElevation(s.get(Field.ELEVATION));
-        return b.build();
+        return FullSamples.of(vin, s);
     }
 
     /** One JSON object and a newline; unavailable values are null, as in the REST API. */
