@@ -102,10 +102,11 @@ public final class EdgeCommand implements Callable<Integer> {
             String v =
                     vehicles == null && vin != null ? Vin.check(vin) : DriveSimulator.vin(vm, perModel[vm.ordinal()]++);
             UplinkConfig up = UplinkConfig.of(server, v, vm.key(), token).withName(vm.displayName());
+            long resumedAfterMs = ResumingSource.resumePoint(Spools.fileFor(spoolDir, v));
             AgentConfig ac = AgentConfig.of(up, spoolDir)
                     .withSpool(spool)
                     .withSpeed(AgentConfig.parseSpeed(speed))
-                    .withOutages(schedule, Duration.ZERO)
+                    .withOutages(shifted(schedule, resumedAfterMs < 0 ? 0 : resumedAfterMs - startMs), Duration.ZERO)
                     .withFaultProxy(!schedule.isEmpty());
             var source =
                     ResumingSource.resume(new DriveSimulator(vm, seed + i, startMs, d), Spools.fileFor(spoolDir, v));
@@ -123,6 +124,24 @@ public final class EdgeCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
         agents.forEach(EdgeCommand::closeAndSay);
         return 0;
+    }
+
+    /**
+     * The schedule as seen from a drive resumed {@code offsetMs} after its start: the agent applies
+     * outages from its first sample, so a restarted edge keeps the dead zones the user wrote.
+     */
+    static OutageSchedule shifted(OutageSchedule schedule, long offsetMs) {
+        if (offsetMs <= 0) {
+            return schedule;
+        }
+        double off = offsetMs / 1000.0;
+        List<OutageSchedule.Outage> out = new ArrayList<>();
+        for (OutageSchedule.Outage o : schedule.outages()) {
+            if (o.endSeconds() - off > 0) {
+                out.add(new OutageSchedule.Outage(Math.max(0, o.startSeconds() - off), o.endSeconds() - off, o.mode()));
+            }
+        }
+        return new OutageSchedule(out);
     }
 
     private static void closeAndSay(VehicleAgent a) {

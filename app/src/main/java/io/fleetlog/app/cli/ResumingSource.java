@@ -26,11 +26,17 @@ final class ResumingSource implements Source {
 
     /** Wraps {@code in} when {@code spoolFile} already holds samples. */
     static Source resume(Source in, Path spoolFile) {
+        long after = resumePoint(spoolFile);
+        return after < 0 ? in : new ResumingSource(in, after);
+    }
+
+    /** Capture time of the spool's newest committed sample, -1 for a new or never-used spool. */
+    static long resumePoint(Path spoolFile) {
         if (!Files.isRegularFile(spoolFile)) {
-            return in;
+            return -1;
         }
         SpoolStats s = Spools.inspect(spoolFile);
-        return s.newestTimeMs() < 0 ? in : new ResumingSource(in, s.newestTimeMs());
+        return s.newestTimeMs();
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.fleetlog.app.report;
 import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Compares what a vehicle captured with what the server stores, sample by sample.
@@ -30,6 +33,7 @@ public final class Continuity {
     private final long[] overBound = new long[Field.COUNT];
     private long lastStoredSeq = Long.MIN_VALUE;
     private long lastStoredTime = Long.MIN_VALUE;
+    private boolean orderChecked;
 
     public Continuity(CodecConfig config) {
         this.config = config;
@@ -44,6 +48,25 @@ public final class Continuity {
      */
     public Continuity compare(
             Iterator<Sample> capturedStream, Iterator<Sample> storedStream, Iterator<Sample> buffered) {
+        return join(capturedStream, storedStream, buffered);
+    }
+
+    /**
+     * As {@link #compare(Iterator, Iterator, Iterator)} for a stored stream held in memory: the order
+     * is checked on it as given (seq order), the join runs on a copy sorted by capture time, so a
+     * capture stored twice under different seqs counts as duplicated wherever the second copy sits.
+     */
+    public Continuity compare(Iterator<Sample> capturedStream, List<Sample> storedBySeq, Iterator<Sample> buffered) {
+        for (Sample s : storedBySeq) {
+            checkOrder(s);
+        }
+        orderChecked = true;
+        List<Sample> byTime = new ArrayList<>(storedBySeq);
+        byTime.sort(Comparator.comparingLong(Sample::captureTimeMs).thenComparingLong(Sample::seq));
+        return join(capturedStream, byTime.iterator(), buffered);
+    }
+
+    private Continuity join(Iterator<Sample> capturedStream, Iterator<Sample> storedStream, Iterator<Sample> buffered) {
         Sample c = next(capturedStream, true);
         Sample s = next(storedStream, false);
         Sample b = nextBuffered(buffered);
@@ -87,16 +110,23 @@ public final class Continuity {
             captured++;
         } else {
             stored++;
-            boolean seqFollows = lastStoredSeq == Long.MIN_VALUE || x.seq() == lastStoredSeq + 1;
-            boolean timeFollows = x.captureTimeMs() > lastStoredTime;
-            // A repeated capture time is counted as a duplicate by the join, not here.
-            if (!seqFollows || (!timeFollows && x.captureTimeMs() != lastStoredTime)) {
-                outOfOrder++;
+            if (!orderChecked) {
+                checkOrder(x);
             }
-            lastStoredSeq = x.seq();
-            lastStoredTime = Math.max(lastStoredTime, x.captureTimeMs());
         }
         return x;
+    }
+
+    /** A stored row (in seq order) whose seq does not follow, or whose capture time goes back. */
+    private void checkOrder(Sample x) {
+        boolean seqFollows = lastStoredSeq == Long.MIN_VALUE || x.seq() == lastStoredSeq + 1;
+        boolean timeFollows = x.captureTimeMs() > lastStoredTime;
+        // A repeated capture time is counted as a duplicate by the join, not here.
+        if (!seqFollows || (!timeFollows && x.captureTimeMs() != lastStoredTime)) {
+            outOfOrder++;
+        }
+        lastStoredSeq = x.seq();
+        lastStoredTime = Math.max(lastStoredTime, x.captureTimeMs());
     }
 
     private static Sample nextBuffered(Iterator<Sample> it) {

@@ -77,7 +77,7 @@ public final class FleetReport {
                 }
             });
             List<Sample> buffered = buffered(spoolDir, r.vin());
-            Continuity c = new Continuity(config).compare(captured, stored.iterator(), buffered.iterator());
+            Continuity c = new Continuity(config).compare(captured, stored, buffered.iterator());
             Totals t = totals(r, captured);
             rows.add(new Row(r.vin(), r.name(), c, t));
             vehicles.add(vehicleJson(r, c, t));

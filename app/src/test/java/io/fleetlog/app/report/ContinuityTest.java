@@ -62,6 +62,21 @@ class ContinuityTest {
     }
 
     @Test
+    void aDriveStoredTwiceUnderNewSeqsIsDuplicatedNotJustUnexpected() {
+        List<Sample> d = drive(10);
+        List<Sample> stored = new ArrayList<>(d);
+        for (Sample s : d) {
+            stored.add(s.withSeq(s.seq() + 10));
+        }
+        Continuity c = new Continuity(CONFIG)
+                .compare(d.iterator(), stored, List.<Sample>of().iterator());
+        assertThat(c.duplicated()).isEqualTo(10);
+        assertThat(c.unexpected()).isZero();
+        assertThat(c.missing()).isZero();
+        assertThat(c.perfect()).isFalse();
+    }
+
+    @Test
     void swappedRowsAreOutOfOrder() {
         List<Sample> d = drive(10);
         List<Sample> stored = new ArrayList<>(d);
