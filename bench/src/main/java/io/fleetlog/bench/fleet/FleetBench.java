@@ -376,14 +376,15 @@ public final class FleetBench {
                until the server's store counts every sample, and until every edge's spool is empty (all
                acknowledged); "the first after" is when the first batch was committed (connect and
                handshake); "busy committing" is the wall time during which at least one
-               `SampleStore.append` was in progress on the server (close to the whole drain time means the
+               store append (`append` or the pipelined `appendAsync` the ingest uses) was in progress on
+               the server, from submission to commit (close to the whole drain time means the
                store's single SQLite writer is the bottleneck, much less means the edges or the wire are).
                Filling the spools is not timed. It runs after the latency run in the same JVM
                (a fresh server and fresh agents, but a warm JIT, as on a vehicle that has been running).
             2. **Latency.** The five cars capture in real time. "Appended" is the wall time the agent's
                capture loop asks its source for the next sample, right after it appended this one to the
                spool (the loop paces each sample to its capture time); "stored" is the wall time the
-               server's `SampleStore.append` that committed it returned. Both are `System.nanoTime()` of one
+               server's store append (`appendAsync`) that committed it completed. Both are `System.nanoTime()` of one
                JVM. The latency includes the spool's group commit (≤ 100 ms), the uplink's live flush
                (≤ 100 ms), the wire, decoding and the store's commit. The first seconds (the first
                connection's handshake) are left out, as the row says.
