@@ -1,15 +1,10 @@
 package io.fleetlog.bench.fleet;
 
 import io.fleetlog.sample.Sample;
+import io.fleetlog.server.store.ForwardingSampleStore;
 import io.fleetlog.server.store.SampleStore;
-import io.fleetlog.server.store.Vehicle;
-import io.fleetlog.server.store.VehicleEvent;
-import io.fleetlog.server.store.VehicleTotals;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * A {@link SampleStore} decorator that tells a listener, right after each {@link #append} returned
@@ -18,7 +13,7 @@ import java.util.function.Consumer;
  * append was in progress ({@link #busyNanos()}). Everything else is delegated unchanged; thread-safety is the delegate's and the
  * listener's.
  */
-final class TimedStore implements SampleStore {
+final class TimedStore extends ForwardingSampleStore {
 
     /** Called on the appending thread after the commit of {@code samples} returned. */
     @FunctionalInterface
@@ -26,7 +21,6 @@ final class TimedStore implements SampleStore {
         void committed(String vin, List<Sample> samples, long nanoTime);
     }
 
-    private final SampleStore delegate;
     private final CommitListener listener;
     private final Object busyLock = new Object();
     private int inFlight; // guarded by busyLock
@@ -34,7 +28,7 @@ final class TimedStore implements SampleStore {
     private long busyNanos; // guarded by busyLock
 
     TimedStore(SampleStore delegate, CommitListener listener) {
-        this.delegate = delegate;
+        super(delegate);
         this.listener = listener;
     }
 
@@ -94,50 +88,5 @@ final class TimedStore implements SampleStore {
         synchronized (busyLock) {
             return busyNanos + (inFlight > 0 ? System.nanoTime() - busySince : 0);
         }
-    }
-
-    @Override
-    public VehicleTotals totals(String vin) {
-        return delegate.totals(vin);
-    }
-
-    @Override
-    public void scan(String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink) {
-        delegate.scan(vin, fromMs, toMs, limit, sink);
-    }
-
-    @Override
-    public List<String> vins() {
-        return delegate.vins();
-    }
-
-    @Override
-    public void upsertVehicle(Vehicle vehicle) {
-        delegate.upsertVehicle(vehicle);
-    }
-
-    @Override
-    public Optional<Vehicle> vehicle(String vin) {
-        return delegate.vehicle(vin);
-    }
-
-    @Override
-    public void recordEvent(VehicleEvent event) {
-        delegate.recordEvent(event);
-    }
-
-    @Override
-    public List<VehicleEvent> events(String vin, long fromMs, long toMs) {
-        return delegate.events(vin, fromMs, toMs);
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        return delegate.describe();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

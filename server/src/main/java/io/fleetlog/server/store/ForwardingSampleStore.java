@@ -1,0 +1,86 @@
+package io.fleetlog.server.store;
+
+import io.fleetlog.sample.Sample;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A {@link SampleStore} that hands every call to another one: the base of decorators that count,
+ * time or fail on purpose (tests, benchmarks), which override only what they change. Thread-safety
+ * and failure behaviour are the delegate's.
+ */
+public abstract class ForwardingSampleStore implements SampleStore {
+    protected final SampleStore delegate;
+
+    protected ForwardingSampleStore(SampleStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public long lastSeq(String vin) {
+        return delegate.lastSeq(vin);
+    }
+
+    @Override
+    public long count(String vin) {
+        return delegate.count(vin);
+    }
+
+    @Override
+    public VehicleTotals totals(String vin) {
+        return delegate.totals(vin);
+    }
+
+    @Override
+    public void append(String vin, List<Sample> samples) {
+        delegate.append(vin, samples);
+    }
+
+    @Override
+    public CompletableFuture<Void> appendAsync(String vin, List<Sample> samples) {
+        return delegate.appendAsync(vin, samples);
+    }
+
+    @Override
+    public void scan(String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink) {
+        delegate.scan(vin, fromMs, toMs, limit, sink);
+    }
+
+    @Override
+    public List<String> vins() {
+        return delegate.vins();
+    }
+
+    @Override
+    public void upsertVehicle(Vehicle vehicle) {
+        delegate.upsertVehicle(vehicle);
+    }
+
+    @Override
+    public Optional<Vehicle> vehicle(String vin) {
+        return delegate.vehicle(vin);
+    }
+
+    @Override
+    public void recordEvent(VehicleEvent event) {
+        delegate.recordEvent(event);
+    }
+
+    @Override
+    public List<VehicleEvent> events(String vin, long fromMs, long toMs) {
+        return delegate.events(vin, fromMs, toMs);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
