@@ -12,10 +12,13 @@ import io.fleetlog.edge.uplink.LinkState;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.source.Source;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,8 +61,13 @@ class EdgeEndToEndTest {
                 .withSpeed(Double.POSITIVE_INFINITY)
                 .withOutages(OutageSchedule.parse("120-180,300-330:reset,450-500"), Duration.ofMillis(1_500));
         AgentStats done;
-        try (VehicleAgent agent =
-                VehicleAgent.simulated(c, model, 42, T0, drive).start()) {
+        AtomicReference<VehicleAgent> self = new AtomicReference<>();
+        // The car is online before it drives: at max speed the first tunnel comes milliseconds after
+        // the start, and whether it is met online (and noticed by heartbeat) must not be a race.
+        Source drivesOnceOnline = new OnlineFirst(new DriveSimulator(model, 42, T0, drive), self);
+        try (VehicleAgent agent = VehicleAgent.create(c, drivesOnceOnline)) {
+            self.set(agent);
+            agent.start();
             assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained").isTrue();
             done = agent.shutdown();
         }
@@ -68,7 +76,7 @@ class EdgeEndToEndTest {
         assertThat(done.outages()).isEqualTo(3);
         assertThat(done.outageSeconds()).isCloseTo(140, org.assertj.core.data.Offset.offset(1.0));
         // at max speed the drive between dead zones takes milliseconds: the link may not come back in
-        // between, but the first tunnel must be noticed by heartbeat
+        // between, but the first tunnel, met online, must be noticed by heartbeat
         assertThat(done.heartbeatTimeouts())
                 .as("a tunnel is noticed by heartbeat")
                 .isGreaterThanOrEqualTo(1);
@@ -218,5 +226,42 @@ class EdgeEndToEndTest {
             Thread.sleep(10);
         }
         assertThat(a.linkState()).isEqualTo(s);
+    }
+
+    /** A source that hands out its first sample only once the agent's link is up. */
+    private static final class OnlineFirst implements Source {
+        private final Source in;
+        private final AtomicReference<VehicleAgent> agent;
+        private boolean waited;
+
+        OnlineFirst(Source in, AtomicReference<VehicleAgent> agent) {
+            this.in = in;
+            this.agent = agent;
+        }
+
+        @Override
+        public Sample next() throws IOException {
+            if (!waited) {
+                waited = true;
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (agent.get() == null || agent.get().linkState() != LinkState.ONLINE) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("the link did not come up within 20 s");
+                    }
+                    try {
+                        Thread.sleep(5); // polling the link state; the capture thread has nothing else to do
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for the link", e);
+                    }
+                }
+            }
+            return in.next();
+        }
+
+        @Override
+        public String describe() {
+            return in.describe() + " (starts once online)";
+        }
     }
 }
