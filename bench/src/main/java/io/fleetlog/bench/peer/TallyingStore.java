@@ -4,6 +4,7 @@ import io.fleetlog.sample.Sample;
 import io.fleetlog.server.store.ForwardingSampleStore;
 import io.fleetlog.server.store.SampleStore;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * fleetlog's {@link SampleStore} with a {@link Tally} of every committed append: after the delegate's
@@ -24,6 +25,16 @@ final class TallyingStore extends ForwardingSampleStore {
     public void append(String vin, List<Sample> samples) {
         delegate.append(vin, samples);
         record(vin, samples);
+    }
+
+    /**
+     * The delegate's own asynchronous append (fleetlog's server pipelines its commits through it),
+     * tallied when its commit completed. The SQLite store completes appends on its one writer thread
+     * in commit order, so the tally still sees commit order.
+     */
+    @Override
+    public CompletableFuture<Void> appendAsync(String vin, List<Sample> samples) {
+        return delegate.appendAsync(vin, samples).thenRun(() -> record(vin, samples));
     }
 
     /**
