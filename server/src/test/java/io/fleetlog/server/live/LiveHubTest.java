@@ -163,6 +163,7 @@ class LiveHubTest {
         long last = batches * 5L - 1;
         long[] covered = new long[(int) last + 1];
         long[] lastSampleSeq = {-1};
+        long[] storedTo = {-1};
         List<Long> sampleTimes = new CopyOnWriteArrayList<>();
         assertThat(await(
                         () -> {
@@ -178,12 +179,15 @@ class LiveHubTest {
                                             s++) {
                                         covered[(int) s]++;
                                     }
+                                    storedTo[0] = Math.max(
+                                            storedTo[0], e.json().get("toSeq").asLong());
                                 }
                             }
-                            return lastSampleSeq[0] == last;
+                            // the stored range of the last tick follows its sample event: wait for both
+                            return lastSampleSeq[0] == last && storedTo[0] == last;
                         },
                         10_000))
-                .as("the newest sample is published")
+                .as("the newest sample and its stored range are published")
                 .isTrue();
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(sampleTimes.size())
