@@ -61,6 +61,38 @@ class ReplayEndToEndTest {
         return out;
     }
 
+    /** {@code fleetlog replay} of {@code input} into {@code server} as {@link #VIN}; the stored samples. */
+    private List<Sample> replay(FleetServer server, Path input, String format, String outages, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "replay",
+                "--input",
+                input.toString(),
+                "--format",
+                format,
+                "--vin",
+                VIN,
+                "--server",
+                server.baseUrl(),
+                "--token",
+                TOKEN,
+                "--speed",
+                "max",
+                "--outages",
+                outages,
+                "--spool-dir",
+                tmp.resolve("spool").toString()));
+        args.addAll(List.of(more));
+        assertThat(Main.run(args.toArray(String[]::new)))
+                .as("fleetlog replay exit code")
+                .isZero();
+        return stored(server, VIN);
+    }
+
+    private static Continuity continuity(List<Sample> captured, List<Sample> stored) {
+        return new Continuity(CodecConfig.defaults())
+                .compare(captured.iterator(), stored, List.<Sample>of().iterator());
+    }
+
     @Test
     void realTessieDriveReplaysThroughTwoDeadZonesWithNothingMissing() throws IOException {
         assertThat(TESSIE).as("the real Tessie export in ../shared/data/real").exists();
@@ -68,33 +100,8 @@ class ReplayEndToEndTest {
                 all(LogSources.open(TESSIE, "tessie", LogOptions.defaults()).source());
         assertThat(rows).hasSize(122);
         try (FleetServer server = server()) {
-            int code = Main.run(
-                    "replay",
-                    "--input",
-                    TESSIE.toString(),
-                    "--format",
-                    "tessie",
-                    "--vin",
-                    VIN,
-                    "--model",
-                    "modely",
-                    "--server",
-                    server.baseUrl(),
-                    "--token",
-                    TOKEN,
-                    "--speed",
-                    "max",
-                    "--outages",
-                    "600-900,1500-2100",
-                    "--spool-dir",
-                    tmp.resolve("spool").toString());
-            assertThat(code).isZero();
-            List<Sample> stored = stored(server, VIN);
-            Continuity c = new Continuity(CodecConfig.defaults())
-                    .compare(
-                            rows.iterator(),
-                            stored.iterator(),
-                            List.<Sample>of().iterator());
+            List<Sample> stored = replay(server, TESSIE, "tessie", "600-900,1500-2100", "--model", "modely");
+            Continuity c = continuity(rows, stored);
             assertThat(c.captured()).isEqualTo(122);
             assertThat(c.missing()).isZero();
             assertThat(c.duplicated()).isZero();
@@ -122,31 +129,8 @@ class ReplayEndToEndTest {
         List<Sample> decoded =
                 all(LogSources.open(log, "candump", LogOptions.defaults()).source());
         try (FleetServer server = server()) {
-            int code = Main.run(
-                    "replay",
-                    "--input",
-                    log.toString(),
-                    "--format",
-                    "candump",
-                    "--vin",
-                    VIN,
-                    "--server",
-                    server.baseUrl(),
-                    "--token",
-                    TOKEN,
-                    "--speed",
-                    "max",
-                    "--outages",
-                    "30-60",
-                    "--spool-dir",
-                    tmp.resolve("spool").toString());
-            assertThat(code).isZero();
-            List<Sample> stored = stored(server, VIN);
-            Continuity c = new Continuity(CodecConfig.defaults())
-                    .compare(
-                            decoded.iterator(),
-                            stored.iterator(),
-                            List.<Sample>of().iterator());
+            List<Sample> stored = replay(server, log, "candump", "30-60");
+            Continuity c = continuity(decoded, stored);
             assertThat(c.perfect())
                     .as("store equals the decoded log within the codec's bounds")
                     .isTrue();
