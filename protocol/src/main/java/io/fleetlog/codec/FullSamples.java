@@ -29,9 +29,25 @@ public final class FullSamples {
         return b.build();
     }
 
+    /**
+     * {@code of(vin, s).getSerializedSize()}, computed without building the message (the server
+     * counts it for every sample it stores).
+     */
+    public static int serializedSize(String vin, Sample s) {
+        int n = (vin.isEmpty() ? 0 : CodedOutputStream.computeStringSize(1, vin))
+                + (s.seq() == 0 ? 0 : CodedOutputStream.computeUInt64Size(2, s.seq()))
+                + (s.captureTimeMs() == 0 ? 0 : CodedOutputStream.computeInt64Size(3, s.captureTimeMs()));
+        for (Field f : Field.values()) {
+            if (s.available(f)) {
+                n += CodedOutputStream.computeDoubleSize(4 + f.ordinal(), s.get(f));
+            }
+        }
+        return n;
+    }
+
     /** Bytes of the sample as one length-delimited FullSample (length prefix included). */
     public static int delimitedSize(String vin, Sample s) {
-        int size = of(vin, s).getSerializedSize();
+        int size = serializedSize(vin, s);
         return CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
 

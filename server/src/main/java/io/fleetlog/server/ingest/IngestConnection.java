@@ -1,11 +1,10 @@
 package io.fleetlog.server.ingest;
 
-import com.google.protobuf.CodedOutputStream;
 import io.fleetlog.codec.BatchDecoder;
 import io.fleetlog.codec.DecodedBatch;
+import io.fleetlog.codec.FullSamples;
 import io.fleetlog.codec.Wire;
 import io.fleetlog.codec.WireException;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
@@ -344,7 +343,7 @@ final class IngestConnection {
         List<Sample> samples = d.samples();
         long full = 0;
         for (Sample s : samples) {
-            full += fullSampleBytes(vin, s);
+            full += FullSamples.serializedSize(vin, s);
         }
         metrics.batches.increment();
         metrics.bytes.increment(wireBytes);
@@ -354,19 +353,6 @@ final class IngestConnection {
         status.stored(d.firstSeq(), d.lastSeq(), samples.get(0).captureTimeMs(), newest.captureTimeMs(), newest);
         metrics.samples.increment(samples.size() - duplicates);
         metrics.duplicates.increment(duplicates);
-    }
-
-    /** Serialized size of the sample as a {@code fleetlog.v1.FullSample}, computed without building it. */
-    static int fullSampleBytes(String vin, Sample s) {
-        int n = CodedOutputStream.computeStringSize(1, vin)
-                + CodedOutputStream.computeUInt64Size(2, s.seq())
-                + CodedOutputStream.computeInt64Size(3, s.captureTimeMs());
-        for (Field f : Field.values()) {
-            if (s.available(f)) {
-                n += CodedOutputStream.computeDoubleSize(4 + f.ordinal(), s.get(f));
-            }
-        }
-        return n;
     }
 
     private void onStatus(EdgeStatus s) {
