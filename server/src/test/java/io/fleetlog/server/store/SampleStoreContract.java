@@ -81,8 +81,10 @@ abstract class SampleStoreContract {
         store.append(VIN, in.subList(0, 200));
         store.append(VIN, in.subList(100, 300)); // overlaps 100..199
         store.append(VIN, in.subList(0, 300)); // all duplicates
+        store.append(VIN, in.subList(0, 131)); // older duplicates only: totals unchanged
         assertThat(store.count(VIN)).isEqualTo(300);
         assertThat(store.lastSeq(VIN)).isEqualTo(299);
+        assertThat(store.totals(VIN).lastCaptureMs()).isEqualTo(in.get(299).captureTimeMs());
         List<Sample> out = new ArrayList<>();
         store.scan(VIN, 0, Long.MAX_VALUE, out::add);
         assertThat(out).containsExactlyElementsOf(in);
