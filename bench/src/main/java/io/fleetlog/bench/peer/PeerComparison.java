@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.fleetlog.bench.peer.PeerComparison \
- *     [--vehicles 5] [--dead-zone-seconds 600] [--throughput-seconds 120] [--long-dead-zone-seconds S]
+ *     [--vehicles 5] [--dead-zone-seconds 600] [--throughput-seconds 600] [--warm-up-seconds 60]
+ *     [--long-dead-zone-seconds S]
  *     [--quick] [--stacks fleetlog,mqtt] [--work DIR] [--report FILE]
  * </pre>
  *
@@ -36,6 +37,7 @@ public final class PeerComparison {
             int vehicles,
             Duration deadZone,
             Duration throughput,
+            Duration warmUp,
             Duration longDeadZone,
             boolean quick,
             List<String> stacks,
@@ -46,6 +48,7 @@ public final class PeerComparison {
             int vehicles = 5;
             Duration deadZone = null;
             Duration throughput = null;
+            Duration warmUp = null;
             Duration longDeadZone = null;
             boolean quick = false;
             List<String> stacks = List.of("fleetlog", "mqtt");
@@ -58,6 +61,7 @@ public final class PeerComparison {
                     case "--vehicles" -> vehicles = Integer.parseInt(value(args, ++i, a));
                     case "--dead-zone-seconds" -> deadZone = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
                     case "--throughput-seconds" -> throughput = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+                    case "--warm-up-seconds" -> warmUp = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
                     case "--long-dead-zone-seconds" ->
                         longDeadZone = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
                     case "--stacks" -> stacks = List.of(value(args, ++i, a).split(","));
@@ -65,11 +69,12 @@ public final class PeerComparison {
                     case "--report" -> report = Path.of(value(args, ++i, a));
                     default ->
                         throw new IllegalArgumentException("unknown option '" + a + "' (known: --vehicles N,"
-                                + " --dead-zone-seconds S, --throughput-seconds S, --long-dead-zone-seconds S, --quick,"
+                                + " --dead-zone-seconds S, --throughput-seconds S, --warm-up-seconds S (0: none),"
+                                + " --long-dead-zone-seconds S, --quick,"
                                 + " --stacks fleetlog,mqtt, --work DIR, --report FILE)");
                 }
             }
-            return new Options(vehicles, deadZone, throughput, longDeadZone, quick, stacks, work, report);
+            return new Options(vehicles, deadZone, throughput, warmUp, longDeadZone, quick, stacks, work, report);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -84,6 +89,7 @@ public final class PeerComparison {
             return new Plan(
                     p.vehicles(),
                     throughput != null ? throughput : p.throughputCapture(),
+                    warmUp == null ? p.warmUpCapture() : warmUp.isZero() ? null : warmUp,
                     deadZone != null ? deadZone : p.deadZone(),
                     p.capacityVehicles(),
                     p.capacityDeadZone(),

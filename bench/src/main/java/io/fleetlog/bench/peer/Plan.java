@@ -8,6 +8,8 @@ import java.time.Duration;
  *
  * @param vehicles fleet size for throughput, dead zone and crash
  * @param throughputCapture capture time of the durable-throughput run (link up)
+ * @param warmUpCapture capture time of an untimed durable-throughput run on a fresh stack before the
+ *     timed one, so that both stacks are measured JIT-compiled rather than interpreted (null: none)
  * @param deadZone length of the dead zone of the recovery run
  * @param capacityVehicles fleet size of the offline-capacity run (the peer's bound is per client)
  * @param capacityDeadZone length of the offline-capacity dead zone, beyond the peer's 65,535 messages
@@ -20,6 +22,7 @@ import java.time.Duration;
 record Plan(
         int vehicles,
         Duration throughputCapture,
+        Duration warmUpCapture,
         Duration deadZone,
         int capacityVehicles,
         Duration capacityDeadZone,
@@ -37,19 +40,24 @@ record Plan(
         if (capacityVehicles < 1) {
             throw new IllegalArgumentException("capacityVehicles must be >= 1, got " + capacityVehicles);
         }
-        for (Duration d :
-                new Duration[] {throughputCapture, deadZone, capacityDeadZone, crashDeadZone, longDeadZone, stall}) {
+        for (Duration d : new Duration[] {
+            throughputCapture, warmUpCapture, deadZone, capacityDeadZone, crashDeadZone, longDeadZone, stall
+        }) {
             if (d != null && d.toMillis() < Workload.PERIOD_MS) {
                 throw new IllegalArgumentException("every duration must be >= 20 ms, got " + d);
             }
         }
     }
 
-    /** The full comparison: 5 cars, 2 min throughput run, 10 min dead zone, 23 min capacity run. */
+    /**
+     * The full comparison: 5 cars, a 1 min warm-up and a 10 min throughput run, 10 min dead zone,
+     * 23 min capacity run.
+     */
     static Plan full(int vehicles, Duration deadZone) {
         return new Plan(
                 vehicles,
-                Duration.ofMinutes(2),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(1),
                 deadZone,
                 1,
                 Duration.ofMinutes(23),
@@ -58,11 +66,12 @@ record Plan(
                 Duration.ofSeconds(30));
     }
 
-    /** A seconds-long smoke: tiny workloads, the capacity run short of the peer's bound. */
+    /** A seconds-long smoke: tiny workloads, no warm-up, the capacity run short of the peer's bound. */
     static Plan quick(int vehicles) {
         return new Plan(
                 vehicles,
                 Duration.ofSeconds(4),
+                null,
                 Duration.ofSeconds(6),
                 1,
                 Duration.ofSeconds(10),

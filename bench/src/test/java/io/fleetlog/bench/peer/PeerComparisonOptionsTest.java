@@ -18,13 +18,19 @@ class PeerComparisonOptionsTest {
                         "--throughput-seconds",
                         "30",
                         "--long-dead-zone-seconds",
-                        "7200")
+                        "7200",
+                        "--warm-up-seconds",
+                        "0")
                 .plan();
 
         assertThat(p.vehicles()).isEqualTo(3);
         assertThat(p.deadZone()).isEqualTo(Duration.ofSeconds(60));
         assertThat(p.throughputCapture()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.longDeadZone()).isEqualTo(Duration.ofHours(2));
+        assertThat(p.warmUpCapture())
+                .as("--warm-up-seconds 0 turns the warm-up off")
+                .isNull();
+        assertThat(PeerComparison.Options.parse().plan().warmUpCapture()).isEqualTo(Duration.ofMinutes(1));
         assertThat(p.capacityDeadZone().toSeconds() * Workload.HZ)
                 .as("the default capacity run goes past the peer's 65,535 message ids")
                 .isGreaterThan(65_535);

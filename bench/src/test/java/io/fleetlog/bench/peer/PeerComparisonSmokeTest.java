@@ -29,6 +29,7 @@ class PeerComparisonSmokeTest {
         Plan tiny = new Plan(
                 2,
                 Duration.ofSeconds(2),
+                Duration.ofSeconds(1), // warm-up: the untimed run before the timed one
                 Duration.ofSeconds(2),
                 1,
                 null, // the capacity run is the dead-zone run with another length: covered above
