@@ -38,6 +38,8 @@ public final class VehicleStatus {
     private long fullProtobufBytes;
     private long gaps;
     private long gapSamples;
+    private long lastGapFrom = -1;
+    private long lastGapTo = -1;
     private Sample latest;
     private CompressionStats finishedStats = CompressionStats.empty();
     private final Map<Object, CompressionStats> connectionStats = new HashMap<>();
@@ -75,9 +77,20 @@ public final class VehicleStatus {
         recordTransition();
     }
 
-    public synchronized void gaps(long seqs) {
+    /**
+     * Whether the gap {@code from..to} is the one recorded last: a batch whose commit failed after
+     * its gap was recorded comes again (the edge resends it) and must not count the gap twice.
+     */
+    public synchronized boolean gapRecorded(long from, long to) {
+        return from == lastGapFrom && to == lastGapTo;
+    }
+
+    /** A gap of seqs {@code from..to} was recorded in the store. */
+    public synchronized void gap(long from, long to) {
         gaps++;
-        gapSamples += seqs;
+        gapSamples += to - from + 1;
+        lastGapFrom = from;
+        lastGapTo = to;
         stateChanged = true;
     }
 

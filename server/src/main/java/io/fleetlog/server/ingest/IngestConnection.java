@@ -326,15 +326,15 @@ final class IngestConnection {
             from = d.firstSeq() - d.skippedBefore();
             why = "edge declared dropped samples";
         }
-        if (d.firstSeq() <= from) {
-            return;
-        }
         long to = d.firstSeq() - 1;
+        if (to < from || status.gapRecorded(from, to)) {
+            return; // no gap, or this one's batch is resent after a failed commit: recorded already
+        }
         store.recordEvent(VehicleEvent.gap(vin, clock.millis(), from, to, why));
         long n = to - from + 1;
         metrics.gaps.increment();
         metrics.gapSamples.increment(n);
-        status.gaps(n);
+        status.gap(from, to);
         live.publishLog("warn", vin + ": seqs " + from + ".." + to + " (" + n + ") will never arrive: " + why);
         log.warn("ingest_gap vin={} from_seq={} to_seq={} samples={} reason=\"{}\"", vin, from, to, n, why);
     }

@@ -281,6 +281,32 @@ class IngestServerTest {
     }
 
     @Test
+    void aGapResentAfterAFailedCommitIsRecordedOnce() throws Exception {
+        FailingStore store =
+                new FailingStore(Stores.open(ServerFixture.config(dir).dbUrl()));
+        fx = ServerFixture.start(ServerFixture.config(dir), store);
+        EdgeClient c = helloA();
+        c.sendBatch(Samples.drive(0, 100, Samples.T0));
+        assertThat(c.awaitAck(99, WAIT)).isEqualTo(99);
+        c.close();
+        // 100..149 were dropped on the edge; the batch after them fails its commit, then is resent
+        store.failCommits.set(true);
+        EdgeClient d = helloA();
+        d.sendBatch(Samples.drive(150, 50, Samples.T0 + 150 * 20));
+        assertThat(d.closeCode(WAIT)).isEqualTo(1011);
+        store.failCommits.set(false);
+        EdgeClient e = helloA();
+        e.sendBatch(Samples.drive(150, 50, Samples.T0 + 150 * 20));
+        assertThat(e.awaitAck(199, WAIT)).isEqualTo(199);
+        List<VehicleEvent> gaps = fx.server.store().events(VIN, 0, Long.MAX_VALUE).stream()
+                .filter(ev -> ev.kind() == VehicleEvent.Kind.GAP)
+                .toList();
+        assertThat(gaps).as("one gap event for 100..149").hasSize(1);
+        assertThat(fx.server.fleet().status(VIN).gapCount()).isEqualTo(1);
+        assertThat(fx.server.fleet().status(VIN).gapSamples()).isEqualTo(50);
+    }
+
+    @Test
     void aDeclaredGapWithinAConnectionIsRecordedAndAnUndeclaredOneRejected() throws Exception {
         start();
         EdgeClient c = helloA();
