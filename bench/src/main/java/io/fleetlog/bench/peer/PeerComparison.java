@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.fleetlog.bench.peer.PeerComparison \
- *     [--vehicles 5] [--dead-zone-seconds 600] [--throughput-seconds 600] [--warm-up-seconds 60]
+ *     [--vehicles 5] [--dead-zone-seconds 600] [--throughput-seconds 600] [--warm-up-seconds S]
  *     [--long-dead-zone-seconds S]
  *     [--quick] [--stacks fleetlog,mqtt] [--work DIR] [--report FILE]
  * </pre>
@@ -86,10 +86,13 @@ public final class PeerComparison {
 
         Plan plan() {
             Plan p = quick ? Plan.quick(vehicles) : Plan.full(vehicles, Duration.ofMinutes(10));
+            Duration measured = throughput != null ? throughput : p.throughputCapture();
+            // The warm-up repeats the measured run unless told otherwise (--quick: none).
+            Duration warm = warmUp != null ? warmUp : quick ? null : measured;
             return new Plan(
                     p.vehicles(),
-                    throughput != null ? throughput : p.throughputCapture(),
-                    warmUp == null ? p.warmUpCapture() : warmUp.isZero() ? null : warmUp,
+                    measured,
+                    warm == null || warm.isZero() ? null : warm,
                     deadZone != null ? deadZone : p.deadZone(),
                     p.capacityVehicles(),
                     p.capacityDeadZone(),

@@ -30,7 +30,15 @@ class PeerComparisonOptionsTest {
         assertThat(p.warmUpCapture())
                 .as("--warm-up-seconds 0 turns the warm-up off")
                 .isNull();
-        assertThat(PeerComparison.Options.parse().plan().warmUpCapture()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(PeerComparison.Options.parse().plan().warmUpCapture())
+                .as("by default the warm-up repeats the measured run")
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(PeerComparison.Options.parse("--throughput-seconds", "30")
+                        .plan()
+                        .warmUpCapture())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(PeerComparison.Options.parse("--quick").plan().warmUpCapture())
+                .isNull();
         assertThat(p.capacityDeadZone().toSeconds() * Workload.HZ)
                 .as("the default capacity run goes past the peer's 65,535 message ids")
                 .isGreaterThan(65_535);
