@@ -1,6 +1,5 @@
 package io.fleetlog.edge.spool;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Opens spools. */
@@ -18,17 +17,13 @@ public final class Spools {
     }
 
     /**
-     * The counters of an existing spool file (for {@code fleetlog inspect}): opens, reads and closes it.
+     * The counters of an existing spool file (for {@code fleetlog inspect}), read through a read-only
+     * connection: safe while an edge has the spool open, and the file is never changed.
      *
-     * @throws SpoolException when the file does not exist or is not a spool
+     * @throws SpoolException when the file does not exist, is empty or is not a spool
      */
     public static SpoolStats inspect(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new SpoolException(file + ": no such spool file");
-        }
-        try (Spool s = open(file, SpoolConfig.defaults())) {
-            return s.stats();
-        }
+        return SqliteSpool.inspect(file);
     }
 
     /** The spool file of a vehicle in a spool directory: {@code DIR/VIN.spool}. */

@@ -97,9 +97,13 @@ final class SqliteSpool implements Spool {
     private long dropped;
     private long rejected;
 
-    private SqliteSpool(Path path, SpoolConfig config) {
+    /** Opened by {@link #inspect}: a read-only connection that never creates, converts or writes. */
+    private final boolean readOnly;
+
+    private SqliteSpool(Path path, SpoolConfig config, boolean readOnly) {
         this.path = path;
         this.config = config;
+        this.readOnly = readOnly;
         this.maxPending = config.maxPending();
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "spool-" + path.getFileName());
@@ -114,7 +118,7 @@ final class SqliteSpool implements Spool {
     static SqliteSpool open(Path file, SpoolConfig config) {
         Path abs = file.toAbsolutePath();
         checkHeader(abs);
-        SqliteSpool s = new SqliteSpool(abs, config);
+        SqliteSpool s = new SqliteSpool(abs, config, false);
         try {
             s.onThread(s::openOnThread);
         } catch (RuntimeException e) {
@@ -131,6 +135,39 @@ final class SqliteSpool implements Spool {
                 s.dropped,
                 config.synchronous());
         return s;
+    }
+
+    /**
+     * The counters of an existing spool, read through a read-only connection: safe while another
+     * process has the spool open (or is creating it), and it never changes the file.
+     */
+    static SpoolStats inspect(Path file) {
+        Path abs = file.toAbsolutePath();
+        try {
+            if (!Files.isRegularFile(abs)) {
+                throw new SpoolException(abs + ": no such spool file");
+            }
+            if (Files.size(abs) == 0) {
+                throw new SpoolException(abs + " is empty: not a spool yet (is an edge creating it?)");
+            }
+        } catch (IOException e) {
+            throw new SpoolException(abs + ": cannot read: " + e.getMessage(), e);
+        }
+        checkHeader(abs);
+        SqliteSpool s = new SqliteSpool(abs, SpoolConfig.defaults(), true);
+        try {
+            s.onThread(s::openOnThread);
+            return s.stats();
+        } finally {
+            try {
+                s.onThread(() -> {
+                    s.closeQuietly();
+                    return null;
+                });
+            } finally {
+                s.thread.shutdownNow();
+            }
+        }
     }
 
     private static void checkHeader(Path file) {
@@ -159,28 +196,43 @@ final class SqliteSpool implements Spool {
 
     private Void openOnThread() {
         try {
-            Properties p = new Properties();
-            p.setProperty("journal_mode", "WAL");
-            p.setProperty("synchronous", config.synchronous().name());
-            p.setProperty("transaction_mode", "IMMEDIATE");
-            p.setProperty("busy_timeout", "10000");
-            p.setProperty("jdbc.get_generated_keys", "false");
+            Properties p;
+            if (readOnly) {
+                org.sqlite.SQLiteConfig ro = new org.sqlite.SQLiteConfig();
+                ro.setReadOnly(true);
+                ro.setBusyTimeout(10000);
+                p = ro.toProperties();
+            } else {
+                p = new Properties();
+                p.setProperty("journal_mode", "WAL");
+                p.setProperty("synchronous", config.synchronous().name());
+                p.setProperty("transaction_mode", "IMMEDIATE");
+                p.setProperty("busy_timeout", "10000");
+                p.setProperty("jdbc.get_generated_keys", "false");
+            }
             db = DriverManager.getConnection("jdbc:sqlite:" + path, p);
             try (Statement st = db.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=" + config.synchronous().name());
+                if (!readOnly) {
+                    st.execute("PRAGMA journal_mode=WAL");
+                    st.execute("PRAGMA synchronous=" + config.synchronous().name());
+                }
                 String check = quickCheck(st);
                 if (!"ok".equals(check)) {
                     throw new SpoolException(path + " is damaged: SQLite quick_check says: " + check);
                 }
                 int appId = queryInt(st, "PRAGMA application_id");
-                if (appId == 0 && tables(st).isEmpty()) {
+                if (appId == 0 && tables(st).isEmpty() && readOnly) {
+                    throw new SpoolException(path + " holds no spool yet (is an edge creating it?)");
+                } else if (appId == 0 && tables(st).isEmpty()) {
                     create(st);
                 } else if (appId != APPLICATION_ID) {
                     throw new SpoolException(path + " is a SQLite database but not a fleetlog spool (application_id 0x"
                             + Integer.toHexString(appId) + ", tables " + tables(st) + ")");
                 }
                 load(st);
+            }
+            if (readOnly) {
+                return null; // no write statements: inspect only reads the counters
             }
             begin = db.prepareStatement("BEGIN IMMEDIATE");
             commitTx = db.prepareStatement("COMMIT");

@@ -234,6 +234,51 @@ class SpoolContractTest {
     }
 
     @Test
+    void inspectReadsASpoolThatIsOpenAndBeingWritten() throws Exception {
+        try (Spool s = open(MANUAL)) {
+            s.append(TestSamples.range(0, 100));
+            s.flush();
+            assertThat(Spools.inspect(dir.resolve("v.spool")).depth()).isEqualTo(100);
+            // the writer goes on after the inspection, and the next inspection sees its commit
+            s.append(TestSamples.range(100, 50));
+            s.flush();
+            s.ack(19);
+            SpoolStats st = Spools.inspect(dir.resolve("v.spool"));
+            assertThat(st.depth()).isEqualTo(130);
+            assertThat(st.oldestSeq()).isEqualTo(20);
+            assertThat(st.newestSeq()).isEqualTo(149);
+            assertThat(s.stats().depth()).isEqualTo(130);
+        }
+    }
+
+    @Test
+    void inspectOfAnEmptyFileRefusesAndLeavesItEmpty() throws Exception {
+        Path f = Files.createFile(dir.resolve("new.spool")); // an edge has just created it
+        assertThatThrownBy(() -> Spools.inspect(f))
+                .isInstanceOf(SpoolException.class)
+                .hasMessageContaining("is empty");
+        assertThat(Files.size(f)).isZero();
+        // and the edge can still create its spool there
+        try (Spool s = Spools.open(f, MANUAL)) {
+            s.append(TestSamples.range(0, 5));
+            s.flush();
+        }
+        assertThat(Spools.inspect(f).depth()).isEqualTo(5);
+    }
+
+    @Test
+    void inspectNeverChangesTheFile() throws Exception {
+        try (Spool s = open(MANUAL)) {
+            s.append(TestSamples.range(0, 30));
+            s.flush();
+        }
+        Path f = dir.resolve("v.spool");
+        byte[] before = Files.readAllBytes(f);
+        assertThat(Spools.inspect(f).depth()).isEqualTo(30);
+        assertThat(Files.readAllBytes(f)).isEqualTo(before);
+    }
+
+    @Test
     void inspectReportsDepthAndRangeOfAnExistingSpool() throws Exception {
         try (Spool s = open(MANUAL)) {
             s.append(TestSamples.range(0, 30));
