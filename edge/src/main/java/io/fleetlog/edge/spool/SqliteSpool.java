@@ -221,9 +221,10 @@ final class SqliteSpool implements Spool {
                     throw new SpoolException(path + " is damaged: SQLite quick_check says: " + check);
                 }
                 int appId = queryInt(st, "PRAGMA application_id");
-                if (appId == 0 && tables(st).isEmpty() && readOnly) {
-                    throw new SpoolException(path + " holds no spool yet (is an edge creating it?)");
-                } else if (appId == 0 && tables(st).isEmpty()) {
+                if (appId == 0 && tables(st).isEmpty()) {
+                    if (readOnly) {
+                        throw new SpoolException(path + " holds no spool yet (is an edge creating it?)");
+                    }
                     create(st);
                 } else if (appId != APPLICATION_ID) {
                     throw new SpoolException(path + " is a SQLite database but not a fleetlog spool (application_id 0x"

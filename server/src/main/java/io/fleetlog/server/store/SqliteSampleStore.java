@@ -75,7 +75,7 @@ final class SqliteSampleStore implements SampleStore {
             createParent(url);
             Connection c = DriverManager.getConnection(url);
             try (Statement st = c.createStatement()) {
-                // 16 KiB pages (new files only; must precede WAL): ~15 % more rows/s than 4 KiB for these rows.
+                // 16 KiB pages (new files only; must precede WAL): fewer page splits for these wide rows.
                 st.execute("PRAGMA page_size=16384");
                 st.execute("PRAGMA journal_mode=WAL");
                 st.execute("PRAGMA synchronous=FULL");
@@ -474,7 +474,10 @@ final class SqliteSampleStore implements SampleStore {
         return id;
     }
 
-    /** Rows per multi-row INSERT: one statement step per 64 rows instead of per row (about 1.6x the rows/s). */
+    /**
+     * Rows per multi-row INSERT: one statement step per 64 rows instead of one per row (with the
+     * 16 KiB pages, 1.17-1.35x the end-to-end ingest rate: docs/bench-server.md).
+     */
     static final int ROWS_PER_INSERT = 64;
 
     private static final String INSERT_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?)";
