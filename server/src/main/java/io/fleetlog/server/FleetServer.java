@@ -23,7 +23,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,11 +146,7 @@ public final class FleetServer implements AutoCloseable {
     private void closeStaleLinks() {
         long now = config.clock().millis();
         for (String vin : store.vins()) {
-            List<VehicleEvent> ev = store.events(vin, Long.MIN_VALUE, Long.MAX_VALUE);
-            long open = 0;
-            for (VehicleEvent e : ev) {
-                open += e.kind() == VehicleEvent.Kind.ONLINE ? 1 : e.kind() == VehicleEvent.Kind.OFFLINE ? -1 : 0;
-            }
+            long open = store.openLinks(vin); // counted in the database: startup does not read every event
             for (long i = 0; i < open; i++) {
                 store.recordEvent(new VehicleEvent(vin, now, VehicleEvent.Kind.OFFLINE, -1, -1, "server restart"));
             }

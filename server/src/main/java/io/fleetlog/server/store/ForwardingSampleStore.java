@@ -75,6 +75,11 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public long openLinks(String vin) {
+        return delegate.openLinks(vin);
+    }
+
+    @Override
     public Map<String, Object> describe() {
         return delegate.describe();
     }

@@ -380,6 +380,18 @@ final class PostgresSampleStore implements SampleStore {
     }
 
     @Override
+    public long openLinks(String vin) {
+        return query(
+                "SELECT coalesce(sum(CASE e.kind WHEN 'ONLINE' THEN 1 WHEN 'OFFLINE' THEN -1 ELSE 0 END), 0)"
+                        + " FROM events e JOIN vehicles v ON v.id = e.vehicle_id WHERE v.vin = ?",
+                ps -> ps.setString(1, vin),
+                rs -> {
+                    rs.next();
+                    return rs.getLong(1);
+                });
+    }
+
+    @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "postgresql");

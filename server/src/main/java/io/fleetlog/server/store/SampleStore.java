@@ -74,6 +74,19 @@ public interface SampleStore extends AutoCloseable {
     /** Events of {@code vin} with {@code fromMs <= t < toMs}, oldest first. */
     List<VehicleEvent> events(String vin, long fromMs, long toMs);
 
+    /**
+     * Links of {@code vin} that its events show open: ONLINE events minus OFFLINE events (more than 0
+     * after a crash, when no OFFLINE was written). Stores count in the database; the default reads
+     * every event.
+     */
+    default long openLinks(String vin) {
+        long open = 0;
+        for (VehicleEvent e : events(vin, Long.MIN_VALUE, Long.MAX_VALUE)) {
+            open += e.kind() == VehicleEvent.Kind.ONLINE ? 1 : e.kind() == VehicleEvent.Kind.OFFLINE ? -1 : 0;
+        }
+        return open;
+    }
+
     /** A short description for /status: kind, location (no credentials), sizes. */
     java.util.Map<String, Object> describe();
 

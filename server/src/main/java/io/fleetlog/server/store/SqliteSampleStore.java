@@ -292,6 +292,25 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     @Override
+    public long openLinks(String vin) {
+        Integer id = ids.get(vin);
+        if (id == null) {
+            return 0;
+        }
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(CASE kind WHEN 'ONLINE' THEN 1"
+                        + " WHEN 'OFFLINE' THEN -1 ELSE 0 END), 0) FROM events WHERE vehicle_id = ?")) {
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("open links of " + vin + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "sqlite");

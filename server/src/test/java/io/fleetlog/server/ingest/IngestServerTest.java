@@ -281,6 +281,26 @@ class IngestServerTest {
     }
 
     @Test
+    void linksACrashLeftOpenAreClosedWhenTheServerStarts() throws Exception {
+        io.fleetlog.server.store.SampleStore store =
+                Stores.open(ServerFixture.config(dir).dbUrl());
+        store.recordEvent(VehicleEvent.link(VIN, Samples.T0, true)); // no OFFLINE: the server died
+        store.recordEvent(VehicleEvent.link(Samples.VIN_B, Samples.T0, true));
+        store.recordEvent(VehicleEvent.link(Samples.VIN_B, Samples.T0 + 1, false)); // closed cleanly
+        fx = ServerFixture.start(ServerFixture.config(dir), store);
+        assertThat(store.openLinks(VIN)).isZero();
+        assertThat(store.openLinks(Samples.VIN_B)).isZero();
+        List<VehicleEvent> events = store.events(VIN, 0, Long.MAX_VALUE);
+        assertThat(events)
+                .extracting(VehicleEvent::kind)
+                .containsExactly(VehicleEvent.Kind.ONLINE, VehicleEvent.Kind.OFFLINE);
+        assertThat(events.get(1).detail()).isEqualTo("server restart");
+        assertThat(store.events(Samples.VIN_B, 0, Long.MAX_VALUE))
+                .as("nothing added for a closed link")
+                .hasSize(2);
+    }
+
+    @Test
     void aGapResentAfterAFailedCommitIsRecordedOnce() throws Exception {
         FailingStore store =
                 new FailingStore(Stores.open(ServerFixture.config(dir).dbUrl()));

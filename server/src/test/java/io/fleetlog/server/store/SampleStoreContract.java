@@ -154,6 +154,22 @@ abstract class SampleStoreContract {
     }
 
     @Test
+    void openLinksCountOnlineMinusOfflineEventsPerVehicle() {
+        assertThat(store.openLinks(VIN)).isZero();
+        store.recordEvent(VehicleEvent.link(VIN, 1000, true));
+        store.recordEvent(VehicleEvent.link(VIN, 1100, true)); // a second connection before the first closed
+        store.recordEvent(VehicleEvent.gap(VIN, 1200, 10, 19, "declared"));
+        store.recordEvent(VehicleEvent.link(VIN, 1300, false));
+        store.recordEvent(VehicleEvent.link(OTHER, 1000, true));
+        store.recordEvent(VehicleEvent.link(OTHER, 2000, false));
+        assertThat(store.openLinks(VIN)).isEqualTo(1);
+        assertThat(store.openLinks(OTHER)).isZero();
+        assertThat(store.openLinks(io.fleetlog.sample.Vin.withCheckDigit("7SAYGDEE0PF000003")))
+                .as("unknown vehicle")
+                .isZero();
+    }
+
+    @Test
     void eventsAreStoredInTimeOrder() {
         store.recordEvent(VehicleEvent.link(VIN, 1000, true));
         store.recordEvent(VehicleEvent.gap(VIN, 2000, 10, 19, "declared"));
