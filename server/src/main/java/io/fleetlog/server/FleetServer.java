@@ -48,6 +48,7 @@ public final class FleetServer implements AutoCloseable {
     private final IngestEndpoint ingest;
     private final PrometheusMeterRegistry metrics;
     private final Javalin app;
+    private final java.util.concurrent.ScheduledExecutorService retention;
     private boolean closed;
 
     private FleetServer(ServerConfig config, SampleStore store) {
@@ -74,6 +75,10 @@ public final class FleetServer implements AutoCloseable {
                 config.clock(),
                 () -> Map.of("clients", live.clients(), "droppedClients", live.droppedClients()));
         this.app = Javalin.create(cfg -> configure(cfg, api));
+        this.retention = config.retention() == null
+                ? null
+                : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name("retention").daemon(true).factory());
     }
 
     /** Opens the store of {@code config.dbUrl()} and starts the server. */
@@ -93,6 +98,9 @@ public final class FleetServer implements AutoCloseable {
         s.closeStaleLinks();
         s.app.start();
         s.live.start();
+        if (s.retention != null) {
+            s.retention.scheduleWithFixedDelay(s::purgeQuietly, 0, 1, java.util.concurrent.TimeUnit.HOURS);
+        }
         log.info(
                 "server_started bind={} port={} db={} demo={}",
                 config.bind(),
@@ -140,6 +148,35 @@ public final class FleetServer implements AutoCloseable {
         ctx.status(404)
                 .contentType("application/json")
                 .result("{\"error\":\"no such resource: " + path.replace("\"", "") + "\"}");
+    }
+
+    /**
+     * Retention: deletes samples and events captured before the start of the UTC day {@code
+     * retention} ago (see {@link SampleStore#purgeBefore}); runs at start and every hour.
+     *
+     * @return the number of samples deleted (0 without a retention)
+     */
+    public long purgeExpired() {
+        if (config.retention() == null) {
+            return 0;
+        }
+        long cutoff = SampleStore.dayStart(
+                config.clock().millis() - config.retention().toMillis());
+        long removed = store.purgeBefore(cutoff);
+        log.info(
+                "retention_purged before={} samples={} keep={}",
+                java.time.Instant.ofEpochMilli(cutoff),
+                removed,
+                config.retention());
+        return removed;
+    }
+
+    private void purgeQuietly() {
+        try {
+            purgeExpired();
+        } catch (RuntimeException e) {
+            log.warn("retention_failed error={}", e.toString()); // tried again in an hour
+        }
     }
 
     /** After a crash no OFFLINE event was written: close links the store still shows open. */
@@ -199,6 +236,9 @@ public final class FleetServer implements AutoCloseable {
         }
         closed = true;
         log.info("server_stopping port={}", app.port());
+        if (retention != null) {
+            retention.shutdownNow();
+        }
         try {
             ingest.closeAll();
             app.stop();

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * @param demo whether the demo fleet runs in this process (shown to dashboards in the snapshot)
  * @param routes extra configuration applied to Javalin last (e.g. demo control routes); may be a no-op
  * @param clock server time, for link events, uptime and live throttling
+ * @param retention how long samples and events are kept (whole UTC days; null = forever): every hour
+ *     the server deletes what was captured before the start of the day {@code retention} ago
  */
 public record ServerConfig(
         String bind,
@@ -28,7 +30,8 @@ public record ServerConfig(
         Limits limits,
         boolean demo,
         Consumer<JavalinConfig> routes,
-        InstantSource clock) {
+        InstantSource clock,
+        java.time.Duration retention) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
@@ -50,40 +53,48 @@ public record ServerConfig(
         Objects.requireNonNull(limits, "limits");
         routes = routes == null ? c -> {} : routes;
         clock = clock == null ? InstantSource.system() : clock;
+        if (retention != null && retention.compareTo(java.time.Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("retention " + retention + " is shorter than one day");
+        }
     }
 
     /** Defaults: 127.0.0.1, a free port, {@link #DEFAULT_DB}, default limits, no demo, no extra routes. */
     public static ServerConfig defaults(TokenStore tokens) {
         return new ServerConfig(
-                DEFAULT_BIND, 0, DEFAULT_DB, tokens, Limits.defaults(), false, null, InstantSource.system());
+                DEFAULT_BIND, 0, DEFAULT_DB, tokens, Limits.defaults(), false, null, InstantSource.system(), null);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock);
+        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock);
+        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention);
     }
 
     public ServerConfig withDb(String url) {
-        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock);
+        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock);
+        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention);
+    }
+
+    /** Keep samples and events this long (whole days; null = forever). */
+    public ServerConfig withRetention(java.time.Duration keep) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep);
     }
 
     public ServerConfig withClock(InstantSource c) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention);
     }
 
     /**

@@ -49,15 +49,25 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "65536")
     int maxBatchSamples;
 
+    @Option(
+            names = "--retention-days",
+            description = "Delete samples and events older than this many whole UTC days, checked every"
+                    + " hour (default: keep everything).")
+    Integer retentionDays;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (retentionDays != null && retentionDays < 1) {
+            throw new IllegalArgumentException("--retention-days must be at least 1, got " + retentionDays);
+        }
         ServerConfig.Limits d = ServerConfig.Limits.defaults();
         ServerConfig config = ServerConfig.defaults(TokenStore.load(tokens))
                 .withBind(bind)
                 .withPort(port)
                 .withDb(db)
                 .withLimits(new ServerConfig.Limits(
-                        maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()));
+                        maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
+                .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays));
         FleetServer server = FleetServer.start(config);
         System.out.println("fleetlog server listening on " + server.baseUrl() + " (ingest: "
                 + server.baseUrl().replace("http", "ws") + "/ingest)");

@@ -80,6 +80,11 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public long purgeBefore(long cutoffMs) {
+        return delegate.purgeBefore(cutoffMs);
+    }
+
+    @Override
     public Map<String, Object> describe() {
         return delegate.describe();
     }

@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresSampleStore implements SampleStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresSampleStore.class);
-    static final long DAY_MS = 86_400_000L;
     private static final DateTimeFormatter DAY_NAME =
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final String STAGING = "CREATE TEMP TABLE IF NOT EXISTS fleetlog_staging (vehicle_id integer,"
@@ -377,6 +376,95 @@ final class PostgresSampleStore implements SampleStore {
                     }
                     return out;
                 });
+    }
+
+    /**
+     * Drops each daily partition that ends at or before the cutoff: {@code DETACH PARTITION …
+     * CONCURRENTLY} (appends go on), then, in one transaction, subtract its rows per vehicle from the
+     * totals and drop it. Then deletes the older events. A sample with an old capture time that
+     * arrives later recreates its day's partition; the next purge removes it.
+     */
+    @Override
+    public long purgeBefore(long cutoffMs) {
+        SampleStore.checkCutoff(cutoffMs);
+        check();
+        long cutoffDay = Math.floorDiv(cutoffMs, DAY_MS);
+        List<String> old = query(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                        + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace"
+                        + " WHERE p.relname = 'samples' AND n.nspname = current_schema() ORDER BY c.relname",
+                ps -> {},
+                rs -> {
+                    List<String> out = new ArrayList<>();
+                    while (rs.next()) {
+                        String name = rs.getString(1);
+                        if (name.matches("samples_p\\d{8}") && dayOf(name) < cutoffDay) {
+                            out.add(name);
+                        }
+                    }
+                    return out;
+                });
+        long removed = 0;
+        for (String name : old) {
+            days.remove(dayOf(name));
+            removed += dropPartition(name);
+        }
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE t_ms < ?")) {
+            ps.setLong(1, cutoffMs);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete events before " + cutoffMs + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    private static long dayOf(String partition) {
+        return Math.floorDiv(
+                java.time.LocalDate.parse(partition.substring("samples_p".length()), DAY_NAME)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli(),
+                DAY_MS);
+    }
+
+    private long dropPartition(String name) {
+        try (Connection c = pool.getConnection()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE samples DETACH PARTITION " + name + " CONCURRENTLY");
+            }
+            c.setAutoCommit(false);
+            long removed = 0;
+            try (Statement st = c.createStatement()) {
+                List<long[]> perVehicle = new ArrayList<>();
+                try (ResultSet rs =
+                        st.executeQuery("SELECT vehicle_id, count(*) FROM " + name + " GROUP BY vehicle_id")) {
+                    while (rs.next()) {
+                        perVehicle.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    }
+                }
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE vehicles SET samples = samples - ? WHERE id = ?")) {
+                    for (long[] v : perVehicle) {
+                        ps.setLong(1, v[1]);
+                        ps.setLong(2, v[0]);
+                        ps.executeUpdate();
+                        removed += v[1];
+                    }
+                }
+                st.execute("DROP TABLE " + name);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            log.info("retention_partition_dropped partition={} samples={}", name, removed);
+            return removed;
+        } catch (SQLException e) {
+            throw new StoreException("cannot drop partition " + name + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

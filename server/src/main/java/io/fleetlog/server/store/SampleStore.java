@@ -87,6 +87,32 @@ public interface SampleStore extends AutoCloseable {
         return open;
     }
 
+    /**
+     * Retention: deletes the samples of every vehicle captured before {@code cutoffMs}, and the
+     * events before it. {@code cutoffMs} must be a UTC day boundary (PostgreSQL drops whole daily
+     * partitions). Counts ({@link #count}) drop by what was deleted; {@link #lastSeq} stays, so an
+     * edge is never asked to resend what retention removed.
+     *
+     * @return the number of samples deleted
+     * @throws IllegalArgumentException when {@code cutoffMs} is not a multiple of a day
+     */
+    long purgeBefore(long cutoffMs);
+
+    /** The start of the UTC day of {@code t} (ms). */
+    static long dayStart(long t) {
+        return Math.floorDiv(t, DAY_MS) * DAY_MS;
+    }
+
+    /** One UTC day in ms: the unit of retention. */
+    long DAY_MS = 86_400_000L;
+
+    /** Checks a retention cutoff (see {@link #purgeBefore}). */
+    static void checkCutoff(long cutoffMs) {
+        if (Math.floorMod(cutoffMs, DAY_MS) != 0) {
+            throw new IllegalArgumentException("retention cutoff " + cutoffMs + " ms is not a UTC day boundary");
+        }
+    }
+
     /** A short description for /status: kind, location (no credentials), sizes. */
     java.util.Map<String, Object> describe();
 

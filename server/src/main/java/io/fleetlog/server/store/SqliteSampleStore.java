@@ -174,6 +174,19 @@ final class SqliteSampleStore implements SampleStore {
         return op.done;
     }
 
+    /**
+     * One writer operation (one transaction): per vehicle a {@code DELETE} of the seqs below the
+     * first sample at or after the cutoff (found by binary search on the key), then the old events.
+     * Ingest waits while it runs.
+     */
+    @Override
+    public long purgeBefore(long cutoffMs) {
+        SampleStore.checkCutoff(cutoffMs);
+        Purge op = new Purge(cutoffMs);
+        submit(op);
+        return op.removed;
+    }
+
     @Override
     public void upsertVehicle(Vehicle vehicle) {
         submit(new Upsert(vehicle));
@@ -582,6 +595,28 @@ final class SqliteSampleStore implements SampleStore {
         }
     }
 
+    private long applyPurge(long cutoffMs, Map<String, VehicleTotals> after) throws SQLException {
+        long removed = 0;
+        try (PreparedStatement del =
+                writeConn.prepareStatement("DELETE FROM samples WHERE vehicle_id = ? AND seq < ?")) {
+            for (Map.Entry<String, Integer> e : ids.entrySet()) {
+                del.setInt(1, e.getValue());
+                del.setLong(2, seqAtOrAfter(writeConn, e.getValue(), cutoffMs));
+                int n = del.executeUpdate();
+                if (n > 0) {
+                    VehicleTotals t = after.getOrDefault(e.getKey(), totals(e.getKey()));
+                    after.put(e.getKey(), new VehicleTotals(t.lastSeq(), t.samples() - n, t.lastCaptureMs()));
+                    removed += n;
+                }
+            }
+        }
+        try (PreparedStatement ev = writeConn.prepareStatement("DELETE FROM events WHERE t < ?")) {
+            ev.setLong(1, cutoffMs);
+            ev.executeUpdate();
+        }
+        return removed;
+    }
+
     private void applyUpsert(Vehicle v) throws SQLException {
         int id = idFor(v.vin());
         try (PreparedStatement ps = writeConn.prepareStatement(
@@ -608,7 +643,7 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     /** A queued write; {@code done} completes after its commit. */
-    private abstract static sealed class Op permits Append, Upsert, Event, Stop {
+    private abstract static sealed class Op permits Append, Upsert, Event, Purge, Stop {
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         int size() {
@@ -667,6 +702,20 @@ final class SqliteSampleStore implements SampleStore {
         @Override
         void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
             s.applyEvent(event);
+        }
+    }
+
+    private static final class Purge extends Op {
+        final long cutoffMs;
+        long removed; // read by the caller after done completed
+
+        Purge(long cutoffMs) {
+            this.cutoffMs = cutoffMs;
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            removed = s.applyPurge(cutoffMs, after);
         }
     }
 

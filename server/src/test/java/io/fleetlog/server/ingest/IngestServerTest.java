@@ -281,6 +281,34 @@ class IngestServerTest {
     }
 
     @Test
+    void retentionDeletesWhatIsOlderThanItsDaysAtStartAndOnRequest() throws Exception {
+        io.fleetlog.server.store.SampleStore store =
+                Stores.open(ServerFixture.config(dir).dbUrl());
+        long day = io.fleetlog.server.store.SampleStore.DAY_MS;
+        long today = io.fleetlog.server.store.SampleStore.dayStart(Samples.T0);
+        store.append(VIN, Samples.drive(0, 50, today - 3 * day)); // 3 days old
+        store.append(VIN, Samples.drive(50, 50, today - day)); // yesterday
+        store.append(VIN, Samples.drive(100, 50, today)); // today
+        java.time.Instant now = java.time.Instant.ofEpochMilli(today + 3_600_000);
+        fx = ServerFixture.start(
+                ServerFixture.config(dir)
+                        .withClock(java.time.InstantSource.fixed(now))
+                        .withRetention(java.time.Duration.ofDays(2)),
+                store);
+        // the run at start keeps yesterday and today: the cutoff is the start of the day 2 days ago
+        assertThat(await(() -> store.count(VIN) == 100, WAIT))
+                .as("the retention run at start")
+                .isTrue();
+        assertThat(store.lastSeq(VIN)).isEqualTo(149);
+        assertThat(fx.server.purgeExpired()).as("nothing more").isZero();
+        // an edge keeps sending after a purge
+        EdgeClient c = helloA();
+        c.sendBatch(Samples.drive(150, 10, today + 3_000));
+        assertThat(c.awaitAck(159, WAIT)).isEqualTo(159);
+        assertThat(store.count(VIN)).isEqualTo(110);
+    }
+
+    @Test
     void linksACrashLeftOpenAreClosedWhenTheServerStarts() throws Exception {
         io.fleetlog.server.store.SampleStore store =
                 Stores.open(ServerFixture.config(dir).dbUrl());

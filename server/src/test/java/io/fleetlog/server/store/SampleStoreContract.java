@@ -154,6 +154,43 @@ abstract class SampleStoreContract {
     }
 
     @Test
+    void purgeBeforeDeletesWholeOldDaysKeepsLastSeqAndCounts() {
+        long day0 = SampleStore.dayStart(Samples.T0);
+        long day = SampleStore.DAY_MS;
+        // 100 samples late on day 0, 100 on day 1, 100 on day 2 (20 ms apart), for two vehicles
+        List<Sample> in = new ArrayList<>();
+        for (int d = 0; d < 3; d++) {
+            in.addAll(Samples.drive(d * 100, 100, day0 + d * day + day - 10_000));
+        }
+        store.append(VIN, in);
+        store.append(OTHER, in.subList(0, 150)); // day 0 and half of day 1
+        store.recordEvent(VehicleEvent.link(VIN, day0 + 1000, true));
+        store.recordEvent(VehicleEvent.link(VIN, day0 + 2 * day, false));
+
+        long removed = store.purgeBefore(day0 + 2 * day); // keep day 2 on
+        assertThat(removed).isEqualTo(200 + 150);
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, Long.MIN_VALUE, Long.MAX_VALUE, out::add);
+        assertThat(out).containsExactlyElementsOf(in.subList(200, 300));
+        assertThat(store.count(VIN)).isEqualTo(100);
+        assertThat(store.lastSeq(VIN))
+                .as("lastSeq stays: nothing is asked again")
+                .isEqualTo(299);
+        assertThat(store.count(OTHER)).isZero();
+        assertThat(store.lastSeq(OTHER)).isEqualTo(149);
+        assertThat(store.events(VIN, Long.MIN_VALUE, Long.MAX_VALUE))
+                .extracting(VehicleEvent::kind)
+                .containsExactly(VehicleEvent.Kind.OFFLINE);
+        assertThat(store.purgeBefore(day0 + 2 * day))
+                .as("nothing more to delete")
+                .isZero();
+        // appends go on after a purge
+        store.append(VIN, Samples.drive(300, 10, day0 + 3 * day));
+        assertThat(store.count(VIN)).isEqualTo(110);
+        assertThatThrownBy(() -> store.purgeBefore(day0 + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void openLinksCountOnlineMinusOfflineEventsPerVehicle() {
         assertThat(store.openLinks(VIN)).isZero();
         store.recordEvent(VehicleEvent.link(VIN, 1000, true));
