@@ -389,25 +389,24 @@ final class PostgresSampleStore implements SampleStore {
         SampleStore.checkCutoff(cutoffMs);
         check();
         long cutoffDay = Math.floorDiv(cutoffMs, DAY_MS);
-        List<String> old = query(
-                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                        + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace"
-                        + " WHERE p.relname = 'samples' AND n.nspname = current_schema() ORDER BY c.relname",
-                ps -> {},
-                rs -> {
-                    List<String> out = new ArrayList<>();
+        // Attached partitions, and tables a failed earlier purge detached but did not drop.
+        Map<String, Boolean> old = query(
+                "SELECT c.relname, c.relispartition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+                        + " AND c.relname ~ '^samples_p[0-9]{8}$' ORDER BY c.relname",
+                ps -> {}, rs -> {
+                    Map<String, Boolean> out = new LinkedHashMap<>();
                     while (rs.next()) {
-                        String name = rs.getString(1);
-                        if (name.matches("samples_p\\d{8}") && dayOf(name) < cutoffDay) {
-                            out.add(name);
+                        if (dayOf(rs.getString(1)) < cutoffDay) {
+                            out.put(rs.getString(1), rs.getBoolean(2));
                         }
                     }
                     return out;
                 });
         long removed = 0;
-        for (String name : old) {
-            days.remove(dayOf(name));
-            removed += dropPartition(name);
+        for (Map.Entry<String, Boolean> e : old.entrySet()) {
+            days.remove(dayOf(e.getKey()));
+            removed += dropPartition(e.getKey(), e.getValue());
         }
         try (Connection c = pool.getConnection();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE t_ms < ?")) {
@@ -428,10 +427,12 @@ final class PostgresSampleStore implements SampleStore {
                 DAY_MS);
     }
 
-    private long dropPartition(String name) {
+    private long dropPartition(String name, boolean attached) {
         try (Connection c = pool.getConnection()) {
-            try (Statement st = c.createStatement()) {
-                st.execute("ALTER TABLE samples DETACH PARTITION " + name + " CONCURRENTLY");
+            if (attached) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("ALTER TABLE samples DETACH PARTITION " + name + " CONCURRENTLY");
+                }
             }
             c.setAutoCommit(false);
             long removed = 0;
