@@ -389,22 +389,28 @@ final class PostgresSampleStore implements SampleStore {
         SampleStore.checkCutoff(cutoffMs);
         check();
         long cutoffDay = Math.floorDiv(cutoffMs, DAY_MS);
-        // Attached partitions, and tables a failed earlier purge detached but did not drop.
-        Map<String, Boolean> old = query(
-                "SELECT c.relname, c.relispartition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+        // Attached partitions, and what an interrupted earlier purge left: a detach still pending, or
+        // a table detached but not dropped.
+        Map<String, Attachment> old = query(
+                "SELECT c.relname, c.relispartition, coalesce((SELECT i.inhdetachpending FROM pg_inherits i"
+                        + " WHERE i.inhrelid = c.oid), false) FROM pg_class c JOIN pg_namespace n"
+                        + " ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
                         + " AND c.relname ~ '^samples_p[0-9]{8}$' ORDER BY c.relname",
                 ps -> {}, rs -> {
-                    Map<String, Boolean> out = new LinkedHashMap<>();
+                    Map<String, Attachment> out = new LinkedHashMap<>();
                     while (rs.next()) {
                         if (dayOf(rs.getString(1)) < cutoffDay) {
-                            out.put(rs.getString(1), rs.getBoolean(2));
+                            out.put(
+                                    rs.getString(1),
+                                    !rs.getBoolean(2)
+                                            ? Attachment.DETACHED
+                                            : rs.getBoolean(3) ? Attachment.PENDING : Attachment.ATTACHED);
                         }
                     }
                     return out;
                 });
         long removed = 0;
-        for (Map.Entry<String, Boolean> e : old.entrySet()) {
+        for (Map.Entry<String, Attachment> e : old.entrySet()) {
             days.remove(dayOf(e.getKey()));
             removed += dropPartition(e.getKey(), e.getValue());
         }
@@ -427,11 +433,19 @@ final class PostgresSampleStore implements SampleStore {
                 DAY_MS);
     }
 
-    private long dropPartition(String name, boolean attached) {
+    /** Where a day table stands: a partition, a partition whose detach was interrupted, or detached. */
+    private enum Attachment {
+        ATTACHED,
+        PENDING,
+        DETACHED
+    }
+
+    private long dropPartition(String name, Attachment attachment) {
         try (Connection c = pool.getConnection()) {
-            if (attached) {
+            if (attachment != Attachment.DETACHED) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("ALTER TABLE samples DETACH PARTITION " + name + " CONCURRENTLY");
+                    st.execute("ALTER TABLE samples DETACH PARTITION " + name
+                            + (attachment == Attachment.PENDING ? " FINALIZE" : " CONCURRENTLY"));
                 }
             }
             c.setAutoCommit(false);

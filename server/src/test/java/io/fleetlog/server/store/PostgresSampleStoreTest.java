@@ -1,13 +1,17 @@
 package io.fleetlog.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetlog.sample.Sample;
 import io.fleetlog.server.testing.Postgres;
 import io.fleetlog.server.testing.Samples;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +54,42 @@ class PostgresSampleStoreTest extends SampleStoreContract {
             rs.next();
             assertThat(rs.getLong(1)).as("the detached table is gone").isZero();
         }
+    }
+
+    @Test
+    void purgeFinishesADetachACrashLeftPending() throws Exception {
+        long day0 = SampleStore.dayStart(Samples.T0);
+        store.append(VIN, Samples.drive(0, 100, day0 + 1000));
+        store.append(VIN, Samples.drive(100, 100, day0 + SampleStore.DAY_MS + 1000));
+        String partition = "samples_p"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(java.time.Instant.ofEpochMilli(day0));
+        // A reader's open transaction makes DETACH … CONCURRENTLY wait in its second phase; the
+        // statement timeout then interrupts it there, as a crash would: the detach stays pending.
+        try (Connection reader = DriverManager.getConnection(schema.url());
+                Connection detacher = DriverManager.getConnection(schema.url());
+                Statement r = reader.createStatement();
+                Statement d = detacher.createStatement()) {
+            reader.setAutoCommit(false);
+            r.executeQuery("SELECT count(*) FROM samples").close();
+            d.execute("SET statement_timeout = 1000");
+            assertThatThrownBy(() -> d.execute("ALTER TABLE samples DETACH PARTITION " + partition + " CONCURRENTLY"))
+                    .hasMessageContaining("statement timeout");
+            reader.rollback();
+            try (ResultSet rs =
+                    d.executeQuery("SELECT i.inhdetachpending FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                            + " WHERE n.nspname = current_schema() AND c.relname = '" + partition + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as("the detach is pending").isTrue();
+            }
+        }
+        assertThat(store.purgeBefore(day0 + SampleStore.DAY_MS)).isEqualTo(100);
+        assertThat(store.count(VIN)).isEqualTo(100);
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, Long.MIN_VALUE, Long.MAX_VALUE, out::add);
+        assertThat(out).hasSize(100).allMatch(x -> x.seq() >= 100);
     }
 
     @AfterEach
