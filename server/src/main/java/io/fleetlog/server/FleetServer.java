@@ -73,7 +73,8 @@ public final class FleetServer implements AutoCloseable {
                 metrics,
                 json,
                 config.clock(),
-                () -> Map.of("clients", live.clients(), "droppedClients", live.droppedClients()));
+                () -> Map.of("clients", live.clients(), "droppedClients", live.droppedClients()),
+                config.retention());
         this.app = Javalin.create(cfg -> configure(cfg, api));
         this.retention = config.retention() == null
                 ? null

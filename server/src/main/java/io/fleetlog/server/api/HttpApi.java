@@ -53,7 +53,9 @@ public final class HttpApi {
     private final InstantSource clock;
     private final long startedMs;
     private final Supplier<Map<String, Object>> liveStats;
+    private final java.time.Duration retention;
 
+    /** @param retention how long the server keeps samples (null: forever), shown in /status */
     public HttpApi(
             SampleStore store,
             Fleet fleet,
@@ -61,7 +63,8 @@ public final class HttpApi {
             PrometheusMeterRegistry prometheus,
             ObjectMapper json,
             InstantSource clock,
-            Supplier<Map<String, Object>> liveStats) {
+            Supplier<Map<String, Object>> liveStats,
+            java.time.Duration retention) {
         this.store = store;
         this.fleet = fleet;
         this.ingest = ingest;
@@ -70,6 +73,7 @@ public final class HttpApi {
         this.clock = clock;
         this.startedMs = clock.millis();
         this.liveStats = liveStats;
+        this.retention = retention;
     }
 
     public void routes(JavalinConfig cfg) {
@@ -87,7 +91,9 @@ public final class HttpApi {
         m.put("status", "ok");
         m.put("uptimeSeconds", (clock.millis() - startedMs) / 1000);
         m.put("vehicles", fleet.states());
-        m.put("store", store.describe());
+        Map<String, Object> st = new LinkedHashMap<>(store.describe());
+        st.put("retentionDays", retention == null ? null : retention.toDays()); // null: kept forever
+        m.put("store", st);
         m.put("ingest", ingest.describe());
         m.put("compression", fleet.compression());
         m.put("live", liveStats.get());

@@ -73,6 +73,9 @@ class HttpApiTest {
             assertThat(v.has(k)).as(k).isTrue();
         }
         assertThat(s.get("store").get("kind").asText()).isEqualTo("sqlite");
+        assertThat(s.get("store").get("retentionDays").isNull())
+                .as("kept forever")
+                .isTrue();
         assertThat(s.get("ingest").get("samples").asLong()).isEqualTo(N);
         assertThat(s.get("compression").get("samples").asLong()).isEqualTo(N);
         assertThat(s.get("jvm").get("heapUsedBytes").asLong()).isPositive();

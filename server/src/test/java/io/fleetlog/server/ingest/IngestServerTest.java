@@ -301,6 +301,7 @@ class IngestServerTest {
                 .isTrue();
         assertThat(store.lastSeq(VIN)).isEqualTo(149);
         assertThat(fx.server.purgeExpired()).as("nothing more").isZero();
+        assertThat(fx.get("/status").body()).contains("\"retentionDays\":2");
         // an edge keeps sending after a purge
         EdgeClient c = helloA();
         c.sendBatch(Samples.drive(150, 10, today + 3_000));
