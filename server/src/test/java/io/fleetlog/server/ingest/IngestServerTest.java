@@ -246,7 +246,7 @@ class IngestServerTest {
         fx = ServerFixture.start(ServerFixture.config(dir), store);
         EdgeClient c = helloA();
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-        store.holdNext = hold;
+        store.holdAppendStartingAt(0, hold);
         c.sendBatch(Samples.drive(0, 100, Samples.T0)); // held before its commit
         c.sendBatch(Samples.drive(100, 100, Samples.T0 + 2000)); // commits first
         assertThat(await(() -> store.count(VIN) == 100, WAIT)).isTrue();

@@ -17,8 +17,18 @@ public final class FailingStore extends ForwardingSampleStore {
             r -> Thread.ofVirtual().start(r);
     public final AtomicBoolean failCommits = new AtomicBoolean();
     public final AtomicInteger failedAppends = new AtomicInteger();
-    /** When set, the next append waits for it before writing (later appends overtake it). */
-    public volatile java.util.concurrent.CountDownLatch holdNext;
+    /**
+     * Holds the append whose first seq is {@code seq} until {@code latch} opens (later appends
+     * overtake it). Keyed by seq, not "the next append": the server's appends run concurrently, so
+     * which one arrives here first is not fixed.
+     */
+    public void holdAppendStartingAt(long seq, java.util.concurrent.CountDownLatch latch) {
+        holdSeq = seq;
+        hold = latch;
+    }
+
+    private volatile long holdSeq = -1;
+    private volatile java.util.concurrent.CountDownLatch hold;
 
     public FailingStore(SampleStore inner) {
         super(inner);
@@ -26,11 +36,10 @@ public final class FailingStore extends ForwardingSampleStore {
 
     @Override
     public void append(String vin, List<Sample> samples) {
-        java.util.concurrent.CountDownLatch hold = holdNext;
-        if (hold != null) {
-            holdNext = null;
+        java.util.concurrent.CountDownLatch latch = hold;
+        if (latch != null && !samples.isEmpty() && samples.get(0).seq() == holdSeq) {
             try {
-                hold.await();
+                latch.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted");
