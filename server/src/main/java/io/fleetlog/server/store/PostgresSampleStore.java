@@ -214,8 +214,13 @@ final class PostgresSampleStore implements SampleStore {
         }
     }
 
+    /** The table of one capture day ({@code day} = days since the epoch, UTC): samples_pYYYYMMDD. */
+    static String partitionName(long day) {
+        return "samples_p" + DAY_NAME.format(Instant.ofEpochMilli(day * DAY_MS));
+    }
+
     private void createPartition(long day) {
-        String name = "samples_p" + DAY_NAME.format(Instant.ofEpochMilli(day * DAY_MS));
+        String name = partitionName(day);
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {

@@ -31,15 +31,17 @@ class PostgresSampleStoreTest extends SampleStoreContract {
         return Stores.open(schema.url());
     }
 
+    /** 100 samples on {@code day0} and 100 the day after; returns the first day's partition. */
+    private String twoDaysOfSamples(long day0) {
+        store.append(VIN, Samples.drive(0, 100, day0 + 1000));
+        store.append(VIN, Samples.drive(100, 100, day0 + SampleStore.DAY_MS + 1000));
+        return PostgresSampleStore.partitionName(day0 / SampleStore.DAY_MS);
+    }
+
     @Test
     void purgeAlsoDropsAPartitionAFailedPurgeDetachedButDidNotDrop() throws Exception {
         long day0 = SampleStore.dayStart(Samples.T0);
-        store.append(VIN, Samples.drive(0, 100, day0 + 1000));
-        store.append(VIN, Samples.drive(100, 100, day0 + SampleStore.DAY_MS + 1000));
-        String partition = "samples_p"
-                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
-                        .withZone(java.time.ZoneOffset.UTC)
-                        .format(java.time.Instant.ofEpochMilli(day0));
+        String partition = twoDaysOfSamples(day0);
         try (Connection c = DriverManager.getConnection(schema.url());
                 Statement st = c.createStatement()) {
             st.execute("ALTER TABLE samples DETACH PARTITION " + partition); // a purge that died here
@@ -59,12 +61,7 @@ class PostgresSampleStoreTest extends SampleStoreContract {
     @Test
     void purgeFinishesADetachACrashLeftPending() throws Exception {
         long day0 = SampleStore.dayStart(Samples.T0);
-        store.append(VIN, Samples.drive(0, 100, day0 + 1000));
-        store.append(VIN, Samples.drive(100, 100, day0 + SampleStore.DAY_MS + 1000));
-        String partition = "samples_p"
-                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
-                        .withZone(java.time.ZoneOffset.UTC)
-                        .format(java.time.Instant.ofEpochMilli(day0));
+        String partition = twoDaysOfSamples(day0);
         // A reader's open transaction makes DETACH … CONCURRENTLY wait in its second phase; the
         // statement timeout then interrupts it there, as a crash would: the detach stays pending.
         try (Connection reader = DriverManager.getConnection(schema.url());
