@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** Fuzz and round-trip properties of the candump reader and writer. */
 class CandumpPropertiesTest {
@@ -67,6 +68,8 @@ class CandumpPropertiesTest {
         everyLineIsAccountedFor(text);
     }
 
+    @AddLifecycleHook(io.fleetlog.logs.RealData.Skip.class)
+    @io.fleetlog.logs.RealData.Needs(io.fleetlog.logs.RealData.FORD_CANDUMP)
     @Property(tries = 20)
     void theRealFordLogCutAnywhereIsReadOrReported(@ForAll @IntRange(min = 0, max = 1_897_500) int cut)
             throws IOException {

@@ -15,6 +15,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** Property tests: bit layout against an independent oracle, encode/decode round trips, fuzzed DBC text. */
 class DbcPropertiesTest {
@@ -202,6 +203,8 @@ class DbcPropertiesTest {
         parsesOrFailsWithLocation(text);
     }
 
+    @AddLifecycleHook(io.fleetlog.logs.RealData.Skip.class)
+    @io.fleetlog.logs.RealData.Needs(io.fleetlog.logs.RealData.MODEL3_DBC)
     @Property(tries = 25)
     void theRealModel3DbcTruncatedAnywhereFailsWithALocationOrParses(@ForAll @IntRange(min = 0, max = 383_838) int cut)
             throws Exception {
