@@ -165,8 +165,9 @@ public final class CatalogueFormat {
         }
 
         Catalogue run(String text) throws CatalogueFormatException {
-            String[] lines = text.split("\n", -1);
+            String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\n", -1);
             Pending pending = null;
+            boolean inSignal = false; // a signal line was seen (pending is null when it was refused)
             for (int i = 0; i < lines.length && problems.size() < MAX_PROBLEMS; i++) {
                 int lineNo = i + 1;
                 String line = lines[i];
@@ -180,7 +181,7 @@ public final class CatalogueFormat {
                     tokens.add(new Token(t, lineNo));
                 }
                 if (Character.isWhitespace(body.charAt(0))) {
-                    if (pending == null) {
+                    if (!inSignal) {
                         problem(lineNo, "an indented line continues a signal, but no signal line comes before it");
                     } else {
                         attributes(pending, tokens);
@@ -189,6 +190,7 @@ public final class CatalogueFormat {
                 }
                 finish(pending);
                 pending = header(tokens);
+                inSignal = true;
             }
             finish(pending);
             if (!problems.isEmpty()) {
@@ -315,7 +317,7 @@ public final class CatalogueFormat {
                     }
                     case "boolean" -> new BooleanType();
                     case "enum" -> new EnumType(enumValues(p));
-                    case "string" -> new StringType((int) wholeNumber(p, required(p, "maxlength"), "maxlength"));
+                    case "string" -> new StringType(maxLength(p, required(p, "maxlength")));
                     case "location" -> new LocationType(decimals(p, required(p, "resolution")));
                     default -> throw new IllegalStateException("type checked in header(): " + p.type);
                 };
@@ -396,6 +398,14 @@ public final class CatalogueFormat {
             } catch (ArithmeticException e) {
                 throw fail(t.line(), p.name + ": " + what + " '" + t.text() + "' is not a whole number in 64 bits");
             }
+        }
+
+        private int maxLength(Pending p, Token t) throws Skip {
+            long n = wholeNumber(p, t, "maxlength");
+            if (n < 1 || n > StringType.MAX_BYTES) {
+                throw fail(t.line(), p.name + ": maxlength " + n + " must be between 1 and " + StringType.MAX_BYTES);
+            }
+            return (int) n;
         }
 
         private List<EnumType.Value> enumValues(Pending p) throws Skip {

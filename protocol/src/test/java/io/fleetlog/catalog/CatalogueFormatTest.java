@@ -103,6 +103,11 @@ class CatalogueFormatTest {
                 Arguments.of("integer range too wide", "A integer range=0..9007199254740992\n", 1, "within ±"),
                 Arguments.of("string length zero", "S string maxlength=0\n", 1, "maxlength 0 must be between 1"),
                 Arguments.of(
+                        "string length beyond int",
+                        "S string maxlength=4294967297\n",
+                        1,
+                        "maxlength 4294967297 must be between 1"),
+                Arguments.of(
                         "string length not a number",
                         "S string maxlength=long\n",
                         1,
@@ -137,6 +142,18 @@ class CatalogueFormatTest {
                 .hasMessageContaining("f:1: A: resolution 3 is not a power of ten")
                 .hasMessageContaining("f:3: C: unknown type 'colour'")
                 .hasMessageContaining("f:4: D: range 1..0");
+    }
+
+    @Test
+    void aRefusedSignalsContinuationLinesAreNotReportedAgain() {
+        assertThatThrownBy(() -> CatalogueFormat.parse("A colour\n  aliases=x\n", "f"))
+                .hasMessage("f:1: A: unknown type 'colour' (known: float, integer, boolean, enum, string, location)");
+    }
+
+    @Test
+    void aByteOrderMarkIsIgnored() throws Exception {
+        assertThat(CatalogueFormat.parse("\uFEFFA boolean\n", "f").get("a").name())
+                .isEqualTo("A");
     }
 
     @Test
