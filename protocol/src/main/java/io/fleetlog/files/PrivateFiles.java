@@ -1,7 +1,6 @@
 package io.fleetlog.files;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,8 @@ import java.util.Set;
  * /tmp}, a {@code data/} the operator made, a database from an older version) are left as they are.
  * SQLite gives its {@code -wal} and {@code -shm} files the mode of the main database file, so creating
  * that file here before SQLite opens it covers them. On a file system without POSIX permissions
- * (Windows) files are created with the platform's defaults. Stateless and thread-safe.
+ * (Windows) files are created with the platform's defaults. Failures are {@link IOException}s
+ * naming the path. Stateless and thread-safe.
  */
 public final class PrivateFiles {
     public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
@@ -32,7 +32,7 @@ public final class PrivateFiles {
      *
      * @return {@code dir}
      */
-    public static Path createDirectories(Path dir) {
+    public static Path createDirectories(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (Files.isDirectory(abs)) {
             return dir;
@@ -45,11 +45,9 @@ public final class PrivateFiles {
             Files.createDirectory(abs, attributes(abs, DIRECTORY));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(abs)) {
-                throw new UncheckedIOException(abs + " exists and is not a directory", e);
+                throw new IOException(abs + " exists and is not a directory", e);
             }
             // created concurrently (another vehicle's spool): fine
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create directory " + abs + ": " + e.getMessage(), e);
         }
         return dir;
     }
@@ -60,7 +58,7 @@ public final class PrivateFiles {
      *
      * @return {@code file}
      */
-    public static Path createFile(Path file) {
+    public static Path createFile(Path file) throws IOException {
         Path abs = file.toAbsolutePath();
         if (Files.exists(abs)) {
             return file;
@@ -72,8 +70,6 @@ public final class PrivateFiles {
             Files.createFile(abs, attributes(abs, FILE));
         } catch (FileAlreadyExistsException e) {
             // created concurrently: whoever created it created it private
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + abs + ": " + e.getMessage(), e);
         }
         return file;
     }
