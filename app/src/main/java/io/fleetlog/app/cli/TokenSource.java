@@ -42,7 +42,29 @@ public final class TokenSource {
 
     /** The token for this run (see {@link #resolve(Path, Map, boolean)}) from the process environment. */
     String token(boolean certificateInstead) {
+        String warning = looseMode(tokenFile);
+        if (warning != null) {
+            spec.commandLine().getErr().println("fleetlog " + spec.name() + ": warning: " + warning);
+        }
         return resolve(tokenFile, System.getenv(), certificateInstead);
+    }
+
+    /** A warning when {@code file} is readable by group or others (POSIX only), else null. */
+    static String looseMode(Path file) {
+        if (file == null || !file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return null;
+        }
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                return "--token-file " + file + " is readable by other users (mode "
+                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 " + file;
+            }
+        } catch (IOException e) {
+            return null; // resolve() reports an unreadable file
+        }
+        return null;
     }
 
     /**

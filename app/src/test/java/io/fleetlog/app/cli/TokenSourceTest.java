@@ -50,6 +50,17 @@ class TokenSourceTest {
     }
 
     @Test
+    void aTokenFileOthersCanReadIsWarnedAbout() throws Exception {
+        Path file = Files.writeString(tmp.resolve("token"), "t");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(TokenSource.looseMode(file))
+                .contains("readable by other users")
+                .contains("chmod 600");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(TokenSource.looseMode(file)).isNull();
+    }
+
+    @Test
     void tokenOnTheCommandLineIsRefusedByEdgeAndReplay() {
         for (String command : new String[] {"edge", "replay"}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -112,6 +112,13 @@ public final class TestPki {
         return out;
     }
 
+    /** {@code key} encrypted with a passphrase ({@code ENCRYPTED PRIVATE KEY}). */
+    public Path encrypted(Path key) throws IOException, InterruptedException {
+        Path out = key.resolveSibling(key.getFileName() + ".enc");
+        openssl(List.of("pkey", "-in", key.toString(), "-aes256", "-passout", "pass:secret", "-out", out.toString()));
+        return out;
+    }
+
     private Issued issue(String file, String cn, String keyAlgorithm, String extensions)
             throws IOException, InterruptedException {
         Path key = dir.resolve(file + ".key");

@@ -273,6 +273,11 @@ class TlsServerTest {
                 .hasMessageContaining("not a PEM file");
         assertThatThrownBy(() -> TlsConfig.of(tmp.resolve("missing.pem"), a.key()))
                 .hasMessageContaining("missing.pem");
+        Path encrypted = pki.encrypted(a.key());
+        assertThatThrownBy(() -> ServerTls.load(TlsConfig.of(a.cert(), encrypted)))
+                .hasMessageContaining(encrypted.toString())
+                .hasMessageContaining("encrypted")
+                .hasMessageContaining("openssl pkey");
     }
 
     private static BigInteger servedSerial(HttpClient http, String base) throws Exception {
