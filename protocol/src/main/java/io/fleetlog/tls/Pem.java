@@ -3,7 +3,6 @@ package io.fleetlog.tls;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ import java.util.regex.Pattern;
  *
  * <p>Encrypted keys ({@code ENCRYPTED PRIVATE KEY}, {@code Proc-Type: 4,ENCRYPTED}) are refused with
  * a message saying how to decrypt them; the key file's own permissions are its protection. Every
- * error names the file. Stateless and thread-safe.
+ * error is an {@link IllegalArgumentException} naming the file. Stateless and thread-safe.
  */
 public final class Pem {
     /** Password of the in-memory key stores built here (they never touch a disk). */
@@ -208,7 +207,7 @@ public final class Pem {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read " + file + ": " + e, e);
         }
     }
 

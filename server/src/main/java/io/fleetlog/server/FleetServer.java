@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * API of docs/api.md, and the dashboard's static files (classpath {@code /public}, served at
  * {@code /} with {@code index.html} as the fallback for client-side routes).
  *
+ * <p>With {@link ServerConfig#tls()} the one port speaks HTTPS and WSS only, with the identity of
+ * {@link ServerTls} (checked for changed files every {@code reloadCheck}); without it, plain HTTP.
+ *
  * <p>{@link #start} returns once the server listens. {@link #close} is graceful and idempotent: it
  * stops accepting, closes connections (handlers in the middle of a batch finish their transaction;
  * an ack that cannot be sent any more is simply resent-for by the edge), stops the live feed and

@@ -140,4 +140,38 @@ class TlsEdgeEndToEndTest {
             assertThat(server.store().lastSeq(VIN)).isEqualTo(-1);
         }
     }
+
+    @Test
+    void aMissingOrBrokenCaFileIsOneLineNamingItAndExitCode2() throws Exception {
+        Path tokenFile = Files.writeString(tmp.resolve("token"), TOKEN);
+        Files.writeString(tmp.resolve("not-a-ca.pem"), "hello\n");
+        for (String ca : new String[] {
+            tmp.resolve("missing-ca.pem").toString(),
+            tmp.resolve("not-a-ca.pem").toString()
+        }) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream saved = System.err;
+            int exit;
+            try {
+                System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+                exit = Main.run(
+                        "edge",
+                        "--vin",
+                        VIN,
+                        "--server",
+                        "https://127.0.0.1:9",
+                        "--token-file",
+                        tokenFile.toString(),
+                        "--ca",
+                        ca,
+                        "--spool-dir",
+                        tmp.resolve("spool").toString());
+            } finally {
+                System.setErr(saved);
+            }
+            assertThat(exit).isEqualTo(2);
+            String out = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(out).contains(ca).doesNotContain("\tat ");
+        }
+    }
 }
