@@ -77,7 +77,7 @@ public final class VehicleAgent implements AutoCloseable {
     private double outageSeconds;
     private long outageStartCaptureMs;
 
-    private VehicleAgent(AgentConfig config, Source source) throws IOException {
+    private VehicleAgent(AgentConfig config, Source source, Transport transport) throws IOException {
         this.config = config;
         this.source = source;
         UplinkConfig up = config.uplink();
@@ -95,13 +95,22 @@ public final class VehicleAgent implements AutoCloseable {
             throw e;
         }
         this.proxy = p;
-        this.uplink = new Uplink(
-                spool, up, Transport.webSocket(), new SplittableRandom(up.vin().hashCode()));
+        this.uplink =
+                new Uplink(spool, up, transport, new SplittableRandom(up.vin().hashCode()));
     }
 
     /** An agent for any source (a simulator, a log replay). Opens the spool; {@link #start()} runs it. */
     public static VehicleAgent create(AgentConfig config, Source source) throws IOException {
-        return new VehicleAgent(config, source);
+        return new VehicleAgent(config, source, Transport.webSocket());
+    }
+
+    /**
+     * An agent whose uplink connects through {@code transport} (e.g. {@link Transport#webSocket(
+     * java.net.http.HttpClient)} with a TLS context that trusts a private CA or presents a client
+     * certificate).
+     */
+    public static VehicleAgent create(AgentConfig config, Source source, Transport transport) throws IOException {
+        return new VehicleAgent(config, source, transport);
     }
 
     /** An agent driving a {@link DriveSimulator} (duration {@code null} = endless). */

@@ -10,6 +10,7 @@ import io.fleetlog.server.live.LiveHub;
 import io.fleetlog.server.store.SampleStore;
 import io.fleetlog.server.store.Stores;
 import io.fleetlog.server.store.VehicleEvent;
+import io.fleetlog.server.tls.ServerTls;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * API of docs/api.md, and the dashboard's static files (classpath {@code /public}, served at
  * {@code /} with {@code index.html} as the fallback for client-side routes).
  *
+ * <p>With {@link ServerConfig#tls()} the one port speaks HTTPS and WSS only, with the identity of
+ * {@link ServerTls} (checked for changed files every {@code reloadCheck}); without it, plain HTTP.
+ *
  * <p>{@link #start} returns once the server listens. {@link #close} is graceful and idempotent: it
  * stops accepting, closes connections (handlers in the middle of a batch finish their transaction;
  * an ack that cannot be sent any more is simply resent-for by the edge), stops the live feed and
@@ -49,11 +53,16 @@ public final class FleetServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final Javalin app;
     private final java.util.concurrent.ScheduledExecutorService retention;
+    /** The TLS identity (null: plain HTTP) and the timer that checks its files for changes. */
+    private final ServerTls tls;
+
+    private final java.util.concurrent.ScheduledExecutorService tlsReload;
     private boolean closed;
 
     private FleetServer(ServerConfig config, SampleStore store) {
         this.config = config;
         this.store = store;
+        this.tls = config.tls() == null ? null : ServerTls.load(config.tls());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -80,6 +89,10 @@ public final class FleetServer implements AutoCloseable {
                 ? null
                 : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().name("retention").daemon(true).factory());
+        this.tlsReload = tls == null
+                ? null
+                : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name("tls-reload").daemon(true).factory());
     }
 
     /** Opens the store of {@code config.dbUrl()} and starts the server. */
@@ -102,12 +115,23 @@ public final class FleetServer implements AutoCloseable {
         if (s.retention != null) {
             s.retention.scheduleWithFixedDelay(s::purgeQuietly, 0, 1, java.util.concurrent.TimeUnit.HOURS);
         }
+        if (s.tlsReload != null) {
+            long every = config.tls().reloadCheck().toMillis();
+            s.tlsReload.scheduleWithFixedDelay(
+                    s.tls::reloadIfChanged, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         log.info(
-                "server_started bind={} port={} db={} demo={}",
+                "server_started bind={} port={} db={} demo={} tls={}",
                 config.bind(),
                 s.port(),
                 Stores.redact(config.dbUrl()),
-                config.demo());
+                config.demo(),
+                s.tls == null
+                        ? "off"
+                        : ServerTls.describe(s.tls.certificate())
+                                + (config.tls().clientCa() == null
+                                        ? ""
+                                        : " client_ca=" + config.tls().clientCa()));
         return s;
     }
 
@@ -116,6 +140,9 @@ public final class FleetServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = true;
         cfg.jetty.host = config.bind();
         cfg.jetty.port = config.port();
+        if (tls != null) { // replaces Javalin's plain connector: one port, HTTPS and WSS only
+            cfg.jetty.addConnector((server, http) -> tls.connector(server, http, config.bind(), config.port()));
+        }
         long maxWs = 2L * config.limits().maxMessageBytes();
         cfg.jetty.modifyWebSocketServletFactory(f -> {
             f.setMaxBinaryMessageSize(maxWs);
@@ -195,10 +222,18 @@ public final class FleetServer implements AutoCloseable {
         return app.port();
     }
 
-    /** {@code http://host:port} of this server (the bind address, 127.0.0.1 for a wildcard bind). */
+    /**
+     * {@code http://host:port} of this server ({@code https://} with TLS; the bind address, 127.0.0.1
+     * for a wildcard bind).
+     */
     public String baseUrl() {
         String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
-        return "http://" + host + ":" + port();
+        return (tls == null ? "http://" : "https://") + host + ":" + port();
+    }
+
+    /** The TLS identity, or null for plain HTTP; {@link ServerTls#reloadIfChanged} reloads it now. */
+    public ServerTls tls() {
+        return tls;
     }
 
     public SampleStore store() {
@@ -239,6 +274,9 @@ public final class FleetServer implements AutoCloseable {
         log.info("server_stopping port={}", app.port());
         if (retention != null) {
             retention.shutdownNow();
+        }
+        if (tlsReload != null) {
+            tlsReload.shutdownNow();
         }
         try {
             ingest.closeAll();

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  * @param clock server time, for link events, uptime and live throttling
  * @param retention how long samples and events are kept (whole UTC days; null = forever): every hour
  *     the server deletes what was captured before the start of the day {@code retention} ago
+ * @param tls certificate, key and optional client CA for HTTPS/WSS on the one port (null = plain HTTP)
  */
 public record ServerConfig(
         String bind,
@@ -31,7 +32,8 @@ public record ServerConfig(
         boolean demo,
         Consumer<JavalinConfig> routes,
         InstantSource clock,
-        java.time.Duration retention) {
+        java.time.Duration retention,
+        io.fleetlog.server.tls.TlsConfig tls) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
@@ -61,40 +63,54 @@ public record ServerConfig(
     /** Defaults: 127.0.0.1, a free port, {@link #DEFAULT_DB}, default limits, no demo, no extra routes. */
     public static ServerConfig defaults(TokenStore tokens) {
         return new ServerConfig(
-                DEFAULT_BIND, 0, DEFAULT_DB, tokens, Limits.defaults(), false, null, InstantSource.system(), null);
+                DEFAULT_BIND,
+                0,
+                DEFAULT_DB,
+                tokens,
+                Limits.defaults(),
+                false,
+                null,
+                InstantSource.system(),
+                null,
+                null);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention);
+        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention);
+        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention, tls);
     }
 
     public ServerConfig withDb(String url) {
-        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention);
+        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention, tls);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention, tls);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention, tls);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention, tls);
     }
 
     /** Keep samples and events this long (whole days; null = forever). */
     public ServerConfig withRetention(java.time.Duration keep) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep, tls);
+    }
+
+    /** Serve HTTPS and WSS with this identity (null = plain HTTP). */
+    public ServerConfig withTls(io.fleetlog.server.tls.TlsConfig t) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, t);
     }
 
     public ServerConfig withClock(InstantSource c) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention, tls);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
+import io.fleetlog.edge.uplink.Transport;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.sample.Vin;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,11 +41,17 @@ public final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--vehicles", description = "Run a fleet of N simulated vehicles instead of one.")
     Integer vehicles;
 
-    @Option(names = "--server", required = true, description = "Server base URL, e.g. http://127.0.0.1:8080.")
+    @Option(
+            names = "--server",
+            required = true,
+            description = "Server base URL, e.g. http://127.0.0.1:8080 or https://fleet.example.com (verified).")
     String server;
 
-    @Option(names = "--token", required = true, description = "The vehicle's token (a fleet shares it).")
-    String token;
+    @Mixin
+    TokenSource token;
+
+    @Mixin
+    ClientTlsOptions tls;
 
     @Option(
             names = "--spool-dir",
@@ -93,6 +101,8 @@ public final class EdgeCommand implements Callable<Integer> {
         Duration d = duration == null ? null : Duration.ofSeconds(duration);
         OutageSchedule schedule = outages == null ? OutageSchedule.none() : OutageSchedule.parse(outages);
         SpoolConfig spool = SpoolConfig.defaults().withMaxSamples(spoolMax, SpoolConfig.FullPolicy.parse(spoolFull));
+        String secret = token.token(tls.hasClientCertificate());
+        Transport transport = tls.transport(); // reads the TLS files now: a bad one fails before any agent starts
         List<VehicleAgent> agents = new ArrayList<>();
         int n = vehicles == null ? 1 : vehicles;
         VehicleModel[] order = VehicleModel.values();
@@ -101,7 +111,7 @@ public final class EdgeCommand implements Callable<Integer> {
             VehicleModel vm = vehicles == null ? m : order[i % order.length];
             String v =
                     vehicles == null && vin != null ? Vin.check(vin) : DriveSimulator.vin(vm, perModel[vm.ordinal()]++);
-            UplinkConfig up = UplinkConfig.of(server, v, vm.key(), token).withName(vm.displayName());
+            UplinkConfig up = UplinkConfig.of(server, v, vm.key(), secret).withName(vm.displayName());
             long resumedAfterMs = ResumingSource.resumePoint(Spools.fileFor(spoolDir, v));
             AgentConfig ac = AgentConfig.of(up, spoolDir)
                     .withSpool(spool)
@@ -110,7 +120,7 @@ public final class EdgeCommand implements Callable<Integer> {
                     .withFaultProxy(!schedule.isEmpty());
             var source =
                     ResumingSource.resume(new DriveSimulator(vm, seed + i, startMs, d), Spools.fileFor(spoolDir, v));
-            agents.add(VehicleAgent.create(ac, source));
+            agents.add(VehicleAgent.create(ac, source, transport));
         }
         Thread hook = new Thread(() -> agents.forEach(EdgeCommand::closeAndSay), "edge-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

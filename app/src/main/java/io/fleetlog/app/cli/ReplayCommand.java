@@ -5,6 +5,7 @@ import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.VehicleAgent;
 import io.fleetlog.edge.proxy.OutageSchedule;
 import io.fleetlog.edge.spool.Spools;
+import io.fleetlog.edge.uplink.Transport;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.logs.LogOptions;
 import io.fleetlog.logs.LogSources;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,11 +67,17 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--max-gap", description = "Longest gap in seconds that resampling bridges.")
     Double maxGapSeconds;
 
-    @Option(names = "--server", required = true, description = "Server base URL, e.g. http://127.0.0.1:8080.")
+    @Option(
+            names = "--server",
+            required = true,
+            description = "Server base URL, e.g. http://127.0.0.1:8080 or https://fleet.example.com (verified).")
     String server;
 
-    @Option(names = "--token", required = true, description = "The vehicle's token.")
-    String token;
+    @Mixin
+    TokenSource token;
+
+    @Mixin
+    ClientTlsOptions tls;
 
     @Option(
             names = "--speed",
@@ -101,14 +109,15 @@ public final class ReplayCommand implements Callable<Integer> {
         OpenedLog log = LogSources.open(input, format, o);
         String sendAs = log.vinOr(vin);
         OutageSchedule schedule = outages == null ? OutageSchedule.none() : OutageSchedule.parse(outages);
-        UplinkConfig up = UplinkConfig.of(server, sendAs, model, token);
+        UplinkConfig up = UplinkConfig.of(server, sendAs, model, token.token(tls.hasClientCertificate()));
+        Transport transport = tls.transport();
         AgentConfig ac = AgentConfig.of(up, spoolDir)
                 .withSpeed(AgentConfig.parseSpeed(speed))
                 .withOutages(schedule, schedule.isEmpty() ? Duration.ZERO : Duration.ofSeconds(2))
                 .withFaultProxy(!schedule.isEmpty());
         System.out.printf("fleetlog replay: %s as %s → %s%n", log.describe(), sendAs, server);
-        try (VehicleAgent agent =
-                VehicleAgent.create(ac, ResumingSource.resume(log.source(), Spools.fileFor(spoolDir, sendAs)))) {
+        try (VehicleAgent agent = VehicleAgent.create(
+                ac, ResumingSource.resume(log.source(), Spools.fileFor(spoolDir, sendAs)), transport)) {
             agent.start();
             long last = System.nanoTime();
             while (!agent.awaitDrained(Duration.ofMillis(500))) {

@@ -3,6 +3,7 @@ package io.fleetlog.app.cli;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.tls.TlsConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,20 +56,28 @@ public final class ServerCommand implements Callable<Integer> {
                     + " hour (default: keep everything).")
     Integer retentionDays;
 
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description = "PEM certificate (chain, leaf first): serve HTTPS and WSS on --port instead of HTTP."
+                    + " Reloaded when the file changes.")
+    Path tlsCert;
+
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
+            description = "PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1; unencrypted, mode 0600).")
+    Path tlsKey;
+
+    @Option(
+            names = "--client-ca",
+            paramLabel = "FILE",
+            description = "PEM CA bundle for vehicle client certificates (CN = VIN), accepted instead of a token.")
+    Path clientCa;
+
     @Override
     public Integer call() throws InterruptedException {
-        if (retentionDays != null && retentionDays < 1) {
-            throw new IllegalArgumentException("--retention-days must be at least 1, got " + retentionDays);
-        }
-        ServerConfig.Limits d = ServerConfig.Limits.defaults();
-        ServerConfig config = ServerConfig.defaults(TokenStore.load(tokens))
-                .withBind(bind)
-                .withPort(port)
-                .withDb(db)
-                .withLimits(new ServerConfig.Limits(
-                        maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
-                .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays));
-        FleetServer server = FleetServer.start(config);
+        FleetServer server = FleetServer.start(config());
         System.out.println("fleetlog server listening on " + server.baseUrl() + " (ingest: "
                 + server.baseUrl().replace("http", "ws") + "/ingest)");
         CountDownLatch stopped = new CountDownLatch(1);
@@ -81,5 +90,31 @@ public final class ServerCommand implements Callable<Integer> {
                         "server-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The options as a {@link ServerConfig} (validated there; TLS files read when the server starts). */
+    ServerConfig config() {
+        if (retentionDays != null && retentionDays < 1) {
+            throw new IllegalArgumentException("--retention-days must be at least 1, got " + retentionDays);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together (got only "
+                    + (tlsCert == null ? "--tls-key" : "--tls-cert") + ")");
+        }
+        if (clientCa != null && tlsCert == null) {
+            throw new IllegalArgumentException(
+                    "--client-ca needs --tls-cert and --tls-key (client certificates are" + " part of TLS)");
+        }
+        ServerConfig.Limits d = ServerConfig.Limits.defaults();
+        ServerConfig config = ServerConfig.defaults(TokenStore.load(tokens))
+                .withBind(bind)
+                .withPort(port)
+                .withDb(db)
+                .withLimits(new ServerConfig.Limits(
+                        maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
+                .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays));
+        return tlsCert == null
+                ? config
+                : config.withTls(TlsConfig.of(tlsCert, tlsKey).withClientCa(clientCa));
     }
 }

@@ -45,6 +45,15 @@ class ReplayEndToEndTest {
                 .withDb("jdbc:sqlite:" + tmp.resolve("store.db")));
     }
 
+    /** The token in a file, as {@code replay} reads it (never on the command line: issue 12, item 11). */
+    private Path tokenFile() {
+        try {
+            return java.nio.file.Files.writeString(tmp.resolve("token"), TOKEN);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static List<Sample> all(Source s) throws IOException {
         List<Sample> out = new ArrayList<>();
         try (s) {
@@ -73,8 +82,8 @@ class ReplayEndToEndTest {
                 VIN,
                 "--server",
                 server.baseUrl(),
-                "--token",
-                TOKEN,
+                "--token-file",
+                tokenFile().toString(),
                 "--speed",
                 "max",
                 "--outages",

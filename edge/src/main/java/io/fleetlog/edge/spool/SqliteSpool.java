@@ -173,7 +173,7 @@ final class SqliteSpool implements Spool {
     private static void checkHeader(Path file) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
+                io.fleetlog.files.PrivateFiles.createFile(file); // 0600 in 0700 dirs; SQLite's -wal/-shm inherit it
                 return;
             }
             long size = Files.size(file);

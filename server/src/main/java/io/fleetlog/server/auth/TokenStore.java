@@ -147,11 +147,9 @@ public final class TokenStore {
         new TreeMap<>(hashes)
                 .forEach((vin, h) -> lines.add(vin + " " + HexFormat.of().formatHex(h)));
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp); // a leftover of a crash may have another mode
+            io.fleetlog.files.PrivateFiles.createFile(tmp); // 0600 (dirs 0700): the rename keeps the mode
             Files.write(tmp, lines, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -162,7 +162,19 @@ final class IngestConnection {
             fatal("hello_rejected", ex.kind().name(), ex.getMessage(), 0, 0);
             return;
         }
-        TokenStore.Check check = tokens.check(hello.getVin(), hello.getToken());
+        java.util.Optional<String> certVin = peer.certificateVin(); // TLS verified it against --client-ca
+        if (certVin.isPresent() && !certVin.get().equals(hello.getVin())) {
+            metrics.authFailure("vin_mismatch");
+            fatal(
+                    "vin_mismatch",
+                    "VIN_MISMATCH",
+                    "Hello for " + hello.getVin() + " with the certificate of " + certVin.get(),
+                    0,
+                    0);
+            return;
+        }
+        TokenStore.Check check =
+                certVin.isPresent() ? TokenStore.Check.OK : tokens.check(hello.getVin(), hello.getToken());
         if (check != TokenStore.Check.OK) {
             metrics.authFailure(check.name().toLowerCase(java.util.Locale.ROOT));
             String reason = check == TokenStore.Check.UNKNOWN_VIN

@@ -1,5 +1,6 @@
 package io.fleetlog.server.ingest;
 
+import io.fleetlog.server.tls.ServerTls;
 import io.fleetlog.wire.v1.Envelope;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
@@ -39,7 +40,9 @@ public final class IngestEndpoint {
             // blackholes packets, no FIN arrives), so the vehicle shows offline within seconds.
             ctx.session.setIdleTimeout(IDLE_TIMEOUT);
             sessions.put(ctx.sessionId(), ctx.session);
-            connections.put(ctx.sessionId(), new IngestConnection(new SessionPeer(ctx.session), remote(ctx), context));
+            connections.put(
+                    ctx.sessionId(),
+                    new IngestConnection(new SessionPeer(ctx.session, certificateVin(ctx)), remote(ctx), context));
         });
         ws.onBinaryMessage(ctx -> {
             IngestConnection c = connections.get(ctx.sessionId());
@@ -81,8 +84,17 @@ public final class IngestEndpoint {
         return a == null ? "?" : a.toString();
     }
 
+    /** The VIN of the client certificate TLS verified for this connection (see {@link ServerTls}). */
+    private static java.util.Optional<String> certificateVin(WsContext ctx) {
+        // Set by Jetty's SecureRequestCustomizer from the TLS session of the upgrade request.
+        Object chain = ctx.attribute("jakarta.servlet.request.X509Certificate");
+        return chain instanceof java.security.cert.X509Certificate[] c
+                ? ServerTls.vinOf(c)
+                : java.util.Optional.empty();
+    }
+
     /** Sends through the Jetty session and waits for the write, so nothing piles up unbounded. */
-    record SessionPeer(Session session) implements Peer {
+    record SessionPeer(Session session, java.util.Optional<String> certificateVin) implements Peer {
         @Override
         public void send(Envelope message) {
             Callback.Completable done = new Callback.Completable();

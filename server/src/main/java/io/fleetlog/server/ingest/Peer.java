@@ -9,4 +9,12 @@ interface Peer {
 
     /** Closes the connection with a WebSocket close code and a reason (no secrets in it). */
     void close(int code, String reason);
+
+    /**
+     * The VIN of the client certificate the peer presented and TLS verified against the client CA
+     * (its subject CN), which authenticates the vehicle instead of a token; empty without one.
+     */
+    default java.util.Optional<String> certificateVin() {
+        return java.util.Optional.empty();
+    }
 }

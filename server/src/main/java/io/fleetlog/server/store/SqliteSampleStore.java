@@ -2,7 +2,6 @@ package io.fleetlog.server.store;
 
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -118,13 +117,10 @@ final class SqliteSampleStore implements SampleStore {
         if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) {
             return;
         }
-        Path parent = Path.of(path).toAbsolutePath().getParent();
         try {
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            io.fleetlog.files.PrivateFiles.createFile(Path.of(path)); // 0600 in 0700 dirs; -wal/-shm inherit it
         } catch (java.io.IOException e) {
-            throw new StoreException("cannot create directory " + parent + ": " + e.getMessage(), e);
+            throw new StoreException("cannot create " + Path.of(path).toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 

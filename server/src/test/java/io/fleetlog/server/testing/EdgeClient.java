@@ -31,20 +31,30 @@ public final class EdgeClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private BatchEncoder encoder = new BatchEncoder(CodecConfig.defaults());
 
-    private EdgeClient(String baseUrl) throws Exception {
-        this.ws = HTTP.newWebSocketBuilder()
+    private EdgeClient(String baseUrl, HttpClient http) throws Exception {
+        this.ws = http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create(baseUrl.replaceFirst("^http", "ws") + "/ingest"), new Listener())
                 .get(10, TimeUnit.SECONDS);
     }
 
     public static EdgeClient connect(String baseUrl) throws Exception {
-        return new EdgeClient(baseUrl);
+        return new EdgeClient(baseUrl, HTTP);
+    }
+
+    /** Connects through {@code http} (e.g. one with a TLS context: {@code https} → {@code wss}). */
+    public static EdgeClient connect(String baseUrl, HttpClient http) throws Exception {
+        return new EdgeClient(baseUrl, http);
     }
 
     /** Connects and says Hello; returns the client (check {@link #next} for Welcome or Reject). */
     public static EdgeClient hello(String baseUrl, String vin, String token) throws Exception {
-        EdgeClient c = connect(baseUrl);
+        return hello(baseUrl, HTTP, vin, token);
+    }
+
+    /** {@link #hello(String, String, String)} through {@code http}. */
+    public static EdgeClient hello(String baseUrl, HttpClient http, String vin, String token) throws Exception {
+        EdgeClient c = connect(baseUrl, http);
         c.send(Envelope.newBuilder()
                 .setHello(Hello.newBuilder()
                         .setProtocolVersion(1)
