@@ -9,4 +9,7 @@ interface Peer {
 
     /** Closes the connection with a WebSocket close code and a reason (no secrets in it). */
     void close(int code, String reason);
+
+    /** The Hello was accepted: messages up to {@code maxMessageBytes} (and the transport's margin) may come now. */
+    default void authenticated(int maxMessageBytes) {}
 }

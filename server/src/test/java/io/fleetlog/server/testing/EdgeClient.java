@@ -71,6 +71,18 @@ public final class EdgeClient implements AutoCloseable {
         return b;
     }
 
+    /**
+     * As the real edge does: a first batch starting after the stored seq declares what it skips.
+     * Before the Welcome is queued, so a test that waited for it sends declared batches.
+     */
+    private void welcomed(long lastStoredSeq) {
+        try {
+            encoder.expect(lastStoredSeq + 1);
+        } catch (IllegalStateException e) {
+            // the test sent batches before the Welcome arrived: it chose its encoder's state itself
+        }
+    }
+
     public BatchEncoder encoder() {
         return encoder;
     }
@@ -142,7 +154,11 @@ public final class EdgeClient implements AutoCloseable {
             partial.writeBytes(b);
             if (last) {
                 try {
-                    inbox.add(Envelope.parseFrom(partial.toByteArray()));
+                    Envelope env = Envelope.parseFrom(partial.toByteArray());
+                    if (env.hasWelcome()) {
+                        welcomed(env.getWelcome().getLastStoredSeq());
+                    }
+                    inbox.add(env);
                 } catch (Exception e) {
                     throw new IllegalStateException("server sent a bad envelope", e);
                 }
