@@ -29,6 +29,7 @@ public final class EdgeClient implements AutoCloseable {
     private final WebSocket ws;
     private final BlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private BatchEncoder encoder = new BatchEncoder(CodecConfig.defaults());
 
     private EdgeClient(String baseUrl) throws Exception {
@@ -62,6 +63,16 @@ public final class EdgeClient implements AutoCloseable {
 
     public void sendRaw(byte[] bytes) {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** Sends one frame of a binary message ({@code last} false: the message goes on). */
+    public void sendPart(byte[] bytes, boolean last) {
+        ws.sendBinary(ByteBuffer.wrap(bytes), last).join();
+    }
+
+    /** The reason of the server's close frame, or null. */
+    public String closeReason() {
+        return closeReason;
     }
 
     /** Encodes {@code samples} as this connection's next batch and sends it. */
@@ -170,6 +181,7 @@ public final class EdgeClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             return null;
         }
