@@ -1,12 +1,10 @@
 package io.fleetlog.server.ingest;
 
 import io.fleetlog.codec.BatchDecoder;
-import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.codec.DecodedBatch;
 import io.fleetlog.codec.FullSamples;
 import io.fleetlog.codec.Wire;
 import io.fleetlog.codec.WireException;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
@@ -95,8 +93,8 @@ final class IngestConnection {
     private long known = -1;
     /** The highest stored seq when this connection's Welcome went out: resends are at or below it. */
     private long storedAtWelcome = -1;
-    /** The largest reconstruction error the edge declared per field (Hello thresholds), at least the defaults. */
-    private double[] tolerance;
+    /** Compares resends of stored seqs with the store (from Hello on). */
+    private ResendCheck resends;
 
     private volatile boolean closed;
     /** Set when a newer connection of the VIN takes over: no further batch is taken; guarded by this. */
@@ -298,7 +296,7 @@ final class IngestConnection {
         }
         status = fleet.status(vin);
         decoder = new BatchDecoder(limits.maxBatchSamples());
-        tolerance = tolerances(hello);
+        resends = new ResendCheck(store, vin, hello);
         long last;
         try {
             store.upsertVehicle(new Vehicle(vin, emptyToNull(hello.getModel()), emptyToNull(hello.getName())));
@@ -341,25 +339,6 @@ final class IngestConnection {
         close(CLOSE_POLICY, truncate(toClient));
     }
 
-    /**
-     * Per field, how far a resend's reconstruction may differ from the stored one: each is within
-     * the codec's bound of the captured value, so twice the larger of the default bound and the one
-     * the edge declared in Hello (a small epsilon for floating-point rounding).
-     */
-    private static double[] tolerances(Hello hello) {
-        CodecConfig defaults = CodecConfig.defaults();
-        double[] t = new double[Field.COUNT];
-        for (Field f : Field.values()) {
-            double declared = 0;
-            if (hello.getThresholdsCount() == Field.COUNT) {
-                double d = hello.getThresholds(f.ordinal());
-                declared = d >= 0 && Double.isFinite(d) ? Math.max(d, f.resolution() / 2) : 0;
-            }
-            t[f.ordinal()] = 2 * Math.max(defaults.bound(f), declared) + 1e-9;
-        }
-        return t;
-    }
-
     private void onBatch(Batch batch, int wireBytes, long startNanos) {
         long first = batch.getFirstSeq();
         long lastDeclared = first + Math.max(0, batch.getSamplesCount() - 1);
@@ -389,7 +368,7 @@ final class IngestConnection {
         if (d.firstSeq() <= storedAtWelcome) {
             String conflict;
             try {
-                conflict = compareWithStored(d);
+                conflict = resends.compare(d, storedAtWelcome);
             } catch (StoreException ex) {
                 storeFailed(ex);
                 return;
@@ -431,45 +410,6 @@ final class IngestConnection {
                             inFlight.release();
                         },
                         ACKS);
-    }
-
-    /**
-     * Compares the part of {@code d} at or below the seq stored at Welcome with the store: every such
-     * seq must be stored with the same capture time and values within {@link #tolerance}. Returns what
-     * differs first (with the numbers), or null when the resend agrees.
-     */
-    private String compareWithStored(DecodedBatch d) {
-        List<Sample> in = d.samples();
-        int n = (int) (Math.min(d.lastSeq(), storedAtWelcome) - d.firstSeq() + 1);
-        long minT = Long.MAX_VALUE;
-        long maxT = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            minT = Math.min(minT, in.get(i).captureTimeMs());
-            maxT = Math.max(maxT, in.get(i).captureTimeMs());
-        }
-        java.util.Map<Long, Sample> stored = new java.util.HashMap<>();
-        for (Sample s : store.stored(vin, d.firstSeq(), d.firstSeq() + n - 1, minT, maxT)) {
-            stored.put(s.seq(), s);
-        }
-        for (int i = 0; i < n; i++) {
-            Sample x = in.get(i);
-            Sample s = stored.get(x.seq());
-            if (s == null) {
-                return "seq " + x.seq() + " captured at " + x.captureTimeMs() + " ms: the server holds no sample of"
-                        + " that seq at that time (another capture time, or a recorded gap) though it stored up to "
-                        + storedAtWelcome;
-            }
-            for (Field f : Field.values()) {
-                double a = x.get(f);
-                double b = s.get(f);
-                if (Double.isNaN(a) != Double.isNaN(b)
-                        || (!Double.isNaN(a) && f.distance(a, b) > tolerance[f.ordinal()])) {
-                    return "seq " + x.seq() + ": " + f.key() + " " + a + " " + f.unit() + " differs from the stored "
-                            + b + " by more than " + Math.round(tolerance[f.ordinal()] * 1e6) / 1e6 + " " + f.unit();
-                }
-            }
-        }
-        return null;
     }
 
     /** A resend that disagrees with the store: an error event, counted and shown, the batch refused. */
