@@ -21,8 +21,13 @@ import java.util.List;
  * <p>{@link #decode} is all or nothing: it returns every sample of the batch, or throws a {@link
  * WireException} naming the problem and leaves the connection state as it was. Batches must follow
  * each other without overlap; a forward jump is accepted only when the batch declares it
- * ({@code gap}, samples the edge dropped). Not thread-safe, except {@link #stats()}, which may be
- * called from any thread and counts whole batches only.
+ * ({@code gap}) and is no larger than the {@code dropped} count it declares. Not thread-safe, except
+ * {@link #stats()}, which may be called from any thread and counts whole batches only.
+ *
+ * <p>{@link #expect} adds the server's rules for a connection: its first batch may not jump past the
+ * stored seq without declaring it either, and capture times may not decrease (within a batch, from
+ * batch to batch, and from the stored sample before the first new seq). The wire format itself allows
+ * a negative {@code dt_ms}; without {@code expect} such batches decode.
  *
  * <p>{@link #decode(byte[])} takes the WebSocket message itself. It reads a canonically encoded
  * batch (what {@link BatchEncoder} writes: fields in number order, no unknown fields) straight from
@@ -43,12 +48,19 @@ public final class BatchDecoder {
     private Predictor predictor = new Predictor();
     private final StatsCounter stats = new StatsCounter();
     private long nextSeq = -1;
+    /** From {@link #expect}: the seq the first batch should start at (-1: no rule). */
+    private long expectedSeq = -1;
+    /** Capture time of the sample before the next new one; only with {@link #expect}. */
+    private long notBeforeMs = Long.MIN_VALUE;
+
+    private boolean timeRule;
 
     // The batch being decoded, as plain arrays (filled from a Batch or from bytes), grown on demand.
     private int count;
     private long firstSeq;
     private long firstTimeMs;
     private boolean gap;
+    private long dropped;
     private boolean[] hasDt = new boolean[0];
     private long[] dts = new long[0];
     private int[] present = new int[0];
@@ -100,6 +112,22 @@ public final class BatchDecoder {
         return decodeLoaded(envelopeBytes.length);
     }
 
+    /**
+     * The server's rules for this connection, set before its first batch: the store holds every seq
+     * below {@code expectedSeq} (its last stored seq + 1), the newest stored capture time is {@code
+     * notBeforeMs} (Long.MIN_VALUE when none). A first batch starting after {@code expectedSeq} must
+     * declare the jump (gap, dropped ≥ jump); one starting at or below it overlaps the store, which
+     * the caller checks. Capture times must not decrease from here on.
+     */
+    public void expect(long expectedSeq, long notBeforeMs) {
+        if (nextSeq >= 0) {
+            throw new IllegalStateException("expect must be called before the first batch");
+        }
+        this.expectedSeq = expectedSeq;
+        this.notBeforeMs = notBeforeMs;
+        this.timeRule = true;
+    }
+
     /** The predictor state after the last batch (for tests comparing it with the encoder's). */
     public double[] predictorState() {
         return predictor.snapshot();
@@ -123,6 +151,8 @@ public final class BatchDecoder {
         List<Sample> out = new ArrayList<>(n);
         long t = firstTimeMs;
         long dt = 0;
+        // A batch overlapping the store (first below expectedSeq) has its stored part compared exactly.
+        long previousMs = nextSeq >= 0 || first >= expectedSeq ? notBeforeMs : Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             if (hasDt[i]) {
                 dt = dts[i];
@@ -140,11 +170,21 @@ public final class BatchDecoder {
                         WireException.Kind.OUT_OF_RANGE,
                         "seq " + (first + i) + ": capture time " + t + " ms is not believable");
             }
+            if (timeRule && t < previousMs) {
+                throw new WireException(
+                        WireException.Kind.TIME_BACKWARDS,
+                        "seq " + (first + i) + ": capture time " + t + " ms is " + (previousMs - t)
+                                + " ms before the previous sample's " + previousMs
+                                + " ms (time may not run backwards)");
+            }
+            previousMs = t;
             out.add(reconstruct(p, i, first + i, t));
         }
-        long skipped = nextSeq >= 0 ? first - nextSeq : 0;
+        long after = nextSeq >= 0 ? nextSeq : expectedSeq;
+        long skipped = after >= 0 ? Math.max(0, first - after) : 0;
         predictor = p;
         nextSeq = first + n;
+        notBeforeMs = t;
         count(n, messageBytes);
         return new DecodedBatch(out, first, first + n - 1, skipped);
     }
@@ -166,6 +206,22 @@ public final class BatchDecoder {
                     WireException.Kind.SEQ_NOT_FOLLOWING,
                     "batch first seq " + first + " does not follow " + (nextSeq - 1)
                             + (first < nextSeq ? " (overlap)" : " (undeclared gap)"));
+        }
+        long after = nextSeq >= 0 ? nextSeq : expectedSeq;
+        if (after >= 0 && first > after) {
+            long jump = first - after;
+            if (!gap) {
+                throw new WireException(
+                        WireException.Kind.SEQ_NOT_FOLLOWING,
+                        "batch first seq " + first + " jumps " + jump + " seqs past " + (after - 1)
+                                + " (undeclared gap: the batch does not set gap)");
+            }
+            if (Long.compareUnsigned(jump, dropped) > 0) {
+                throw new WireException(
+                        WireException.Kind.SEQ_NOT_FOLLOWING,
+                        "batch first seq " + first + " jumps " + jump + " seqs past " + (after - 1) + " but declares "
+                                + Long.toUnsignedString(dropped) + " dropped");
+            }
         }
     }
 
@@ -244,6 +300,7 @@ public final class BatchDecoder {
         firstSeq = batch.getFirstSeq();
         firstTimeMs = batch.getFirstTimeMs();
         gap = batch.getGap();
+        dropped = batch.getDropped();
         if (n > maxSamples) {
             return; // refused by checkShape; don't copy what will not be decoded
         }
@@ -293,7 +350,7 @@ public final class BatchDecoder {
 
     /**
      * Reads a canonically encoded Envelope{batch} straight into the scratch arrays: the batch is the
-     * envelope's only field, Batch fields 1, 2, 3…, 5 and Sample fields 1…9, 15 each at most once
+     * envelope's only field, Batch fields 1, 2, 3…, 5, 6 and Sample fields 1…9, 15 each at most once
      * and in number order, nothing unknown, at most {@code maxSamples} samples. Returns false at the
      * first deviation (or truncation): the caller then takes the generated parser's route, which
      * gives the protobuf semantics (merging, last value wins, unknown fields) and its error messages.
@@ -312,6 +369,7 @@ public final class BatchDecoder {
             firstSeq = 0;
             firstTimeMs = 0;
             gap = false;
+            dropped = 0;
             int last = 0;
             while (!in.isAtEnd()) {
                 int tag = in.readTag();
@@ -342,6 +400,13 @@ public final class BatchDecoder {
                         }
                         gap = in.readBool();
                         last = 5;
+                    }
+                    case (6 << 3) | 0 -> {
+                        if (last >= 6) {
+                            return false;
+                        }
+                        dropped = in.readUInt64();
+                        last = 6;
                     }
                     default -> {
                         return false;

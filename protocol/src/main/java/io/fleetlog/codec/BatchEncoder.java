@@ -31,6 +31,9 @@ public final class BatchEncoder {
     private final Predictor predictor = new Predictor();
     private final StatsCounter stats = new StatsCounter();
     private long nextSeq = -1;
+    /** From {@link #expect}: the seq the server expects first (-1: unknown). */
+    private long expectedSeq = -1;
+
     private long lastKeyframeMs;
 
     // Scratch for one batch, grown on demand.
@@ -49,17 +52,31 @@ public final class BatchEncoder {
         return config;
     }
 
+    /**
+     * The seq the server expects this connection's first batch to start at (Welcome's {@code
+     * last_stored_seq} + 1). A first batch starting later then declares the seqs in between dropped
+     * ({@code gap}, {@code dropped}), as a later batch does for a jump within the connection.
+     */
+    public void expect(long expectedSeq) {
+        if (nextSeq >= 0) {
+            throw new IllegalStateException("expect must be called before the first batch");
+        }
+        this.expectedSeq = expectedSeq;
+    }
+
     /** Encodes {@code samples} (consecutive seqs, at least one) as the connection's next batch. */
     public EncodedBatch encode(List<Sample> samples) {
         int n = samples.size();
         validate(samples);
         ensureCapacity(n);
         long firstSeq = samples.get(0).seq();
-        boolean gap = nextSeq >= 0 && firstSeq != nextSeq;
+        long after = nextSeq >= 0 ? nextSeq : expectedSeq;
+        long dropped = after >= 0 && firstSeq > after ? firstSeq - after : 0;
+        boolean gap = dropped > 0;
         for (int i = 0; i < n; i++) {
             predict(samples.get(i), i);
         }
-        byte[] bytes = write(samples, gap);
+        byte[] bytes = write(samples, dropped);
         nextSeq = firstSeq + n;
         stats.batch(bytes.length);
         Sample last = samples.get(n - 1);
@@ -142,14 +159,15 @@ public final class BatchEncoder {
         stats.sample(key);
     }
 
-    private byte[] write(List<Sample> samples, boolean gap) {
+    private byte[] write(List<Sample> samples, long dropped) {
+        boolean gap = dropped > 0;
         int n = samples.size();
         int[] sampleSizes = new int[n];
         long firstSeq = samples.get(0).seq();
         long firstTime = samples.get(0).captureTimeMs();
         int batchSize = (firstSeq != 0 ? 1 + CodedOutputStream.computeUInt64SizeNoTag(firstSeq) : 0)
                 + (firstTime != 0 ? 1 + CodedOutputStream.computeInt64SizeNoTag(firstTime) : 0)
-                + (gap ? 2 : 0);
+                + (gap ? 2 + 1 + CodedOutputStream.computeUInt64SizeNoTag(dropped) : 0);
         long prevDt = 0;
         for (int i = 0; i < n; i++) {
             long dt = i == 0
@@ -201,6 +219,7 @@ public final class BatchEncoder {
             }
             if (gap) {
                 o.writeBool(5, true);
+                o.writeUInt64(6, dropped);
             }
             o.checkNoSpaceLeft();
         } catch (IOException e) {

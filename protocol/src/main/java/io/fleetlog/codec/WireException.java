@@ -18,6 +18,8 @@ public final class WireException extends Exception {
         TOO_LARGE,
         /** A batch that does not continue the connection's sequence. */
         SEQ_NOT_FOLLOWING,
+        /** A capture time before the previous sample's (the server's rule, see BatchDecoder#expect). */
+        TIME_BACKWARDS,
         /** A decoded value or time outside what a field can hold. */
         OUT_OF_RANGE,
         /** A message that is well-formed but not allowed here (empty batch, wrong message type). */

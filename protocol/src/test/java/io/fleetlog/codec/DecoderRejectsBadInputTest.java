@@ -207,8 +207,8 @@ class DecoderRejectsBadInputTest {
         List<byte[]> good = goodBatches();
         BatchDecoder decoder = new BatchDecoder(1000);
         decoder.decode(batch(good.get(0)));
-        DecodedBatch out =
-                decoder.decode(secondBatchEdited(b -> b.setFirstSeq(125).setGap(true)));
+        DecodedBatch out = decoder.decode(
+                secondBatchEdited(b -> b.setFirstSeq(125).setGap(true).setDropped(15)));
         assertThat(out.skippedBefore()).isEqualTo(15);
         assertThat(out.firstSeq()).isEqualTo(125);
         assertThat(out.samples().get(0).seq()).isEqualTo(125);
@@ -220,6 +220,78 @@ class DecoderRejectsBadInputTest {
                                 .build())
                         .skippedBefore())
                 .isZero();
+    }
+
+    /** Issue 12 item 2: a gap is bounded by what the edge declares it dropped. */
+    @Test
+    void aDeclaredGapLargerThanTheDeclaredDropCountIsRefused() throws WireException {
+        rejectedWithoutHarm(
+                secondBatchEdited(b -> b.setFirstSeq(125).setGap(true)),
+                Kind.SEQ_NOT_FOLLOWING,
+                "jumps 15 seqs past 109 but declares 0 dropped");
+        rejectedWithoutHarm(
+                secondBatchEdited(
+                        b -> b.setFirstSeq(1_000_000_000_000_000L).setGap(true).setDropped(15)),
+                Kind.SEQ_NOT_FOLLOWING,
+                "declares 15 dropped");
+    }
+
+    /** Issue 12 item 2: the first batch of a connection may not jump past the stored seq undeclared. */
+    @Test
+    void withExpectTheFirstBatchMustDeclareAJumpPastTheStoredSeq() throws WireException {
+        Batch first = batch(goodBatches().get(0)); // seqs 100..109
+        BatchDecoder d = new BatchDecoder(1000);
+        d.expect(50, Long.MIN_VALUE);
+        assertThatThrownBy(() -> d.decode(first))
+                .isInstanceOfSatisfying(
+                        WireException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SEQ_NOT_FOLLOWING))
+                .hasMessageContaining("jumps 50 seqs past 49")
+                .hasMessageContaining("undeclared gap");
+        assertThat(d.nextSeq()).isEqualTo(-1);
+        assertThatThrownBy(() ->
+                        d.decode(first.toBuilder().setGap(true).setDropped(49).build()))
+                .hasMessageContaining("declares 49 dropped");
+        DecodedBatch ok = d.decode(first.toBuilder().setGap(true).setDropped(50).build());
+        assertThat(ok.skippedBefore()).isEqualTo(50);
+        // a first batch overlapping the store is the caller's to compare; the decoder takes it
+        BatchDecoder overlap = new BatchDecoder(1000);
+        overlap.expect(105, Long.MIN_VALUE);
+        assertThat(overlap.decode(first).skippedBefore()).isZero();
+    }
+
+    /** Issue 12 item 4: with the server's rules, capture time may not run backwards. */
+    @Test
+    void withExpectTimeRunningBackwardsIsRefusedNamingTheSeqAndTimes() throws WireException {
+        Batch first = batch(goodBatches().get(0)); // seqs 100..109 from T0 + 2000, 20 ms apart
+        Batch backwards = first.toBuilder()
+                .setSamples(4, first.getSamples(4).toBuilder().setDtMs(-100))
+                .build();
+        BatchDecoder plain = new BatchDecoder(1000);
+        assertThat(plain.decode(backwards).samples())
+                .as("the wire format allows it")
+                .hasSize(10);
+        BatchDecoder d = new BatchDecoder(1000);
+        d.expect(100, Long.MIN_VALUE);
+        assertThatThrownBy(() -> d.decode(backwards))
+                .isInstanceOfSatisfying(
+                        WireException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TIME_BACKWARDS))
+                .hasMessageContaining("seq 104")
+                .hasMessageContaining("before the previous sample's");
+        // against the stored sample before the first new seq
+        BatchDecoder after = new BatchDecoder(1000);
+        long firstTime = first.getFirstTimeMs();
+        after.expect(100, firstTime + 1);
+        assertThatThrownBy(() -> after.decode(first))
+                .hasMessageContaining("seq 100: capture time " + firstTime + " ms is 1 ms before");
+        // from batch to batch
+        BatchDecoder chain = new BatchDecoder(1000);
+        chain.expect(100, Long.MIN_VALUE);
+        chain.decode(first);
+        Batch earlier = batch(goodBatches().get(1)).toBuilder()
+                .setFirstTimeMs(firstTime)
+                .build();
+        assertThatThrownBy(() -> chain.decode(earlier)).hasMessageContaining("seq 110");
+        assertThat(chain.nextSeq()).isEqualTo(110);
     }
 
     @Test

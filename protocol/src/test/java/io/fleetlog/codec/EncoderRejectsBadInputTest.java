@@ -104,5 +104,24 @@ class EncoderRejectsBadInputTest {
         assertThat(out.skippedBefore()).isEqualTo(7);
         assertThat(out.samples().get(0).seq()).isEqualTo(12);
         assertThat(out.samples().get(0).get(Field.SPEED)).isEqualTo(30);
+        assertThat(Wire.parse(jumped.bytes(), 1 << 20).getBatch().getDropped()).isEqualTo(7);
+    }
+
+    /** Issue 12 item 2: the edge's first batch after Welcome declares what it skips past the stored seq. */
+    @Test
+    void aFirstBatchAfterTheExpectedSeqDeclaresTheSkippedSeqs() throws WireException {
+        BatchEncoder encoder = new BatchEncoder(CodecConfig.defaults());
+        encoder.expect(10);
+        EncodedBatch first = encoder.encode(run(25, 3));
+        assertThat(first.gap()).isTrue();
+        assertThat(Wire.parse(first.bytes(), 1 << 20).getBatch().getDropped()).isEqualTo(15);
+        BatchDecoder decoder = new BatchDecoder(100);
+        decoder.expect(10, Long.MIN_VALUE);
+        assertThat(decoder.decode(first.bytes()).skippedBefore())
+                .as("canonical route reads dropped")
+                .isEqualTo(15);
+        BatchEncoder exact = new BatchEncoder(CodecConfig.defaults());
+        exact.expect(25);
+        assertThat(exact.encode(run(25, 3)).gap()).isFalse();
     }
 }

@@ -122,9 +122,21 @@ public record ServerConfig(
      * @param badMessageBudget bad messages a connection may send; the one that exhausts it is
      *     answered with a fatal Reject and the connection closed
      * @param liveQueueMessages per-dashboard queue; a client whose queue is full is disconnected
+     * @param preAuth what an ingest connection may do before its Hello is accepted
      */
-    public record Limits(int maxMessageBytes, int maxBatchSamples, int badMessageBudget, int liveQueueMessages) {
+    public record Limits(
+            int maxMessageBytes, int maxBatchSamples, int badMessageBudget, int liveQueueMessages, PreAuth preAuth) {
+        /** The four classic limits with {@link PreAuth#defaults()}. */
+        public Limits(int maxMessageBytes, int maxBatchSamples, int badMessageBudget, int liveQueueMessages) {
+            this(maxMessageBytes, maxBatchSamples, badMessageBudget, liveQueueMessages, PreAuth.defaults());
+        }
+
+        public Limits withPreAuth(PreAuth p) {
+            return new Limits(maxMessageBytes, maxBatchSamples, badMessageBudget, liveQueueMessages, p);
+        }
+
         public Limits {
+            Objects.requireNonNull(preAuth, "preAuth");
             if (maxMessageBytes < 1024 || maxMessageBytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " is outside 1024..67108864");
             }
@@ -141,6 +153,63 @@ public record ServerConfig(
 
         public static Limits defaults() {
             return new Limits(Wire.DEFAULT_MAX_MESSAGE_BYTES, Wire.DEFAULT_MAX_BATCH_SAMPLES, 10, 256);
+        }
+    }
+
+    /**
+     * Limits on unauthenticated ingest connections (issue 12 item 8): until its Hello is accepted a
+     * connection may send only messages of {@code maxMessageBytes} (larger: closed, 1009, nothing
+     * buffered beyond it), gets no heartbeat echo, and is closed (1008) when no Hello arrived within
+     * {@code helloDeadline}. One address may hold {@code maxPendingPerAddress} such connections at
+     * once (more: closed at once, 1013). After {@code maxFailedAuths} failed Hellos (wrong token,
+     * unknown VIN, invalid Hello) in a row, an address is refused (1008) for {@code backoff}, doubled
+     * for every further failure up to {@code maxBackoff}; an accepted Hello clears its count.
+     */
+    public record PreAuth(
+            int maxMessageBytes,
+            java.time.Duration helloDeadline,
+            int maxPendingPerAddress,
+            int maxFailedAuths,
+            java.time.Duration backoff,
+            java.time.Duration maxBackoff) {
+        public PreAuth {
+            if (maxMessageBytes < 256 || maxMessageBytes > 1024 * 1024) {
+                throw new IllegalArgumentException(
+                        "preAuth.maxMessageBytes " + maxMessageBytes + " is outside 256..1048576");
+            }
+            Objects.requireNonNull(helloDeadline, "helloDeadline");
+            if (helloDeadline.toMillis() < 1 || helloDeadline.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException(
+                        "preAuth.helloDeadline " + helloDeadline + " is outside 1 ms..5 min");
+            }
+            if (maxPendingPerAddress < 1) {
+                throw new IllegalArgumentException(
+                        "preAuth.maxPendingPerAddress " + maxPendingPerAddress + " must be at least 1");
+            }
+            if (maxFailedAuths < 1) {
+                throw new IllegalArgumentException("preAuth.maxFailedAuths " + maxFailedAuths + " must be at least 1");
+            }
+            Objects.requireNonNull(backoff, "backoff");
+            Objects.requireNonNull(maxBackoff, "maxBackoff");
+            if (backoff.isNegative() || maxBackoff.compareTo(backoff) < 0) {
+                throw new IllegalArgumentException(
+                        "preAuth.backoff " + backoff + " must be >= 0 and at most maxBackoff " + maxBackoff);
+            }
+        }
+
+        /**
+         * 4 KiB, 5 s, 256 pending per address (a pending socket costs a file descriptor and at most
+         * 4 KiB; the demo's 200 cars and the 1,000-vehicle bench connect from one loopback address),
+         * 10 failures then 1 s doubling up to 5 min.
+         */
+        public static PreAuth defaults() {
+            return new PreAuth(
+                    4096,
+                    java.time.Duration.ofSeconds(5),
+                    256,
+                    10,
+                    java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofMinutes(5));
         }
     }
 }

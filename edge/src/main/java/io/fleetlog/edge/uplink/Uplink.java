@@ -319,6 +319,9 @@ public final class Uplink implements AutoCloseable {
                 : config.drainBatchSamples();
         maxMessageBytes = w.getMaxMessageBytes() > 0 ? (int) w.getMaxMessageBytes() : Wire.DEFAULT_MAX_MESSAGE_BYTES;
         encoder = new BatchEncoder(config.codec());
+        // A first batch starting after last + 1 (samples dropped or set aside here) says so: the
+        // server refuses an undeclared jump.
+        encoder.expect(last + 1);
         inFlight.clear();
         if (everWelcomed) {
             reconnects++;

@@ -81,8 +81,8 @@ final class Summary {
         long since = start;
         long total = 0;
         for (VehicleEvent e : events) {
-            if (e.kind() == VehicleEvent.Kind.GAP) {
-                continue;
+            if (e.kind() != VehicleEvent.Kind.ONLINE && e.kind() != VehicleEvent.Kind.OFFLINE) {
+                continue; // gaps, conflicts
             }
             long t = Math.max(start, Math.min(end, e.tMs()));
             if (open > 0) {

@@ -40,6 +40,11 @@ public final class VehicleStatus {
     private long gapSamples;
     private long lastGapFrom = -1;
     private long lastGapTo = -1;
+    private long conflicts;
+    private String lastConflict;
+    /** The newest seq the edge reported captured (EdgeStatus), -1 when unknown. */
+    private long reportedNewestSeq = -1;
+
     private Sample latest;
     private CompressionStats finishedStats = CompressionStats.empty();
     private final Map<Object, CompressionStats> connectionStats = new HashMap<>();
@@ -94,8 +99,31 @@ public final class VehicleStatus {
         stateChanged = true;
     }
 
+    /** A resend of seqs {@code from..to} disagreed with the store and was refused. */
+    public synchronized void conflict(long from, long to, String what) {
+        conflicts++;
+        lastConflict = "seqs " + from + ".." + to + ": " + what;
+        stateChanged = true;
+    }
+
+    public synchronized long conflictCount() {
+        return conflicts;
+    }
+
+    /**
+     * An EdgeStatus message: spool depth, oldest buffered capture time (≤ 0 = none), link, drops and
+     * the newest captured seq (≤ 0 = not reported). With the newest seq, later acks lower the depth
+     * shown (what was buffered then and is stored now is no longer buffered), so a vehicle that
+     * drained and closed cleanly does not show a stale depth while offline.
+     */
+    public synchronized void edgeReported(long depth, long oldestMs, String link, long dropped, long newestSeq) {
+        edgeReported(depth, oldestMs, link, dropped);
+        reportedNewestSeq = newestSeq > 0 ? newestSeq : -1;
+    }
+
     /** An EdgeStatus message: spool depth, oldest buffered capture time (≤ 0 = none), link, drops. */
     public synchronized void edgeReported(long depth, long oldestMs, String link, long dropped) {
+        reportedNewestSeq = -1;
         if (depth != spoolDepth || !link.equals(edgeLink)) {
             stateChanged = true;
         }
@@ -140,6 +168,14 @@ public final class VehicleStatus {
 
     /** A batch was committed; {@code newest} is its last sample. */
     public synchronized void stored(long fromSeq, long toSeq, long fromMs, long toMs, Sample newest) {
+        if (reportedNewestSeq >= 0 && spoolDepth > 0) {
+            long left = Math.max(0, Math.min(spoolDepth, reportedNewestSeq - toSeq));
+            if (left != spoolDepth) {
+                spoolDepth = left;
+                oldestBufferedMs = left == 0 ? -1 : oldestBufferedMs;
+                stateChanged = true;
+            }
+        }
         if (latest == null || newest.seq() >= latest.seq()) {
             latest = newest;
         }
@@ -194,6 +230,8 @@ public final class VehicleStatus {
         m.put("gaps", gaps);
         m.put("gapSamples", gapSamples);
         m.put("droppedByEdge", droppedByEdge);
+        m.put("conflicts", conflicts);
+        m.put("lastConflict", lastConflict);
         m.put("connections", connections);
     }
 

@@ -39,11 +39,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: an {@code Ack(seq)} is sent only after {@link SampleStore#append} returned, and means
  * every seq ≤ {@code seq} of the VIN is stored or recorded as a gap event. A store failure closes the
- * connection (1011) without an ack; the edge reconnects and resends, which is idempotent. A batch
- * that leaves a hole after the stored seq (the edge dropped samples) is stored and the hole recorded
- * as a {@link VehicleEvent.Kind#GAP} event, never silently. A bad message gets a {@code Reject} with
- * the reason, is counted and logged; the one that exhausts the connection's budget, and any
+ * connection (1011) without an ack; the edge reconnects and resends. A batch that leaves a hole after
+ * the stored seq is accepted only when it declares the hole (gap flag, {@code dropped} ≥ the hole);
+ * then it is stored and the hole recorded as a {@link VehicleEvent.Kind#GAP} event, never silently.
+ * Capture time may not run backwards (a Reject names the seq and the times). A resend of stored
+ * seqs is compared with what is stored (capture time exact, values within twice the field's bound);
+ * a difference is a {@link VehicleEvent.Kind#CONFLICT}: recorded, counted, logged, shown, and the
+ * batch refused with a fatal Reject — never acked. A bad message gets a {@code Reject} with the
+ * reason, is counted and logged; the one that exhausts the connection's budget, and any
  * authentication failure or VIN mismatch, gets a fatal Reject and the connection is closed (1008).
+ *
+ * <p>One VIN, one writer: an accepted Hello fences the VIN's older connection — it takes no further
+ * message, its in-flight batches finish (committed and acked, or failed), then it is closed (1008,
+ * "superseded") — before the newer one reads the stored seq for its Welcome (see {@link Writers}).
+ *
+ * <p>Before Hello (see {@link ServerConfig.PreAuth}): messages are small, nothing is echoed, anything
+ * but a Hello closes the connection, and the Hello must come within the deadline. Every remote string
+ * is validated ({@link HelloCheck}) before it is logged or stored, and logged through {@link LogSafe}.
  */
 final class IngestConnection {
     private static final Logger log = LoggerFactory.getLogger(IngestConnection.class);
@@ -59,6 +71,9 @@ final class IngestConnection {
     private final LiveHub live;
     private final IngestMetrics metrics;
     private final InstantSource clock;
+    private final String address;
+    private final Writers writers;
+    private final Admission admission;
 
     /** Uncommitted batches a connection may have; the next one waits (back-pressure to the edge). */
     static final int MAX_IN_FLIGHT = 8;
@@ -76,12 +91,30 @@ final class IngestConnection {
     private int badMessages;
     /** Highest seq this connection knows to be stored (Welcome, then acks); guarded by this. */
     private long known = -1;
+    /** The highest stored seq when this connection's Welcome went out: resends are at or below it. */
+    private long storedAtWelcome = -1;
+    /** Compares resends of stored seqs with the store (from Hello on). */
+    private ResendCheck resends;
 
     private volatile boolean closed;
+    /** Set when a newer connection of the VIN takes over: no further batch is taken; guarded by this. */
+    private boolean fenced;
 
     IngestConnection(Peer peer, String remote, IngestContext ctx) {
+        this(peer, remote, remote, ctx, new Writers(), null);
+    }
+
+    /**
+     * @param address the remote address without port, as {@link Admission} counts it
+     * @param admission told when the Hello is accepted or failed; null in tests without one
+     */
+    IngestConnection(
+            Peer peer, String remote, String address, IngestContext ctx, Writers writers, Admission admission) {
         this.peer = peer;
         this.remote = remote;
+        this.address = address;
+        this.writers = writers;
+        this.admission = admission;
         this.limits = ctx.limits();
         this.tokens = ctx.tokens();
         this.store = ctx.store();
@@ -97,11 +130,31 @@ final class IngestConnection {
             return;
         }
         long startNanos = System.nanoTime();
+        boolean authenticated = vin != null;
+        if (!authenticated && data.length > limits.preAuth().maxMessageBytes()) {
+            fatal(
+                    "pre_hello_too_large",
+                    "TOO_LARGE",
+                    "message of " + data.length + " bytes before Hello exceeds the limit of "
+                            + limits.preAuth().maxMessageBytes(),
+                    0,
+                    0);
+            return;
+        }
         Envelope e;
         try {
             e = Wire.parse(data, limits.maxMessageBytes());
         } catch (WireException ex) {
+            if (!authenticated) {
+                fatal("pre_hello_invalid", ex.kind().name(), ex.getMessage(), 0, 0);
+                return;
+            }
             bad(ex.kind().name(), ex.getMessage(), 0, 0);
+            return;
+        }
+        if (!authenticated && e.getMsgCase() != Envelope.MsgCase.HELLO) {
+            // Nothing is answered or echoed before Hello: an unauthenticated socket costs a read only.
+            fatal("message_before_hello", "INVALID", "a " + e.getMsgCase() + " before Hello", 0, 0);
             return;
         }
         try {
@@ -121,15 +174,68 @@ final class IngestConnection {
     }
 
     /** The transport closed (either side). */
-    synchronized void onClose() {
-        if (vin != null && !closed) {
-            closed = true;
-            finish();
+    void onClose() {
+        markClosed();
+    }
+
+    private synchronized void markClosed() {
+        if (closed) {
+            return;
         }
         closed = true;
+        if (vin != null) {
+            finish();
+        } else if (admission != null) {
+            admission.closedPending(address);
+        }
+    }
+
+    /** The Hello deadline passed: closes the connection if it is still unauthenticated. */
+    synchronized void helloDeadline() {
+        if (vin == null && !closed) {
+            metrics.reject("HELLO_TIMEOUT");
+            log.warn(
+                    "ingest_hello_timeout remote={} deadline_ms={}",
+                    remote,
+                    limits.preAuth().helloDeadline().toMillis());
+            close(
+                    CLOSE_POLICY,
+                    "no Hello within " + limits.preAuth().helloDeadline().toMillis() + " ms");
+        }
+    }
+
+    /**
+     * A newer connection of the same VIN was accepted: take no further batch, let the in-flight ones
+     * finish (commit and ack, or fail), then close. Returns when this connection holds no uncommitted
+     * batch (or after {@code waitMs}), so the newer one's Welcome tells the truth.
+     */
+    void fence(String byRemote, long waitMs) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            fenced = true;
+        }
+        boolean drained = false;
+        try {
+            drained = inFlight.tryAcquire(MAX_IN_FLIGHT, waitMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (drained) {
+                inFlight.release(MAX_IN_FLIGHT);
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.fenced.increment();
+        log.warn("ingest_fenced vin={} remote={} by_remote={} in_flight_finished={}", vin, remote, byRemote, drained);
+        live.publishLog("warn", vin + ": an older connection was closed, a newer one took over");
+        close(CLOSE_POLICY, "superseded by a newer connection of this vehicle");
     }
 
     private void finish() {
+        writers.release(vin, this);
+        if (!welcomed) {
+            return; // failed during Hello: never counted as connected
+        }
         metrics.connections.decrementAndGet();
         status.disconnected(this);
         try {
@@ -140,6 +246,11 @@ final class IngestConnection {
         live.publishLog("info", vin + " disconnected");
         log.info("ingest_disconnected vin={} remote={}", vin, remote);
     }
+
+    /** How long an accepted Hello waits for the VIN's older connection to finish its batches. */
+    static final long FENCE_WAIT_MS = 30_000;
+
+    private boolean welcomed;
 
     /** Synchronized with {@link #onClose}, so a close during Hello never sees half a connection. */
     private synchronized void onHello(Hello hello) {
@@ -157,9 +268,9 @@ final class IngestConnection {
             return;
         }
         try {
-            Wire.checkHello(hello);
+            HelloCheck.check(hello);
         } catch (WireException ex) {
-            fatal("hello_rejected", ex.kind().name(), ex.getMessage(), 0, 0);
+            authFailed("invalid_hello", ex.kind().name(), ex.getMessage(), ex.getMessage());
             return;
         }
         java.util.Optional<String> certVin = peer.certificateVin(); // TLS verified it against --client-ca
@@ -176,28 +287,42 @@ final class IngestConnection {
         TokenStore.Check check =
                 certVin.isPresent() ? TokenStore.Check.OK : tokens.check(hello.getVin(), hello.getToken());
         if (check != TokenStore.Check.OK) {
-            metrics.authFailure(check.name().toLowerCase(java.util.Locale.ROOT));
-            String reason = check == TokenStore.Check.UNKNOWN_VIN
-                    ? "unknown vehicle " + hello.getVin()
-                    : "wrong token for " + hello.getVin();
-            fatal("auth_failed", "AUTH", reason, 0, 0);
+            // One answer for an unknown VIN and a wrong token, so a caller cannot enumerate VINs;
+            // the log and the metric tell them apart.
+            String why = check == TokenStore.Check.UNKNOWN_VIN ? "unknown vehicle" : "wrong token";
+            authFailed(
+                    check.name().toLowerCase(java.util.Locale.ROOT),
+                    "AUTH",
+                    "authentication failed for " + hello.getVin(),
+                    why + " for " + hello.getVin());
             return;
         }
+        if (admission != null) {
+            admission.authenticated(address);
+        }
         vin = hello.getVin();
+        peer.authenticated(limits.maxMessageBytes());
+        IngestConnection older = writers.claim(vin, this);
+        if (older != null) {
+            older.fence(remote, FENCE_WAIT_MS);
+        }
         status = fleet.status(vin);
         decoder = new BatchDecoder(limits.maxBatchSamples());
+        resends = new ResendCheck(store, vin, hello);
         long last;
         try {
             store.upsertVehicle(new Vehicle(vin, emptyToNull(hello.getModel()), emptyToNull(hello.getName())));
             store.recordEvent(VehicleEvent.link(vin, clock.millis(), true));
-            last = store.lastSeq(vin);
-            synchronized (this) {
-                known = last;
-            }
+            io.fleetlog.server.store.VehicleTotals totals = store.totals(vin);
+            last = totals.lastSeq();
+            decoder.expect(last + 1, totals.lastCaptureMs() >= 0 ? totals.lastCaptureMs() : Long.MIN_VALUE);
+            storedAtWelcome = last;
+            known = last;
         } catch (StoreException ex) {
             storeFailed(ex);
             return;
         }
+        welcomed = true;
         metrics.connections.incrementAndGet();
         status.connected();
         peer.send(Envelope.newBuilder()
@@ -211,11 +336,22 @@ final class IngestConnection {
         log.info("ingest_connected vin={} remote={} last_stored_seq={}", vin, remote, last);
     }
 
+    /** A failed Hello: counted per reason, the address's failure count raised, one answer to the client. */
+    private void authFailed(String reason, String kind, String toClient, String toLog) {
+        metrics.authFailure(reason);
+        long backoffMs = admission == null ? 0 : admission.failed(address);
+        metrics.reject(kind);
+        log.warn(
+                "ingest_auth_failed remote={} reason={} detail=\"{}\" address_backoff_ms={}",
+                remote,
+                reason,
+                LogSafe.of(toLog),
+                backoffMs);
+        reject(toClient, 0, 0, true);
+        close(CLOSE_POLICY, truncate(toClient));
+    }
+
     private void onBatch(Batch batch, int wireBytes, long startNanos) {
-        if (vin == null) {
-            fatal("batch_before_hello", "INVALID", "a Batch before Hello", 0, 0);
-            return;
-        }
         long first = batch.getFirstSeq();
         long lastDeclared = first + Math.max(0, batch.getSamplesCount() - 1);
         if (batch.hasVin() && !batch.getVin().equals(vin)) {
@@ -223,7 +359,7 @@ final class IngestConnection {
             fatal(
                     "vin_mismatch",
                     "VIN_MISMATCH",
-                    "batch for " + batch.getVin() + " on the connection of " + vin,
+                    "batch for '" + LogSafe.of(batch.getVin()) + "' on the connection of " + vin,
                     first,
                     lastDeclared);
             return;
@@ -241,6 +377,19 @@ final class IngestConnection {
             bad(ex.kind().name(), ex.getMessage(), first, lastDeclared);
             return;
         }
+        if (d.firstSeq() <= storedAtWelcome) {
+            String conflict;
+            try {
+                conflict = resends.compare(d, storedAtWelcome);
+            } catch (StoreException ex) {
+                storeFailed(ex);
+                return;
+            }
+            if (conflict != null) {
+                conflict(d, conflict);
+                return;
+            }
+        }
         try {
             recordGap(d);
         } catch (StoreException ex) {
@@ -256,6 +405,10 @@ final class IngestConnection {
         }
         Pending p;
         synchronized (this) {
+            if (fenced || closed) {
+                inFlight.release(); // a newer connection took over: it gets this batch again
+                return;
+            }
             long duplicates = Math.max(0, Math.min(d.lastSeq(), known) - d.firstSeq() + 1);
             p = new Pending(d, wireBytes, startNanos, duplicates);
             pending.add(p);
@@ -265,10 +418,32 @@ final class IngestConnection {
                         (v, ex) -> {
                             p.failure = ex;
                             p.done = true;
+                            drainAcks(); // before the permit returns, so a fence sees the ack sent
                             inFlight.release();
-                            drainAcks();
                         },
                         ACKS);
+    }
+
+    /** A resend that disagrees with the store: an error event, counted and shown, the batch refused. */
+    private void conflict(DecodedBatch d, String what) {
+        metrics.conflicts.increment();
+        try {
+            store.recordEvent(VehicleEvent.conflict(vin, clock.millis(), d.firstSeq(), d.lastSeq(), what));
+        } catch (StoreException ex) {
+            log.warn("conflict_event_not_stored vin={} error={}", vin, ex.getMessage());
+        }
+        status.conflict(d.firstSeq(), d.lastSeq(), what);
+        live.publishLog(
+                "error",
+                vin + ": conflicting resend of seqs " + d.firstSeq() + ".." + d.lastSeq() + " refused (" + what + ")");
+        log.error(
+                "ingest_conflict vin={} remote={} first_seq={} last_seq={} detail=\"{}\"",
+                vin,
+                remote,
+                d.firstSeq(),
+                d.lastSeq(),
+                what);
+        fatal("conflict_rejected", "CONFLICT", "CONFLICT: " + what, d.firstSeq(), d.lastSeq());
     }
 
     /**
@@ -328,16 +503,12 @@ final class IngestConnection {
 
     /** Records the seqs between the stored seq (or the previous batch) and this batch as a gap event. */
     private void recordGap(DecodedBatch d) {
-        long from;
-        String why;
-        if (firstBatch) {
-            firstBatch = false;
-            from = store.lastSeq(vin) + 1;
-            why = "first batch of the connection starts after the stored seq";
-        } else {
-            from = d.firstSeq() - d.skippedBefore();
-            why = "edge declared dropped samples";
-        }
+        // The decoder accepted the jump only because the batch declared at least this many dropped.
+        long from = d.firstSeq() - d.skippedBefore();
+        String why = firstBatch
+                ? "edge declared " + d.skippedBefore() + " samples dropped before its first batch after the stored seq"
+                : "edge declared dropped samples";
+        firstBatch = false;
         long to = d.firstSeq() - 1;
         if (to < from || status.gapRecorded(from, to)) {
             return; // no gap, or this one's batch is resent after a failed commit: recorded already
@@ -367,12 +538,27 @@ final class IngestConnection {
         metrics.duplicates.increment(duplicates);
     }
 
+    /** Link states an edge may report (EdgeStatus.link_state); anything else is refused, not stored. */
+    private static final java.util.Set<String> LINK_STATES =
+            java.util.Set.of("OFFLINE", "CONNECTING", "ONLINE", "DRAINING");
+
     private void onStatus(EdgeStatus s) {
-        if (vin == null) {
-            fatal("status_before_hello", "INVALID", "an EdgeStatus before Hello", 0, 0);
+        if (!LINK_STATES.contains(s.getLinkState()) || s.getSpoolDepth() < 0 || s.getDroppedSamples() < 0) {
+            bad(
+                    "INVALID",
+                    "EdgeStatus with link_state '" + LogSafe.of(s.getLinkState()) + "', spool_depth "
+                            + s.getSpoolDepth() + ", dropped_samples " + s.getDroppedSamples()
+                            + " (link_state one of " + new java.util.TreeSet<>(LINK_STATES) + ", counts >= 0)",
+                    0,
+                    0);
             return;
         }
-        status.edgeReported(s.getSpoolDepth(), s.getOldestBufferedTimeMs(), s.getLinkState(), s.getDroppedSamples());
+        status.edgeReported(
+                s.getSpoolDepth(),
+                s.getOldestBufferedTimeMs(),
+                s.getLinkState(),
+                s.getDroppedSamples(),
+                s.getNewestCapturedSeq());
     }
 
     private void onHeartbeat(Heartbeat h) {
@@ -433,12 +619,8 @@ final class IngestConnection {
         close(CLOSE_SERVER_ERROR, "store failure; reconnect and resend");
     }
 
-    private synchronized void close(int code, String reason) {
-        if (vin != null && !closed) {
-            closed = true;
-            finish();
-        }
-        closed = true;
+    private void close(int code, String reason) {
+        markClosed();
         peer.close(code, reason);
     }
 

@@ -20,6 +20,8 @@ public final class IngestMetrics {
     final Counter gapSamples;
     final Counter storeFailures;
     final Counter acks;
+    final Counter conflicts;
+    final Counter fenced;
     final Timer ackLatency;
     final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Counter> rejects = new ConcurrentHashMap<>();
@@ -39,6 +41,12 @@ public final class IngestMetrics {
         gapSamples = Counter.builder("fleetlog.ingest.gap.samples").register(registry);
         storeFailures = Counter.builder("fleetlog.ingest.store.failures").register(registry);
         acks = Counter.builder("fleetlog.ingest.acks").register(registry);
+        conflicts = Counter.builder("fleetlog.ingest.conflicts")
+                .description("resends that disagreed with the stored samples (refused)")
+                .register(registry);
+        fenced = Counter.builder("fleetlog.ingest.fenced.connections")
+                .description("connections closed because a newer one of the same VIN was accepted")
+                .register(registry);
         ackLatency = Timer.builder("fleetlog.ingest.ack.latency")
                 .description("batch received to ack sent")
                 .publishPercentiles(0.5, 0.99)
@@ -78,6 +86,8 @@ public final class IngestMetrics {
         m.put("gaps", (long) gaps.count());
         m.put("gapSamples", (long) gapSamples.count());
         m.put("storeFailures", (long) storeFailures.count());
+        m.put("conflicts", (long) conflicts.count());
+        m.put("fencedConnections", (long) fenced.count());
         Map<String, Long> r = new LinkedHashMap<>();
         rejects.forEach((k, c) -> r.put(k, (long) c.count()));
         m.put("rejects", r);

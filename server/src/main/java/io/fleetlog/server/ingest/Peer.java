@@ -17,4 +17,7 @@ interface Peer {
     default java.util.Optional<String> certificateVin() {
         return java.util.Optional.empty();
     }
+
+    /** The Hello was accepted: messages up to {@code maxMessageBytes} (and the transport's margin) may come now. */
+    default void authenticated(int maxMessageBytes) {}
 }

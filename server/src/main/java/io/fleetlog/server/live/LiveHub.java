@@ -252,7 +252,10 @@ public final class LiveHub implements AutoCloseable {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
                 log.info("live_client_send_failed session={} error={}", id, e.toString());
-                clients.remove(id);
+                if (clients.remove(id) != null && e instanceof java.util.concurrent.TimeoutException) {
+                    dropped.increment(); // too slow, as a full queue: counted the same (issue 12)
+                    log.warn("live_client_dropped session={} send_timeout_ms={}", id, SEND_TIMEOUT_MS);
+                }
                 session.disconnect();
             }
         }

@@ -50,6 +50,11 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public List<Sample> stored(String vin, long fromSeq, long toSeq, long fromMs, long toMs) {
+        return delegate.stored(vin, fromSeq, toSeq, fromMs, toMs);
+    }
+
+    @Override
     public List<String> vins() {
         return delegate.vins();
     }

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Thread-safe: any number of threads may append and read concurrently. Not guaranteed: that a
- * seq reused with a different capture time is detected (the edge never does that).
+ * seq reused with a different capture time or other values is detected here — ingest compares a
+ * resend with {@link #stored} before appending it and refuses a conflict.
  */
 public interface SampleStore extends AutoCloseable {
 
@@ -59,6 +60,27 @@ public interface SampleStore extends AutoCloseable {
 
     /** As {@link #scan(String, long, long, Consumer)}, at most {@code limit} samples. */
     void scan(String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink);
+
+    /**
+     * The stored samples of {@code vin} with {@code fromSeq <= seq <= toSeq} and {@code fromMs <= t <=
+     * toMs}, in seq order: what a resend is compared with. Both ranges are given so every store can
+     * use its index (SQLite's key is the seq, PostgreSQL's the capture time); a sample stored at a
+     * seq of the range with another capture time is not returned. Meant for short ranges (one
+     * batch); reads only those rows.
+     */
+    default List<Sample> stored(String vin, long fromSeq, long toSeq, long fromMs, long toMs) {
+        List<Sample> out = new java.util.ArrayList<>();
+        if (fromSeq > toSeq || fromMs > toMs) {
+            return out;
+        }
+        scan(vin, fromMs, toMs == Long.MAX_VALUE ? toMs : toMs + 1, s -> {
+            if (s.seq() >= fromSeq && s.seq() <= toSeq) {
+                out.add(s);
+            }
+        });
+        out.sort(java.util.Comparator.comparingLong(Sample::seq));
+        return out;
+    }
 
     /** VINs with a registered vehicle or stored samples, sorted. */
     List<String> vins();

@@ -236,6 +236,35 @@ final class SqliteSampleStore implements SampleStore {
         }
     }
 
+    /** A range of the primary key (vehicle_id, seq), filtered by time. */
+    @Override
+    public List<Sample> stored(String vin, long fromSeq, long toSeq, long fromMs, long toMs) {
+        Integer id = ids.get(vin);
+        List<Sample> out = new ArrayList<>();
+        if (id == null || fromSeq > toSeq) {
+            return out;
+        }
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT seq, t, speed, power, soc, heading, odometer,"
+                        + " latitude, longitude, elevation, reconstructed FROM samples WHERE vehicle_id = ? AND seq >= ?"
+                        + " AND seq <= ? AND t >= ? AND t <= ? ORDER BY seq")) {
+            ps.setInt(1, id);
+            ps.setLong(2, fromSeq);
+            ps.setLong(3, toSeq);
+            ps.setLong(4, fromMs);
+            ps.setLong(5, toMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(SampleRows.read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "read of " + vin + " seqs " + fromSeq + ".." + toSeq + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * The smallest stored seq whose capture time is {@code >= t}, or (highest seq + 1) when none:
      * a binary search over the primary key, valid because capture time grows with seq.

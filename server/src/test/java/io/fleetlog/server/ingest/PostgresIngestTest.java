@@ -44,4 +44,35 @@ class PostgresIngestTest {
             schema.drop();
         }
     }
+
+    /**
+     * Issue 12 item 3 on PostgreSQL, whose key includes the capture time: a resend of stored seqs with
+     * another capture time used to become a second row of the same seq; now it is a conflict, refused.
+     */
+    @Test
+    void aResendWithAnotherCaptureTimeIsAConflictNotASecondRow() throws Exception {
+        Postgres.Schema schema = Postgres.newSchema();
+        ServerConfig cfg = ServerConfig.defaults(ServerFixture.tokens()).withDb(schema.url());
+        try (ServerFixture fx = ServerFixture.start(cfg)) {
+            EdgeClient c = EdgeClient.hello(fx.base, VIN, TOKEN_A);
+            c.next(10_000);
+            c.sendBatch(Samples.drive(0, 100, Samples.T0));
+            assertThat(c.awaitAck(99, 10_000)).isEqualTo(99);
+            c.close();
+            EdgeClient d = EdgeClient.hello(fx.base, VIN, TOKEN_A);
+            assertThat(d.next(io.fleetlog.wire.v1.Envelope.MsgCase.WELCOME, 10_000))
+                    .isNotNull();
+            d.sendBatch(Samples.drive(50, 100, Samples.T0 + 1)); // same seqs, 1 ms later
+            var r = d.next(io.fleetlog.wire.v1.Envelope.MsgCase.REJECT, 10_000);
+            assertThat(r.getReject().getReason()).startsWith("CONFLICT").contains("seq 50 captured at");
+            assertThat(fx.server.store().count(VIN)).isEqualTo(100);
+            List<Sample> all = new java.util.ArrayList<>();
+            fx.server.store().scan(VIN, 0, Long.MAX_VALUE, all::add);
+            assertThat(all).extracting(Sample::seq).doesNotHaveDuplicates().hasSize(100);
+            assertThat(fx.server.store().events(VIN, 0, Long.MAX_VALUE))
+                    .anyMatch(e -> e.kind() == io.fleetlog.server.store.VehicleEvent.Kind.CONFLICT);
+        } finally {
+            schema.drop();
+        }
+    }
 }

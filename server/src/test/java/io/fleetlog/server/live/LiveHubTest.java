@@ -199,6 +199,27 @@ class LiveHubTest {
         }
     }
 
+    /**
+     * Issue 12 (smaller finding): a dashboard dropped because a send timed out (its queue never
+     * filled) was not counted in {@code fleetlog_live_dropped_clients_total}.
+     */
+    @Test
+    void aDashboardDroppedForASendTimeoutIsCounted() throws Exception {
+        ServerConfig cfg = ServerFixture.config(dir).withLimits(new ServerConfig.Limits(1 << 20, 10_000, 10, 100_000));
+        fx = ServerFixture.start(cfg, Stores.open(cfg.dbUrl()));
+        Dashboard slow = Dashboard.open(fx.base, false);
+        assertThat(await(() -> fx.server.live().clients() == 1, 10_000)).isTrue();
+        String big = "x".repeat(256 * 1024);
+        for (int i = 0; i < 200 && fx.server.live().clients() == 1; i++) {
+            fx.server.publishLog("info", big); // fills the socket buffers; the queue has room for all
+        }
+        assertThat(await(() -> fx.server.live().clients() == 0, 3 * LiveHub.SEND_TIMEOUT_MS))
+                .isTrue();
+        assertThat(fx.server.live().droppedClients()).isEqualTo(1);
+        assertThat(fx.get("/metrics").body()).contains("fleetlog_live_dropped_clients_total 1.0");
+        assertThat(slow).isNotNull();
+    }
+
     @Test
     void aSlowDashboardIsDroppedAndNobodyElseNotices() throws Exception {
         ServerConfig cfg = ServerFixture.config(dir).withLimits(new ServerConfig.Limits(1 << 20, 10_000, 10, 8));

@@ -121,6 +121,31 @@ abstract class SampleStoreContract {
         assertThat(out).isEmpty();
     }
 
+    /** Issue 12 item 3: a resend is compared with what is stored; the read covers a seq range only. */
+    @Test
+    void storedReturnsTheSamplesOfASeqRangeWithinATimeRange() {
+        List<Sample> in = Samples.drive(0, 300, Samples.T0);
+        store.append(VIN, in.subList(0, 100));
+        store.append(VIN, in.subList(150, 300)); // a hole 100..149
+        store.append(OTHER, Samples.drive(0, 300, Samples.T0));
+        assertThat(store.stored(VIN, 90, 160, Samples.T0, Long.MAX_VALUE))
+                .containsExactlyElementsOf(concat(in.subList(90, 100), in.subList(150, 161)));
+        long t95 = in.get(95).captureTimeMs();
+        assertThat(store.stored(VIN, 90, 160, t95, in.get(155).captureTimeMs()))
+                .as("both ranges inclusive")
+                .containsExactlyElementsOf(concat(in.subList(95, 100), in.subList(150, 156)));
+        assertThat(store.stored(VIN, 100, 149, 0, Long.MAX_VALUE)).isEmpty();
+        assertThat(store.stored(VIN, 10, 5, 0, Long.MAX_VALUE)).isEmpty();
+        assertThat(store.stored(Samples.vins(1).get(0), 0, 10, 0, Long.MAX_VALUE))
+                .isEmpty();
+    }
+
+    private static List<Sample> concat(List<Sample> a, List<Sample> b) {
+        List<Sample> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     @Test
     void vehiclesAreIsolated() {
         store.append(VIN, Samples.drive(0, 10, Samples.T0));

@@ -29,6 +29,7 @@ public final class EdgeClient implements AutoCloseable {
     private final WebSocket ws;
     private final BlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private BatchEncoder encoder = new BatchEncoder(CodecConfig.defaults());
 
     private EdgeClient(String baseUrl, HttpClient http) throws Exception {
@@ -74,11 +75,33 @@ public final class EdgeClient implements AutoCloseable {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
+    /** Sends one frame of a binary message ({@code last} false: the message goes on). */
+    public void sendPart(byte[] bytes, boolean last) {
+        ws.sendBinary(ByteBuffer.wrap(bytes), last).join();
+    }
+
+    /** The reason of the server's close frame, or null. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     /** Encodes {@code samples} as this connection's next batch and sends it. */
     public EncodedBatch sendBatch(List<Sample> samples) {
         EncodedBatch b = encoder.encode(samples);
         sendRaw(b.bytes());
         return b;
+    }
+
+    /**
+     * As the real edge does: a first batch starting after the stored seq declares what it skips.
+     * Before the Welcome is queued, so a test that waited for it sends declared batches.
+     */
+    private void welcomed(long lastStoredSeq) {
+        try {
+            encoder.expect(lastStoredSeq + 1);
+        } catch (IllegalStateException e) {
+            // the test sent batches before the Welcome arrived: it chose its encoder's state itself
+        }
     }
 
     public BatchEncoder encoder() {
@@ -152,7 +175,11 @@ public final class EdgeClient implements AutoCloseable {
             partial.writeBytes(b);
             if (last) {
                 try {
-                    inbox.add(Envelope.parseFrom(partial.toByteArray()));
+                    Envelope env = Envelope.parseFrom(partial.toByteArray());
+                    if (env.hasWelcome()) {
+                        welcomed(env.getWelcome().getLastStoredSeq());
+                    }
+                    inbox.add(env);
                 } catch (Exception e) {
                     throw new IllegalStateException("server sent a bad envelope", e);
                 }
@@ -164,6 +191,7 @@ public final class EdgeClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             return null;
         }

@@ -27,6 +27,9 @@ public final class FailingStore extends ForwardingSampleStore {
         hold = latch;
     }
 
+    /** Appends that reached the hold (so a test knows the held batch is in flight). */
+    public final AtomicInteger held = new AtomicInteger();
+
     private volatile long holdSeq = -1;
     private volatile java.util.concurrent.CountDownLatch hold;
 
@@ -38,6 +41,7 @@ public final class FailingStore extends ForwardingSampleStore {
     public void append(String vin, List<Sample> samples) {
         java.util.concurrent.CountDownLatch latch = hold;
         if (latch != null && !samples.isEmpty() && samples.get(0).seq() == holdSeq) {
+            held.incrementAndGet();
             try {
                 latch.await();
             } catch (InterruptedException e) {
