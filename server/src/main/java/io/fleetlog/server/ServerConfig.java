@@ -1,6 +1,7 @@
 package io.fleetlog.server;
 
 import io.fleetlog.codec.Wire;
+import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
 import io.javalin.config.JavalinConfig;
 import java.time.InstantSource;
@@ -21,6 +22,8 @@ import java.util.function.Consumer;
  * @param clock server time, for link events, uptime and live throttling
  * @param retention how long samples and events are kept (whole UTC days; null = forever): every hour
  *     the server deletes what was captured before the start of the day {@code retention} ago
+ * @param security who may read and control over HTTP (users, Host allowlist, --insecure, TLS); see
+ *     docs/security-http.md
  */
 public record ServerConfig(
         String bind,
@@ -31,7 +34,8 @@ public record ServerConfig(
         boolean demo,
         Consumer<JavalinConfig> routes,
         InstantSource clock,
-        java.time.Duration retention) {
+        java.time.Duration retention,
+        HttpSecurity security) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
@@ -56,45 +60,65 @@ public record ServerConfig(
         if (retention != null && retention.compareTo(java.time.Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("retention " + retention + " is shorter than one day");
         }
+        security = security == null ? HttpSecurity.defaults() : security;
     }
 
     /** Defaults: 127.0.0.1, a free port, {@link #DEFAULT_DB}, default limits, no demo, no extra routes. */
     public static ServerConfig defaults(TokenStore tokens) {
         return new ServerConfig(
-                DEFAULT_BIND, 0, DEFAULT_DB, tokens, Limits.defaults(), false, null, InstantSource.system(), null);
+                DEFAULT_BIND,
+                0,
+                DEFAULT_DB,
+                tokens,
+                Limits.defaults(),
+                false,
+                null,
+                InstantSource.system(),
+                null,
+                null);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention);
+        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention, security);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention);
+        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention, security);
     }
 
     public ServerConfig withDb(String url) {
-        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention);
+        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention, security);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention, security);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention, security);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention, security);
     }
 
     /** Keep samples and events this long (whole days; null = forever). */
     public ServerConfig withRetention(java.time.Duration keep) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep, security);
+    }
+
+    /** Users, Host allowlist, --insecure and whether TLS is on (see {@link HttpSecurity}). */
+    public ServerConfig withSecurity(HttpSecurity s) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, s);
+    }
+
+    /** Whether the HTTP listener speaks TLS (HTTPS, WSS); set by the TLS configuration. */
+    public boolean tlsEnabled() {
+        return security.tlsEnabled();
     }
 
     public ServerConfig withClock(InstantSource c) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention, security);
     }
 
     /**

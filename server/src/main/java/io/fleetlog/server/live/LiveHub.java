@@ -75,7 +75,9 @@ public final class LiveHub implements AutoCloseable {
         ws.onConnect(ctx -> {
             // a quiet fleet sends nothing; pings keep the idle timeout from closing dashboards
             ctx.enableAutomaticPings(30, java.util.concurrent.TimeUnit.SECONDS);
-            connect(ctx.sessionId(), ctx.session);
+            java.util.function.Predicate<String> visible =
+                    ctx.attribute(io.fleetlog.server.auth.HttpGuard.LIVE_VISIBLE);
+            connect(ctx.sessionId(), ctx.session, visible == null ? vin -> true : visible);
         });
         ws.onClose(ctx -> {
             Client c = clients.remove(ctx.sessionId());
@@ -88,10 +90,19 @@ public final class LiveHub implements AutoCloseable {
     }
 
     void connect(String id, Session session) {
-        Client c = new Client(id, session, queueCapacity);
+        connect(id, session, vin -> true);
+    }
+
+    /** @param visible which VINs this client may see; {@code null} asks about fleet-wide events (logs) */
+    void connect(String id, Session session, java.util.function.Predicate<String> visible) {
+        Client c = new Client(id, session, queueCapacity, visible);
         Map<String, Object> snap = new LinkedHashMap<>();
         snap.put("type", "snapshot");
-        snap.put("vehicles", fleet.states());
+        snap.put(
+                "vehicles",
+                fleet.states().stream()
+                        .filter(v -> visible.test((String) v.get("vin")))
+                        .toList());
         snap.put("demo", demo);
         c.queue.offer(write(snap));
         clients.put(id, c);
@@ -115,11 +126,23 @@ public final class LiveHub implements AutoCloseable {
         }
         String text = write(event);
         published.incrementAndGet();
+        String vin = vinOf(event);
         for (Client c : clients.values()) {
+            if (!c.visible.test(vin)) {
+                continue;
+            }
             if (!c.queue.offer(text)) {
                 drop(c);
             }
         }
+    }
+
+    /** The VIN an event is about ({@code vin}, or {@code vehicle.vin}); null for fleet-wide events. */
+    private static String vinOf(Map<String, Object> event) {
+        if (event.get("vin") instanceof String v) {
+            return v;
+        }
+        return event.get("vehicle") instanceof Map<?, ?> m && m.get("vin") instanceof String v ? v : null;
     }
 
     /** One throttling step: publishes what is due per vehicle at {@code nowMs}. */
@@ -222,12 +245,14 @@ public final class LiveHub implements AutoCloseable {
         final String id;
         final Session session;
         final BlockingQueue<String> queue;
+        final java.util.function.Predicate<String> visible;
         private Thread sender;
 
-        Client(String id, Session session, int capacity) {
+        Client(String id, Session session, int capacity, java.util.function.Predicate<String> visible) {
             this.id = id;
             this.session = session;
             this.queue = new ArrayBlockingQueue<>(capacity);
+            this.visible = visible;
         }
 
         void start() {
