@@ -2,8 +2,11 @@ package io.fleetlog.app.cli;
 
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.auth.Users;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -55,10 +58,34 @@ public final class ServerCommand implements Callable<Integer> {
                     + " hour (default: keep everything).")
     Integer retentionDays;
 
+    @Option(
+            names = "--users",
+            description = "Users and API tokens file ('fleetlog user add', 'fleetlog api-token add'). Without"
+                    + " it (and on a loopback bind) loopback clients read and control without a credential.")
+    Path users;
+
+    @Option(
+            names = "--allowed-host",
+            split = ",",
+            description = "Host header values to accept besides localhost, 127.0.0.1, [::1] and the bind"
+                    + " address: NAME (any port) or NAME:PORT; repeatable (e.g. fleet.example.com).")
+    List<String> allowedHosts;
+
+    @Option(
+            names = "--insecure",
+            description =
+                    "Allow a non-loopback --bind without TLS or without users (warned at start and on" + " /status).")
+    boolean insecure;
+
     @Override
     public Integer call() throws InterruptedException {
         if (retentionDays != null && retentionDays < 1) {
             throw new IllegalArgumentException("--retention-days must be at least 1, got " + retentionDays);
+        }
+        if (users != null && !java.nio.file.Files.exists(users)) {
+            throw new IllegalArgumentException(
+                    "users file " + users + " does not exist (create it with 'fleetlog user add"
+                            + " NAME --scope read --users " + users + "')");
         }
         ServerConfig.Limits d = ServerConfig.Limits.defaults();
         ServerConfig config = ServerConfig.defaults(TokenStore.load(tokens))
@@ -67,10 +94,20 @@ public final class ServerCommand implements Callable<Integer> {
                 .withDb(db)
                 .withLimits(new ServerConfig.Limits(
                         maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
-                .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays));
+                .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays))
+                .withSecurity(HttpSecurity.defaults()
+                        .withUsers(users == null ? Users.none() : Users.load(users))
+                        .withAllowedHosts(allowedHosts == null ? List.of() : allowedHosts)
+                        .withInsecure(insecure));
         FleetServer server = FleetServer.start(config);
-        System.out.println("fleetlog server listening on " + server.baseUrl() + " (ingest: "
-                + server.baseUrl().replace("http", "ws") + "/ingest)");
+        java.net.InetSocketAddress bound = server.boundAddress();
+        System.out.println("fleetlog server listening on " + bound.getAddress().getHostAddress() + ":"
+                + bound.getPort() + " (" + server.baseUrl() + ", ingest: "
+                + server.baseUrl().replace("http", "ws")
+                + "/ingest)");
+        for (String w : server.securityWarnings()) {
+            System.out.println("WARNING: " + w);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
