@@ -141,7 +141,8 @@ class UsersTest {
         Sessions.Session c1 = s.create(p);
         clock.advance(Duration.ofSeconds(1));
         Sessions.Session c2 = s.create(p);
-        s.find(c1.id());
+        clock.advance(Duration.ofSeconds(1));
+        s.find(c1.id()); // c1 used after c2 was created
         Sessions.Session c3 = s.create(p); // full: the least recently used (c2) goes
         assertThat(s.size()).isEqualTo(2);
         assertThat(s.find(c2.id())).isEmpty();
