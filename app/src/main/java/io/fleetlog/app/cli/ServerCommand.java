@@ -100,11 +100,8 @@ public final class ServerCommand implements Callable<Integer> {
                         .withAllowedHosts(allowedHosts == null ? List.of() : allowedHosts)
                         .withInsecure(insecure));
         FleetServer server = FleetServer.start(config);
-        java.net.InetSocketAddress bound = server.boundAddress();
-        System.out.println("fleetlog server listening on " + bound.getAddress().getHostAddress() + ":"
-                + bound.getPort() + " (" + server.baseUrl() + ", ingest: "
-                + server.baseUrl().replace("http", "ws")
-                + "/ingest)");
+        System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
+                + ", ingest: " + server.baseUrl().replace("http", "ws") + "/ingest)");
         for (String w : server.securityWarnings()) {
             System.out.println("WARNING: " + w);
         }
@@ -118,5 +115,15 @@ public final class ServerCommand implements Callable<Integer> {
                         "server-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The address really bound: {@code 127.0.0.1:8080}, {@code [::1]:8080}, {@code *:8080 (all interfaces)}. */
+    static String bound(java.net.InetSocketAddress a) {
+        java.net.InetAddress ip = a.getAddress();
+        if (ip == null || ip.isAnyLocalAddress()) {
+            return "*:" + a.getPort() + " (all interfaces)";
+        }
+        String host = ip.getHostAddress();
+        return (ip instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

@@ -86,4 +86,12 @@ class UserCommandTest {
         assertThat(Main.run("api-token", "add", "ci", "--scope", "root", "--users", file.toString()))
                 .isNotZero();
     }
+
+    @Test
+    void theBannerNamesTheAddressReallyBound() throws Exception {
+        assertThat(ServerCommand.bound(new java.net.InetSocketAddress("0.0.0.0", 8080)))
+                .isEqualTo("*:8080 (all interfaces)");
+        assertThat(ServerCommand.bound(new java.net.InetSocketAddress("localhost", 8080)))
+                .isIn("127.0.0.1:8080", "[0:0:0:0:0:0:0:1]:8080");
+    }
 }

@@ -20,11 +20,15 @@ public record HttpSecurity(Users users, List<String> allowedHosts, boolean insec
 
     public HttpSecurity {
         users = users == null ? Users.none() : users;
-        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        allowedHosts = allowedHosts == null
+                ? List.of()
+                : allowedHosts.stream()
+                        .map(h -> h.strip().toLowerCase(java.util.Locale.ROOT))
+                        .toList();
         for (String h : allowedHosts) {
             if (!HOST.matcher(h).matches()) {
-                throw new IllegalArgumentException("allowed host '" + h
-                        + "' is not a lower-case host name or address, optionally with :port, or *");
+                throw new IllegalArgumentException(
+                        "allowed host '" + h + "' is not a host name or address, optionally with :port, or *");
             }
         }
     }

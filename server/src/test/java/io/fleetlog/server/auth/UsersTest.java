@@ -105,6 +105,20 @@ class UsersTest {
         assertThatThrownBy(() -> Scope.parseList("read,root")).hasMessageContaining("'root'");
     }
 
+    @Test
+    void allowedHostsAreValidatedAtConfiguration() {
+        assertThat(HttpSecurity.defaults()
+                        .withAllowedHosts(java.util.List.of("fleet.example.com", "10.0.0.5:8443", "[fd00::1]", "*"))
+                        .allowedHosts())
+                .hasSize(4);
+        assertThatThrownBy(() -> HttpSecurity.defaults().withAllowedHosts(java.util.List.of("evil.example/x")))
+                .hasMessageContaining("'evil.example/x'");
+        assertThat(HttpSecurity.defaults()
+                        .withAllowedHosts(java.util.List.of("Fleet.Example.com"))
+                        .allowedHosts())
+                .containsExactly("fleet.example.com");
+    }
+
     /** A clock the test moves. */
     static final class FakeClock implements InstantSource {
         final AtomicLong ms = new AtomicLong(1_000_000);
