@@ -2,11 +2,8 @@ package io.fleetlog.app.cli;
 
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
-import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
-import io.fleetlog.server.auth.Users;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -58,34 +55,13 @@ public final class ServerCommand implements Callable<Integer> {
                     + " hour (default: keep everything).")
     Integer retentionDays;
 
-    @Option(
-            names = "--users",
-            description = "Users and API tokens file ('fleetlog user add', 'fleetlog api-token add'). Without"
-                    + " it (and on a loopback bind) loopback clients read and control without a credential.")
-    Path users;
-
-    @Option(
-            names = "--allowed-host",
-            split = ",",
-            description = "Host header values to accept besides localhost, 127.0.0.1, [::1] and the bind"
-                    + " address: NAME (any port) or NAME:PORT; repeatable (e.g. fleet.example.com).")
-    List<String> allowedHosts;
-
-    @Option(
-            names = "--insecure",
-            description =
-                    "Allow a non-loopback --bind without TLS or without users (warned at start and on" + " /status).")
-    boolean insecure;
+    @picocli.CommandLine.Mixin
+    HttpSecurityOptions security = new HttpSecurityOptions();
 
     @Override
     public Integer call() throws InterruptedException {
         if (retentionDays != null && retentionDays < 1) {
             throw new IllegalArgumentException("--retention-days must be at least 1, got " + retentionDays);
-        }
-        if (users != null && !java.nio.file.Files.exists(users)) {
-            throw new IllegalArgumentException(
-                    "users file " + users + " does not exist (create it with 'fleetlog user add"
-                            + " NAME --scope read --users " + users + "')");
         }
         ServerConfig.Limits d = ServerConfig.Limits.defaults();
         ServerConfig config = ServerConfig.defaults(TokenStore.load(tokens))
@@ -95,10 +71,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .withLimits(new ServerConfig.Limits(
                         maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
                 .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays))
-                .withSecurity(HttpSecurity.defaults()
-                        .withUsers(users == null ? Users.none() : Users.load(users))
-                        .withAllowedHosts(allowedHosts == null ? List.of() : allowedHosts)
-                        .withInsecure(insecure));
+                .withSecurity(security.toSecurity());
         FleetServer server = FleetServer.start(config);
         System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
                 + ", ingest: " + server.baseUrl().replace("http", "ws") + "/ingest)");
