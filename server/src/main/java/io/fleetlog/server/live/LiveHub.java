@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * counted — a slow dashboard never slows ingest. Per vehicle, {@code sample} and {@code stored}
  * events go out at most every {@link #SAMPLE_PERIOD_MS} ms (the latest sample; stored ranges merged)
  * and {@code vehicle} events at most every {@link #VEHICLE_PERIOD_MS} ms: {@link #runOnce} does that
- * and is called by a ticker thread every {@link #SAMPLE_PERIOD_MS} ms. Thread-safe.
+ * and is called by a ticker thread every {@link #SAMPLE_PERIOD_MS} ms. A client limited to some
+ * vehicles (the upgrade attribute {@link io.fleetlog.server.auth.HttpGuard#LIVE_VISIBLE}) gets only
+ * their snapshot entries and events, and no fleet-wide ones such as logs. Thread-safe.
  */
 public final class LiveHub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveHub.class);

@@ -464,6 +464,15 @@ class HttpAccessTest {
                 send(get("/status").header("Authorization", "Bearer " + token)).body());
         assertThat(status.get("security").get("insecure").asBoolean()).isTrue();
         assertThat(status.get("security").get("warnings").get(0).asText()).contains("--insecure");
+        fx.close();
+        fx = null;
+        // TLS (set by the TLS configuration) and users: starts without --insecure, without warnings
+        ServerConfig safe =
+                open.withSecurity(HttpSecurity.defaults().withUsers(u).withTlsEnabled(true));
+        try (FleetServer s = FleetServer.start(safe, Stores.open(safe.dbUrl()))) {
+            assertThat(s.securityWarnings()).isEmpty();
+            assertThat(s.config().tlsEnabled()).isTrue();
+        }
     }
 
     /** Item 6: /metrics carries no per-vehicle location (nor VINs) for a scraper to collect. */
