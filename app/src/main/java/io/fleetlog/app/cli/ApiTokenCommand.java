@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "api-token",
         mixinStandardHelpOptions = true,
-        description = "Manage API tokens for scripts (restart the server after a change).",
+        description = "Manage API tokens for scripts (a running server applies changes within a second).",
         subcommands = {ApiTokenCommand.Add.class, ApiTokenCommand.Remove.class})
 public final class ApiTokenCommand implements Runnable {
 
@@ -52,7 +52,7 @@ public final class ApiTokenCommand implements Runnable {
             System.out.println(token);
             System.err.println("API token " + name + " (" + Scope.format(scopes) + ", vehicles: "
                     + (only.isEmpty() ? "all" : String.join(",", only)) + ") created; only its SHA-256 is stored in "
-                    + users + ". It is shown once: keep it now, and restart the server to apply it.");
+                    + users + ". It is shown once: keep it now.");
             return 0;
         }
     }
@@ -70,7 +70,8 @@ public final class ApiTokenCommand implements Runnable {
             if (!Users.load(users).remove(Users.Kind.TOKEN, name)) {
                 throw new IllegalArgumentException("no API token '" + Users.checkName(name) + "' in " + users);
             }
-            System.err.println("API token " + name + " removed from " + users + "; restart the server to apply it.");
+            System.err.println(
+                    "API token " + name + " removed from " + users + "; a running server applies it within a second.");
             return 0;
         }
     }

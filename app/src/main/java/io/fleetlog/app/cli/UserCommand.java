@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "user",
         mixinStandardHelpOptions = true,
-        description = "Manage dashboard users (restart the server after a change).",
+        description = "Manage dashboard users (a running server applies changes within a second).",
         subcommands = {UserCommand.Add.class, UserCommand.Remove.class, UserCommand.ListUsers.class})
 public final class UserCommand implements Runnable {
 
@@ -67,7 +67,7 @@ public final class UserCommand implements Runnable {
             }
             System.err.println("user " + name + " (" + Scope.format(scopes) + ", vehicles: "
                     + (only.isEmpty() ? "all" : String.join(",", only)) + ") saved in " + users
-                    + "; restart the server to apply it.");
+                    + "; a running server applies it within a second.");
             return 0;
         }
     }
@@ -85,7 +85,8 @@ public final class UserCommand implements Runnable {
             if (!Users.load(users).remove(Users.Kind.USER, name)) {
                 throw new IllegalArgumentException("no user '" + Users.checkName(name) + "' in " + users);
             }
-            System.err.println("user " + name + " removed from " + users + "; restart the server to apply it.");
+            System.err.println(
+                    "user " + name + " removed from " + users + "; a running server applies it within a second.");
             return 0;
         }
     }

@@ -87,6 +87,7 @@ public final class HttpGuard {
     private final Sessions sessions;
     private final LoginThrottle throttle;
     private final ObjectMapper json;
+    private final InstantSource clock;
     /** CSRF token of the anonymous open-mode client (one per server run). */
     private final String openCsrf = Sessions.randomToken();
 
@@ -94,6 +95,7 @@ public final class HttpGuard {
         this.security = security;
         this.loopbackBind = isLoopback(bind);
         this.json = json;
+        this.clock = clock;
         this.sessions = new Sessions(clock, SESSION_IDLE, SESSION_MAX_AGE, SESSION_CAPACITY);
         this.throttle = new LoginThrottle(clock, 10, Duration.ofMinutes(15), 10_000);
         Set<String> hosts = new LinkedHashSet<>(LOOPBACK_NAMES);
@@ -184,11 +186,22 @@ public final class HttpGuard {
         }
     }
 
+    /**
+     * Picks up a changed users file; sessions of users removed or changed (scopes, vehicles) end.
+     */
+    private void refreshUsers() {
+        Users users = security.users();
+        if (users.refresh(clock.millis())) {
+            sessions.retain(p -> users.user(p.name()).map(p::equals).orElse(false));
+        }
+    }
+
     void before(Context ctx) throws IOException {
         String path = ctx.path();
         if (path.equals("/ingest") || path.equals("/live")) {
             return; // /ingest: vehicles authenticate in Hello; /live: checked in liveUpgrade
         }
+        refreshUsers();
         try {
             String host = checkHost(ctx);
             headers(ctx, host, data(path));
@@ -199,6 +212,7 @@ public final class HttpGuard {
     }
 
     void liveUpgrade(Context ctx) {
+        refreshUsers();
         try {
             checkHost(ctx);
             checkOrigin(ctx, true);

@@ -115,6 +115,11 @@ public final class Sessions {
         }
     }
 
+    /** Ends every session whose principal no longer passes {@code keep} (a user removed or changed). */
+    public void retain(java.util.function.Predicate<Principal> keep) {
+        sessions.values().removeIf(s -> !keep.test(s.principal));
+    }
+
     public int size() {
         return sessions.size();
     }

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Changes are written to a temporary file created 0600 (owner read/write only), forced to disk
  * and renamed over the file, so the file is always complete and private. A file readable by group or
- * others is loaded with a warning. The server reads the file at start (restart it after a change).
- * Thread-safe.
+ * others is loaded with a warning. A running server picks up changes by {@link #refresh} (within a
+ * second). Thread-safe.
  */
 public final class Users {
     private static final Logger log = LoggerFactory.getLogger(Users.class);
@@ -80,6 +80,14 @@ public final class Users {
         static final String HASH = Passwords.dummy();
     }
 
+    /** How often {@link #refresh} looks at the file at most. */
+    static final long REFRESH_PERIOD_MS = 1000;
+
+    /** The file's identity when last read (inode, size, modification time), or null. */
+    private volatile Object stamp;
+
+    private volatile long checkedMs = Long.MIN_VALUE / 2; // "long ago", without overflow in now - checkedMs
+
     private Users(Path file) {
         this.file = file;
     }
@@ -92,6 +100,7 @@ public final class Users {
     /** Loads a users file; a missing file is an empty set that the add methods will create. */
     public static Users load(Path file) {
         Users u = new Users(file);
+        u.stamp = stamp(file);
         if (!Files.exists(file)) {
             return u;
         }
@@ -128,6 +137,52 @@ public final class Users {
         u.users = Map.copyOf(users);
         u.tokens = Map.copyOf(tokens);
         return u;
+    }
+
+    /**
+     * Re-reads the file when it changed (another process ran {@code fleetlog user add}, {@code
+     * api-token remove}, …), looking at most every {@link #REFRESH_PERIOD_MS} ms. A file that no
+     * longer parses is ignored with a warning (the entries loaded before stay).
+     *
+     * @return whether the entries changed
+     */
+    public boolean refresh(long nowMs) {
+        if (file == null || nowMs - checkedMs < REFRESH_PERIOD_MS) {
+            return false;
+        }
+        checkedMs = nowMs;
+        Object now = stamp(file);
+        if (java.util.Objects.equals(now, stamp)) {
+            return false;
+        }
+        synchronized (this) {
+            stamp = now;
+            try {
+                Users fresh = load(file);
+                users = fresh.users;
+                tokens = fresh.tokens;
+            } catch (RuntimeException e) {
+                log.warn("users_reload_failed file={} error=\"{}\"", file, e.getMessage());
+                return false;
+            }
+        }
+        log.info("users_reloaded file={} users={} tokens={}", file, users.size(), tokens.size());
+        return true;
+    }
+
+    /** The current principal of user {@code name}, if it (still) exists. */
+    Optional<Principal> user(String name) {
+        Entry e = users.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.principal());
+    }
+
+    private static Object stamp(Path file) {
+        try {
+            var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
+        } catch (IOException e) {
+            return null; // missing (or unreadable: then load says why)
+        }
     }
 
     private static Entry parse(String line) {
@@ -280,6 +335,7 @@ public final class Users {
                 .forEach(e -> lines.add(line(e)));
         try {
             writePrivately(file, String.join("\n", lines) + "\n");
+            stamp = stamp(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write users file " + file + ": " + e.getMessage(), e);
         }

@@ -256,6 +256,41 @@ class HttpAccessTest {
         live.ws.abort();
     }
 
+    /** Revoking a token or removing a user (another process, the CLI) takes effect without a restart. */
+    @Test
+    void aRevokedTokenAndARemovedUserStopWorkingWithoutARestart() throws Exception {
+        Users u = users();
+        String token = u.addToken("ci", Set.of(Scope.READ), Set.of());
+        u.addUser("alice", "correct horse".toCharArray(), Set.of(Scope.READ), Set.of());
+        u.addUser("bob", "battery staple".toCharArray(), Set.of(Scope.READ), Set.of());
+        start(u);
+        Login alice = login("alice", "correct horse");
+        Login bob = login("bob", "battery staple");
+        assertThat(send(get("/status").header("Authorization", "Bearer " + token))
+                        .statusCode())
+                .isEqualTo(200);
+        Users cli = Users.load(dir.resolve("users")); // as 'fleetlog api-token remove' / 'user remove' do
+        cli.remove(Users.Kind.TOKEN, "ci");
+        cli.remove(Users.Kind.USER, "alice");
+        assertThat(ServerFixture.await(
+                        () -> {
+                            try {
+                                return send(get("/status").header("Authorization", "Bearer " + token))
+                                                .statusCode()
+                                        == 401;
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        5_000))
+                .as("the revoked token is refused within seconds")
+                .isTrue();
+        assertThat(send(get("/status").header("Cookie", alice.cookie())).statusCode())
+                .isEqualTo(401);
+        assertThat(send(get("/status").header("Cookie", bob.cookie())).statusCode())
+                .isEqualTo(200);
+    }
+
     // ---- Host, Origin, CSRF ----------------------------------------------------------------------
 
     /** Item 6: DNS rebinding — a page of evil.example resolved to 127.0.0.1 sends Host: evil.example. */

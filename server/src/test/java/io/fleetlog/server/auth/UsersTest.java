@@ -83,6 +83,21 @@ class UsersTest {
     }
 
     @Test
+    void refreshPicksUpChangesAndKeepsTheOldEntriesWhenTheFileIsBroken() throws Exception {
+        Path file = dir.resolve("users");
+        Users server = Users.load(file);
+        String token = server.addToken("ci", Set.of(Scope.READ), Set.of());
+        assertThat(server.refresh(10_000)).as("its own write is no change").isFalse();
+        String other = Users.load(file).addToken("other", Set.of(Scope.READ), Set.of());
+        assertThat(server.refresh(10_500)).as("looks at most every second").isFalse();
+        assertThat(server.refresh(11_000)).isTrue();
+        assertThat(server.bearer(other)).isPresent();
+        Files.writeString(file, "garbage\n");
+        assertThat(server.refresh(12_000)).isFalse();
+        assertThat(server.bearer(token)).as("a broken file changes nothing").isPresent();
+    }
+
+    @Test
     void aBadLineIsReportedWithFileAndLine() throws Exception {
         Path file = dir.resolve("users");
         Files.writeString(file, "# comment\nuser alice notahash read *\n");
