@@ -6,19 +6,14 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -26,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP access control for everything but the vehicles' {@code /ingest} (which authenticates in its
- * Hello): the checks of docs/security-http.md, in this order, before any handler runs.
+ * Hello): the checks of docs/security-http.md, in this order, before any handler runs (steps 1–3 are
+ * {@link BrowserBoundary}'s), plus the endpoints that hand out the credentials it checks.
  *
  * <ol>
  *   <li><b>Host allowlist</b> (DNS rebinding): the {@code Host} header must name an allowed host —
@@ -71,19 +67,12 @@ public final class HttpGuard {
     static final Duration SESSION_MAX_AGE = Duration.ofDays(7);
     static final int SESSION_CAPACITY = 10_000;
     static final int LOGIN_BODY_MAX_BYTES = 4096;
-    static final String CSP_BASE = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-            + " img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self';"
-            + " frame-ancestors 'none'";
-    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
-    private static final Pattern HOST_HEADER =
-            Pattern.compile("([a-z0-9.-]{1,253}|\\[[0-9a-f:.]{2,45}\\])(?::(\\d{1,5}))?");
     private static final Pattern VEHICLE_PATH = Pattern.compile("^/api/(?:demo/)?vehicles/([^/]+)(?:/.*)?$");
     private static final String SELF = "/api/session";
 
     private final HttpSecurity security;
     private final boolean loopbackBind;
-    private final Set<String> allowedHosts;
-    private final boolean anyHost;
+    private final BrowserBoundary boundary;
     private final Sessions sessions;
     private final LoginThrottle throttle;
     private final ObjectMapper json;
@@ -93,18 +82,12 @@ public final class HttpGuard {
 
     public HttpGuard(HttpSecurity security, String bind, InstantSource clock, ObjectMapper json) {
         this.security = security;
-        this.loopbackBind = isLoopback(bind);
+        this.loopbackBind = BrowserBoundary.isLoopback(bind);
         this.json = json;
         this.clock = clock;
         this.sessions = new Sessions(clock, SESSION_IDLE, SESSION_MAX_AGE, SESSION_CAPACITY);
         this.throttle = new LoginThrottle(clock, 10, Duration.ofMinutes(15), 10_000);
-        Set<String> hosts = new LinkedHashSet<>(LOOPBACK_NAMES);
-        if (!bind.equals("0.0.0.0") && !bind.equals("::") && !bind.equals("[::]")) {
-            hosts.add(bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind.toLowerCase(Locale.ROOT));
-        }
-        hosts.addAll(security.allowedHosts());
-        this.anyHost = hosts.remove("*");
-        this.allowedHosts = Set.copyOf(hosts);
+        this.boundary = new BrowserBoundary(bind, security.allowedHosts());
     }
 
     /** Whether reads are open to loopback clients (no users configured and a loopback bind). */
@@ -175,17 +158,6 @@ public final class HttpGuard {
 
     // ---- the checks ------------------------------------------------------------------------------
 
-    /** A refusal: status and message, written as {@code {"error": …}}. */
-    private static final class Refused extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-
-        Refused(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
-
     /**
      * Picks up a changed users file; sessions of users removed or changed (scopes, vehicles) end.
      */
@@ -203,8 +175,8 @@ public final class HttpGuard {
         }
         refreshUsers();
         try {
-            String host = checkHost(ctx);
-            headers(ctx, host, data(path));
+            String host = boundary.checkHost(ctx);
+            boundary.headers(ctx, host, data(path));
             check(ctx, path, ctx.method().name());
         } catch (Refused r) {
             refuse(ctx, r);
@@ -214,8 +186,8 @@ public final class HttpGuard {
     void liveUpgrade(Context ctx) {
         refreshUsers();
         try {
-            checkHost(ctx);
-            checkOrigin(ctx, true);
+            boundary.checkHost(ctx);
+            boundary.checkOrigin(ctx, true);
             Principal p = authenticate(ctx);
             requireRead(p);
             ctx.attribute(Principal.ATTRIBUTE, p);
@@ -230,7 +202,7 @@ public final class HttpGuard {
     private void check(Context ctx, String path, String method) throws Refused {
         boolean safe = method.equals("GET") || method.equals("HEAD");
         if (!safe) {
-            checkOrigin(ctx, false);
+            boundary.checkOrigin(ctx, false);
         }
         if (path.equals("/api/login") || path.equals(SELF)) {
             return; // their handlers authenticate
@@ -257,61 +229,6 @@ public final class HttpGuard {
     /** Paths that carry vehicle data or control: everything under /api, /status, /metrics. */
     static boolean data(String path) {
         return path.equals("/api") || path.startsWith("/api/") || path.equals("/status") || path.equals("/metrics");
-    }
-
-    private String checkHost(Context ctx) throws Refused {
-        String host = ctx.header("Host");
-        if (host == null || host.isBlank()) {
-            throw new Refused(400, "a Host header is required");
-        }
-        String h = host.strip().toLowerCase(Locale.ROOT);
-        Matcher m = HOST_HEADER.matcher(h);
-        if (!m.matches()) {
-            throw new Refused(400, "Host header '" + shorten(host) + "' is malformed");
-        }
-        if (anyHost || allowedHosts.contains(m.group(1)) || allowedHosts.contains(h)) {
-            return h;
-        }
-        throw new Refused(
-                403,
-                "host '" + shorten(host) + "' is not allowed (allowed: " + String.join(", ", allowedHosts)
-                        + "; add one with --allowed-host)");
-    }
-
-    /**
-     * A present Origin must be this server's own origin (same host and port as the Host header);
-     * {@code null} origins and {@code Sec-Fetch-Site: cross-site} are refused. An absent Origin is a
-     * non-browser client (curl, scripts) or a same-origin GET.
-     */
-    private void checkOrigin(Context ctx, boolean websocket) throws Refused {
-        String site = ctx.header("Sec-Fetch-Site");
-        if (site != null && site.equalsIgnoreCase("cross-site")) {
-            throw new Refused(403, "cross-site request refused (Sec-Fetch-Site: cross-site)");
-        }
-        String origin = ctx.header("Origin");
-        if (origin == null) {
-            return;
-        }
-        String host =
-                ctx.header("Host") == null ? "" : ctx.header("Host").strip().toLowerCase(Locale.ROOT);
-        try {
-            URI u = new URI(origin.strip());
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            String authority =
-                    u.getRawAuthority() == null ? "" : u.getRawAuthority().toLowerCase(Locale.ROOT);
-            boolean web = scheme.equals("http") || scheme.equals("https");
-            if (web && u.getRawPath().isEmpty() && authority.equals(host)) {
-                return;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // falls through to the refusal: a malformed Origin is foreign
-        }
-        throw new Refused(
-                403,
-                "origin '" + shorten(origin) + "' is not this server's (" + host + ")"
-                        + (websocket
-                                ? ": /live accepts only its own dashboard"
-                                : ": cross-origin requests are refused"));
     }
 
     /** The caller's principal, or null when it has no credential (and the open mode does not apply). */
@@ -347,7 +264,7 @@ public final class HttpGuard {
                 || ctx.header("X-Real-IP") != null) {
             return false; // a proxy on this machine forwards someone else: not a loopback client
         }
-        return isLoopback(ctx.req().getRemoteAddr());
+        return BrowserBoundary.isLoopback(ctx.req().getRemoteAddr());
     }
 
     private static void requireRead(Principal p) throws Refused {
@@ -380,7 +297,7 @@ public final class HttpGuard {
         if (m.matches()) {
             String vin = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.sees(vin)) {
-                throw new Refused(404, "unknown vehicle '" + shorten(vin) + "'");
+                throw new Refused(404, "unknown vehicle '" + BrowserBoundary.shorten(vin) + "'");
             }
             return;
         }
@@ -402,24 +319,11 @@ public final class HttpGuard {
         }
     }
 
-    private void headers(Context ctx, String host, boolean data) {
-        String self = HOST_HEADER.matcher(host).matches() ? " ws://" + host + " wss://" + host : "";
-        ctx.header("Content-Security-Policy", CSP_BASE + "; connect-src 'self'" + self);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Cross-Origin-Resource-Policy", "same-origin");
-        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-        if (data) {
-            ctx.header("Cache-Control", "no-store");
-        }
-    }
-
     private void refuse(Context ctx, Refused r) throws IOException {
         log.info(
                 "http_refused method={} path=\"{}\" status={} reason=\"{}\" remote={}",
                 ctx.method().name(),
-                shorten(ctx.path()),
+                BrowserBoundary.shorten(ctx.path()),
                 r.status,
                 r.getMessage(),
                 ctx.ip());
@@ -471,7 +375,10 @@ public final class HttpGuard {
         java.util.Arrays.fill(password, '\0');
         if (p.isEmpty()) {
             throttle.failed(ip);
-            log.info("login_failed user=\"{}\" remote={}", shorten(user), ip); // same answer for unknown user
+            log.info(
+                    "login_failed user=\"{}\" remote={}",
+                    BrowserBoundary.shorten(user),
+                    ip); // same answer for unknown user
             writeError(ctx, 401, "wrong user name or password");
             return;
         }
@@ -543,24 +450,5 @@ public final class HttpGuard {
     private void writeError(Context ctx, int status, String message) throws IOException {
         ctx.attribute("fleetlog.errorWritten", true);
         writeJson(ctx, status, Map.of("error", message));
-    }
-
-    static boolean isLoopback(String address) {
-        if (address == null || address.isBlank()) {
-            return false;
-        }
-        String a =
-                address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-        try {
-            return InetAddress.getByName(a).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    /** A header value as shown in messages and logs: at most 100 characters, control characters as '?'. */
-    static String shorten(String s) {
-        String t = s.length() > 100 ? s.substring(0, 100) + "…" : s;
-        return t.replaceAll("[\\p{Cntrl}\"\\\\]", "?");
     }
 }
