@@ -20,6 +20,7 @@ const arg = (name, dflt) => {
 const PORT = Number(arg('--port', process.env.PORT ?? '0'));
 const STATIC_DIR = path.resolve(arg('--static', 'target/classes/public'));
 const DEMO = !args.includes('--no-demo');
+const CSRF = 'mock-csrf-token'; // GET /api/session hands it out; every POST must carry it
 const RATE_HZ = Number(arg('--rate', '50'));
 const VEHICLE_COUNT = Number(arg('--vehicles', '5'));
 const STEP_MS = 1000 / RATE_HZ;
@@ -241,6 +242,13 @@ const server = http.createServer(async (req, res) => {
         return send(res, 200, head + out.map((s) => [v.vin, s.seq, new Date(s.t).toISOString(), s.speed, s.power, s.soc, s.heading, s.odometer, s.latitude, s.longitude, s.elevation, ''].join(',')).join('\n'), 'text/csv');
       }
       return send(res, 200, out.map((s) => ({ ...s, reconstructed: [] })));
+    }
+    // like the real server on loopback without users: reads open, POSTs need the session's CSRF token
+    if (p === '/api/session' && req.method === 'GET') {
+      return send(res, 200, { authenticated: true, loginRequired: false, user: 'loopback', kind: 'loopback', scopes: ['control', 'read'], vins: null, csrfToken: CSRF });
+    }
+    if (req.method === 'POST' && req.headers['x-csrf-token'] !== CSRF) {
+      return send(res, 403, { error: 'missing or wrong X-CSRF-Token header: take the token from GET /api/session' });
     }
     if (p.startsWith('/api/demo')) {
       if (!DEMO) return send(res, 404, { error: 'demo mode is off' });

@@ -1,3 +1,4 @@
+import { mutate, UNAUTHORIZED_EVENT } from './session';
 import type { DemoState, StoredSample, Summary } from './types';
 
 /** A response other than 2xx; `status` 404 on the demo paths means "no demo mode". */
@@ -11,6 +12,7 @@ export class HttpError extends Error {
 }
 
 async function json<T>(res: Response): Promise<T> {
+  if (res.status === 401 && typeof window !== 'undefined') window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   if (!res.ok) {
     let detail = res.statusText;
     try {
@@ -39,12 +41,12 @@ export async function fetchDemo(): Promise<DemoState> {
 }
 
 export async function demoCommand(command: 'start' | 'stop'): Promise<DemoState> {
-  return json<DemoState>(await fetch(`/api/demo/${command}`, { method: 'POST' }));
+  return json<DemoState>(await mutate(`/api/demo/${command}`, { method: 'POST' }));
 }
 
 export async function setDeadZone(vin: string, on: boolean): Promise<DemoState> {
   return json<DemoState>(
-    await fetch(`/api/demo/vehicles/${encodeURIComponent(vin)}/deadzone`, {
+    await mutate(`/api/demo/vehicles/${encodeURIComponent(vin)}/deadzone`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ on }),

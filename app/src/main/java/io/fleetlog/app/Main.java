@@ -1,11 +1,13 @@
 package io.fleetlog.app;
 
+import io.fleetlog.app.cli.ApiTokenCommand;
 import io.fleetlog.app.cli.EdgeCommand;
 import io.fleetlog.app.cli.ExportCommand;
 import io.fleetlog.app.cli.InspectCommand;
 import io.fleetlog.app.cli.ReplayCommand;
 import io.fleetlog.app.cli.ServerCommand;
 import io.fleetlog.app.cli.TokenCommand;
+import io.fleetlog.app.cli.UserCommand;
 import io.fleetlog.app.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             InspectCommand.class,
             TokenCommand.class,
+            UserCommand.class,
+            ApiTokenCommand.class,
             ExportCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -2,6 +2,7 @@ package io.fleetlog.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlog.server.api.HttpApi;
+import io.fleetlog.server.auth.HttpGuard;
 import io.fleetlog.server.fleet.Fleet;
 import io.fleetlog.server.ingest.IngestContext;
 import io.fleetlog.server.ingest.IngestEndpoint;
@@ -51,6 +52,7 @@ public final class FleetServer implements AutoCloseable {
     private final IngestMetrics ingestMetrics;
     private final IngestEndpoint ingest;
     private final PrometheusMeterRegistry metrics;
+    private final HttpGuard guard;
     private final Javalin app;
     private final java.util.concurrent.ScheduledExecutorService retention;
     /** The TLS identity (null: plain HTTP) and the timer that checks its files for changes. */
@@ -72,6 +74,7 @@ public final class FleetServer implements AutoCloseable {
         this.fleet = new Fleet(store);
         this.live =
                 new LiveHub(fleet, json, config.limits().liveQueueMessages(), config.clock(), config.demo(), metrics);
+        this.guard = new HttpGuard(config.security(), config.bind(), config.clock(), json);
         this.ingestMetrics = new IngestMetrics(metrics);
         this.ingest = new IngestEndpoint(
                 new IngestContext(config.limits(), config.tokens(), store, fleet, live, ingestMetrics, config.clock()));
@@ -83,7 +86,8 @@ public final class FleetServer implements AutoCloseable {
                 json,
                 config.clock(),
                 () -> Map.of("clients", live.clients(), "droppedClients", live.droppedClients()),
-                config.retention());
+                config.retention(),
+                guard::describe);
         this.app = Javalin.create(cfg -> configure(cfg, api));
         this.retention = config.retention() == null
                 ? null
@@ -97,6 +101,7 @@ public final class FleetServer implements AutoCloseable {
 
     /** Opens the store of {@code config.dbUrl()} and starts the server. */
     public static FleetServer start(ServerConfig config) {
+        new HttpGuard(config.security(), config.bind(), config.clock(), null).checkExposure(config.bind());
         SampleStore store = Stores.open(config.dbUrl());
         try {
             return start(config, store);
@@ -108,7 +113,15 @@ public final class FleetServer implements AutoCloseable {
 
     /** Starts the server on an already open store, which it then owns (closes it on {@link #close}). */
     public static FleetServer start(ServerConfig config, SampleStore store) {
-        FleetServer s = new FleetServer(config, store);
+        FleetServer s;
+        try {
+            s = new FleetServer(config, store);
+            // a non-loopback bind without TLS or users is refused unless --insecure (docs/security-http.md)
+            s.guard.checkExposure(config.bind());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         s.closeStaleLinks();
         s.app.start();
         s.live.start();
@@ -132,6 +145,9 @@ public final class FleetServer implements AutoCloseable {
                                 + (config.tls().clientCa() == null
                                         ? ""
                                         : " client_ca=" + config.tls().clientCa()));
+        for (String w : s.guard.warnings()) {
+            log.warn("server_insecure warning=\"{}\"", w);
+        }
         return s;
     }
 
@@ -149,6 +165,7 @@ public final class FleetServer implements AutoCloseable {
             f.setMaxTextMessageSize(64 * 1024);
             f.setIdleTimeout(Duration.ofMinutes(2));
         });
+        guard.routes(cfg); // first: Host, headers, Origin, credential, scope, CSRF (docs/security-http.md)
         cfg.routes.ws("/ingest", ingest::configure);
         cfg.routes.ws("/live", live::configure);
         api.routes(cfg);
@@ -234,6 +251,29 @@ public final class FleetServer implements AutoCloseable {
     /** The TLS identity, or null for plain HTTP; {@link ServerTls#reloadIfChanged} reloads it now. */
     public ServerTls tls() {
         return tls;
+    }
+
+    /**
+     * The address the HTTP listener really bound (e.g. {@code 0.0.0.0:8080} for all interfaces,
+     * {@code 127.0.0.1:8080} for {@code --bind localhost}).
+     */
+    public java.net.InetSocketAddress boundAddress() {
+        for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector sc
+                    && sc.getTransport() instanceof java.nio.channels.ServerSocketChannel ch) {
+                try {
+                    return (java.net.InetSocketAddress) ch.getLocalAddress();
+                } catch (IOException e) {
+                    break; // fall back to the configured address
+                }
+            }
+        }
+        return new java.net.InetSocketAddress(config.bind(), port());
+    }
+
+    /** Warnings about exposure ({@code --insecure}), as printed at start and shown on /status. */
+    public java.util.List<String> securityWarnings() {
+        return guard.warnings();
     }
 
     public SampleStore store() {

@@ -1,6 +1,7 @@
 package io.fleetlog.server;
 
 import io.fleetlog.codec.Wire;
+import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
 import io.javalin.config.JavalinConfig;
 import java.time.InstantSource;
@@ -22,6 +23,8 @@ import java.util.function.Consumer;
  * @param retention how long samples and events are kept (whole UTC days; null = forever): every hour
  *     the server deletes what was captured before the start of the day {@code retention} ago
  * @param tls certificate, key and optional client CA for HTTPS/WSS on the one port (null = plain HTTP)
+ * @param security who may read and control over HTTP (users, Host allowlist, --insecure; whether TLS
+ *     is on mirrors {@code tls}); see docs/security.md
  */
 public record ServerConfig(
         String bind,
@@ -33,7 +36,8 @@ public record ServerConfig(
         Consumer<JavalinConfig> routes,
         InstantSource clock,
         java.time.Duration retention,
-        io.fleetlog.server.tls.TlsConfig tls) {
+        io.fleetlog.server.tls.TlsConfig tls,
+        HttpSecurity security) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
@@ -58,6 +62,8 @@ public record ServerConfig(
         if (retention != null && retention.compareTo(java.time.Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("retention " + retention + " is shorter than one day");
         }
+        // TLS is configured in one place (tls); the security record only mirrors whether it is on.
+        security = (security == null ? HttpSecurity.defaults() : security).withTlsEnabled(tls != null);
     }
 
     /** Defaults: 127.0.0.1, a free port, {@link #DEFAULT_DB}, default limits, no demo, no extra routes. */
@@ -72,45 +78,56 @@ public record ServerConfig(
                 null,
                 InstantSource.system(),
                 null,
+                null,
                 null);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls);
+        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention, tls);
+        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security);
     }
 
     public ServerConfig withDb(String url) {
-        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention, tls);
+        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention, tls, security);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention, tls);
+        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention, tls, security);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention, tls);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention, tls, security);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention, tls);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention, tls, security);
     }
 
     /** Keep samples and events this long (whole days; null = forever). */
     public ServerConfig withRetention(java.time.Duration keep) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep, tls);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep, tls, security);
     }
 
     /** Serve HTTPS and WSS with this identity (null = plain HTTP). */
     public ServerConfig withTls(io.fleetlog.server.tls.TlsConfig t) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, t);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, t, security);
+    }
+
+    /** Users, Host allowlist and --insecure (see {@link HttpSecurity}). */
+    public ServerConfig withSecurity(HttpSecurity s) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, s);
+    }
+
+    /** Whether the HTTP listener speaks TLS (HTTPS, WSS). */
+    public boolean tlsEnabled() {
+        return tls != null;
     }
 
     public ServerConfig withClock(InstantSource c) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention, tls);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention, tls, security);
     }
 
     /**

@@ -75,11 +75,17 @@ public final class ServerCommand implements Callable<Integer> {
             description = "PEM CA bundle for vehicle client certificates (CN = VIN), accepted instead of a token.")
     Path clientCa;
 
+    @picocli.CommandLine.Mixin
+    HttpSecurityOptions security = new HttpSecurityOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         FleetServer server = FleetServer.start(config());
-        System.out.println("fleetlog server listening on " + server.baseUrl() + " (ingest: "
-                + server.baseUrl().replace("http", "ws") + "/ingest)");
+        System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
+                + ", ingest: " + server.baseUrl().replace("http", "ws") + "/ingest)");
+        for (String w : server.securityWarnings()) {
+            System.out.println("WARNING: " + w);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -112,9 +118,20 @@ public final class ServerCommand implements Callable<Integer> {
                 .withDb(db)
                 .withLimits(new ServerConfig.Limits(
                         maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
-                .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays));
+                .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays))
+                .withSecurity(security.toSecurity());
         return tlsCert == null
                 ? config
                 : config.withTls(TlsConfig.of(tlsCert, tlsKey).withClientCa(clientCa));
+    }
+
+    /** The address really bound: {@code 127.0.0.1:8080}, {@code [::1]:8080}, {@code *:8080 (all interfaces)}. */
+    static String bound(java.net.InetSocketAddress a) {
+        java.net.InetAddress ip = a.getAddress();
+        if (ip == null || ip.isAnyLocalAddress()) {
+            return "*:" + a.getPort() + " (all interfaces)";
+        }
+        String host = ip.getHostAddress();
+        return (ip instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

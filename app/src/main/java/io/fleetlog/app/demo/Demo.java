@@ -13,6 +13,7 @@ import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.store.Stores;
 import java.io.IOException;
@@ -91,6 +92,11 @@ public final class Demo implements AutoCloseable {
 
     /** Starts the server and the fleet. */
     public static Demo start(Options o) throws IOException {
+        return start(o, HttpSecurity.defaults());
+    }
+
+    /** Starts the server, with this HTTP access control (docs/security-http.md), and the fleet. */
+    public static Demo start(Options o, HttpSecurity security) throws IOException {
         Files.createDirectories(o.dataDir());
         List<DemoVehicle> cars = plan(o);
         Map<String, String> tokens = new LinkedHashMap<>();
@@ -101,6 +107,7 @@ public final class Demo implements AutoCloseable {
                 .withPort(o.port())
                 .withDb(o.db())
                 .withDemo(true)
+                .withSecurity(security)
                 .withRoutes(cfg -> DemoControl.routes(cfg, () -> self[0]));
         FleetServer server = FleetServer.start(config);
         Demo demo = new Demo(o, server, cars);

@@ -73,6 +73,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-outages", negatable = true, description = "Without the scripted dead zones.")
     boolean outages = true;
 
+    @picocli.CommandLine.Mixin
+    io.fleetlog.app.cli.HttpSecurityOptions security = new io.fleetlog.app.cli.HttpSecurityOptions();
+
     private volatile boolean stopRequested;
 
     @Override
@@ -104,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
                         },
                         "demo-shutdown"));
         FleetReport r;
-        try (Demo demo = Demo.start(o)) {
+        try (Demo demo = Demo.start(o, security.toSecurity())) {
             out.printf(
                     "fleetlog demo: %d vehicles, %s, speed %s, store %s%n",
                     vehicles,

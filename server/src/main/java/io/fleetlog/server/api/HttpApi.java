@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.server.auth.Principal;
 import io.fleetlog.server.fleet.Fleet;
 import io.fleetlog.server.ingest.IngestMetrics;
 import io.fleetlog.server.store.SampleStore;
@@ -25,14 +26,18 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The REST API of docs/api.md: /status, /metrics, /api/vehicles, samples (JSON or CSV, streamed from
  * the store straight to the socket, so a day of 50 Hz data never sits in memory) and summary.
- * Unknown VIN → 404, bad parameter → 400, each with {@code {"error": "…"}} naming it.
+ * Unknown VIN → 404, bad parameter → 400, each with {@code {"error": "…"}} naming it. Access is
+ * checked before these handlers by {@link io.fleetlog.server.auth.HttpGuard}; they only narrow what a
+ * vehicle-restricted {@link Principal} sees (the vehicle list, /status, another's VIN answers 404).
  */
 public final class HttpApi {
     /** CSV header, exactly as docs/api.md states it. */
@@ -54,8 +59,12 @@ public final class HttpApi {
     private final long startedMs;
     private final Supplier<Map<String, Object>> liveStats;
     private final java.time.Duration retention;
+    private final Supplier<Map<String, Object>> security;
 
-    /** @param retention how long the server keeps samples (null: forever), shown in /status */
+    /**
+     * @param retention how long the server keeps samples (null: forever), shown in /status
+     * @param security the /status section {@code security} (mode, TLS, --insecure warnings)
+     */
     public HttpApi(
             SampleStore store,
             Fleet fleet,
@@ -64,7 +73,8 @@ public final class HttpApi {
             ObjectMapper json,
             InstantSource clock,
             Supplier<Map<String, Object>> liveStats,
-            java.time.Duration retention) {
+            java.time.Duration retention,
+            Supplier<Map<String, Object>> security) {
         this.store = store;
         this.fleet = fleet;
         this.ingest = ingest;
@@ -74,6 +84,7 @@ public final class HttpApi {
         this.startedMs = clock.millis();
         this.liveStats = liveStats;
         this.retention = retention;
+        this.security = security;
     }
 
     public void routes(JavalinConfig cfg) {
@@ -90,7 +101,8 @@ public final class HttpApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
         m.put("uptimeSeconds", (clock.millis() - startedMs) / 1000);
-        m.put("vehicles", fleet.states());
+        m.put("vehicles", visibleStates(ctx));
+        m.put("security", security.get());
         Map<String, Object> st = new LinkedHashMap<>(store.describe());
         st.put("retentionDays", retention == null ? null : retention.toDays()); // null: kept forever
         m.put("store", st);
@@ -119,7 +131,22 @@ public final class HttpApi {
     }
 
     void vehicles(Context ctx) throws IOException {
-        writeJson(ctx, 200, fleet.states());
+        writeJson(ctx, 200, visibleStates(ctx));
+    }
+
+    /** The fleet's VehicleStates the caller may see (a vehicle-restricted principal sees its own). */
+    private List<Map<String, Object>> visibleStates(Context ctx) {
+        Principal p = ctx.attribute(Principal.ATTRIBUTE);
+        if (p == null || p.allVehicles()) {
+            return fleet.states();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String vin : fleet.vins()) {
+            if (p.sees(vin)) {
+                out.add(fleet.state(vin));
+            }
+        }
+        return out;
     }
 
     void samples(Context ctx) throws IOException {
@@ -233,7 +260,8 @@ public final class HttpApi {
 
     private String knownVin(Context ctx) {
         String vin = ctx.pathParam("vin");
-        if (!fleet.knows(vin)) {
+        Principal p = ctx.attribute(Principal.ATTRIBUTE);
+        if (!fleet.knows(vin) || (p != null && !p.sees(vin))) { // another's vehicle looks unknown
             throw new NotFound("unknown vehicle '" + vin + "'");
         }
         return vin;

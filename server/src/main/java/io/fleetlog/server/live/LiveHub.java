@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * counted — a slow dashboard never slows ingest. Per vehicle, {@code sample} and {@code stored}
  * events go out at most every {@link #SAMPLE_PERIOD_MS} ms (the latest sample; stored ranges merged)
  * and {@code vehicle} events at most every {@link #VEHICLE_PERIOD_MS} ms: {@link #runOnce} does that
- * and is called by a ticker thread every {@link #SAMPLE_PERIOD_MS} ms. Thread-safe.
+ * and is called by a ticker thread every {@link #SAMPLE_PERIOD_MS} ms. A client limited to some
+ * vehicles (the upgrade attribute {@link io.fleetlog.server.auth.HttpGuard#LIVE_VISIBLE}) gets only
+ * their snapshot entries and events, and no fleet-wide ones such as logs. Thread-safe.
  */
 public final class LiveHub implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
@@ -75,7 +77,9 @@ public final class LiveHub implements AutoCloseable {
         ws.onConnect(ctx -> {
             // a quiet fleet sends nothing; pings keep the idle timeout from closing dashboards
             ctx.enableAutomaticPings(30, java.util.concurrent.TimeUnit.SECONDS);
-            connect(ctx.sessionId(), ctx.session);
+            java.util.function.Predicate<String> visible =
+                    ctx.attribute(io.fleetlog.server.auth.HttpGuard.LIVE_VISIBLE);
+            connect(ctx.sessionId(), ctx.session, visible == null ? vin -> true : visible);
         });
         ws.onClose(ctx -> {
             Client c = clients.remove(ctx.sessionId());
@@ -88,10 +92,19 @@ public final class LiveHub implements AutoCloseable {
     }
 
     void connect(String id, Session session) {
-        Client c = new Client(id, session, queueCapacity);
+        connect(id, session, vin -> true);
+    }
+
+    /** @param visible which VINs this client may see; {@code null} asks about fleet-wide events (logs) */
+    void connect(String id, Session session, java.util.function.Predicate<String> visible) {
+        Client c = new Client(id, session, queueCapacity, visible);
         Map<String, Object> snap = new LinkedHashMap<>();
         snap.put("type", "snapshot");
-        snap.put("vehicles", fleet.states());
+        snap.put(
+                "vehicles",
+                fleet.states().stream()
+                        .filter(v -> visible.test((String) v.get("vin")))
+                        .toList());
         snap.put("demo", demo);
         c.queue.offer(write(snap));
         clients.put(id, c);
@@ -115,11 +128,23 @@ public final class LiveHub implements AutoCloseable {
         }
         String text = write(event);
         published.incrementAndGet();
+        String vin = vinOf(event);
         for (Client c : clients.values()) {
+            if (!c.visible.test(vin)) {
+                continue;
+            }
             if (!c.queue.offer(text)) {
                 drop(c);
             }
         }
+    }
+
+    /** The VIN an event is about ({@code vin}, or {@code vehicle.vin}); null for fleet-wide events. */
+    private static String vinOf(Map<String, Object> event) {
+        if (event.get("vin") instanceof String v) {
+            return v;
+        }
+        return event.get("vehicle") instanceof Map<?, ?> m && m.get("vin") instanceof String v ? v : null;
     }
 
     /** One throttling step: publishes what is due per vehicle at {@code nowMs}. */
@@ -222,12 +247,14 @@ public final class LiveHub implements AutoCloseable {
         final String id;
         final Session session;
         final BlockingQueue<String> queue;
+        final java.util.function.Predicate<String> visible;
         private Thread sender;
 
-        Client(String id, Session session, int capacity) {
+        Client(String id, Session session, int capacity, java.util.function.Predicate<String> visible) {
             this.id = id;
             this.session = session;
             this.queue = new ArrayBlockingQueue<>(capacity);
+            this.visible = visible;
         }
 
         void start() {
