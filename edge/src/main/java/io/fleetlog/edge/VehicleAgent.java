@@ -349,7 +349,10 @@ public final class VehicleAgent implements AutoCloseable {
                 u.rejects(),
                 u.rejectedSamples(),
                 s.dropped(),
-                sourceDone);
+                sourceDone,
+                s.quarantined(),
+                s.seqConflicts(),
+                s.renumbered());
     }
 
     public LinkState linkState() {

@@ -49,6 +49,7 @@ public final class BatchDecoder {
     private long firstSeq;
     private long firstTimeMs;
     private boolean gap;
+    private int gapReason;
     private boolean[] hasDt = new boolean[0];
     private long[] dts = new long[0];
     private int[] present = new int[0];
@@ -103,6 +104,14 @@ public final class BatchDecoder {
     /** The predictor state after the last batch (for tests comparing it with the encoder's). */
     public double[] predictorState() {
         return predictor.snapshot();
+    }
+
+    /**
+     * The {@code gap_reason} of the last batch decoded (or refused), as its wire number: 0 when absent
+     * (an older edge: read it as {@code GAP_REASON_DROPPED}). See {@link io.fleetlog.wire.v1.GapReason}.
+     */
+    public int lastGapReason() {
+        return gapReason;
     }
 
     /** The seq the next batch must start at, or -1 before the first batch. */
@@ -244,6 +253,7 @@ public final class BatchDecoder {
         firstSeq = batch.getFirstSeq();
         firstTimeMs = batch.getFirstTimeMs();
         gap = batch.getGap();
+        gapReason = batch.getGapReasonValue();
         if (n > maxSamples) {
             return; // refused by checkShape; don't copy what will not be decoded
         }
@@ -312,6 +322,7 @@ public final class BatchDecoder {
             firstSeq = 0;
             firstTimeMs = 0;
             gap = false;
+            gapReason = 0;
             int last = 0;
             while (!in.isAtEnd()) {
                 int tag = in.readTag();
@@ -342,6 +353,13 @@ public final class BatchDecoder {
                         }
                         gap = in.readBool();
                         last = 5;
+                    }
+                    case (6 << 3) | 0 -> {
+                        if (last >= 6) {
+                            return false;
+                        }
+                        gapReason = in.readEnum();
+                        last = 6;
                     }
                     default -> {
                         return false;

@@ -3,6 +3,7 @@ package io.fleetlog.codec;
 import com.google.protobuf.CodedOutputStream;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.wire.v1.GapReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class BatchEncoder {
     private final Predictor predictor = new Predictor();
     private final StatsCounter stats = new StatsCounter();
     private long nextSeq = -1;
+    private long expectedFirstSeq = -1;
     private long lastKeyframeMs;
 
     // Scratch for one batch, grown on demand.
@@ -49,17 +51,35 @@ public final class BatchEncoder {
         return config;
     }
 
+    /**
+     * The seq the server expects first on this connection (Welcome's {@code last_stored_seq + 1}):
+     * a first batch starting later carries the {@code gap} flag. Call before the first batch.
+     */
+    public BatchEncoder expectFirst(long seq) {
+        this.expectedFirstSeq = seq;
+        return this;
+    }
+
     /** Encodes {@code samples} (consecutive seqs, at least one) as the connection's next batch. */
     public EncodedBatch encode(List<Sample> samples) {
+        return encode(samples, GapReason.GAP_REASON_UNSPECIFIED);
+    }
+
+    /**
+     * Encodes {@code samples} as the connection's next batch; when it does not follow the previous one
+     * (or {@link #expectFirst}), it carries {@code gap} and {@code gapReason}.
+     */
+    public EncodedBatch encode(List<Sample> samples, GapReason gapReason) {
         int n = samples.size();
         validate(samples);
         ensureCapacity(n);
         long firstSeq = samples.get(0).seq();
-        boolean gap = nextSeq >= 0 && firstSeq != nextSeq;
+        boolean gap = nextSeq >= 0 ? firstSeq != nextSeq : expectedFirstSeq >= 0 && firstSeq > expectedFirstSeq;
         for (int i = 0; i < n; i++) {
             predict(samples.get(i), i);
         }
-        byte[] bytes = write(samples, gap);
+        int reason = gap && gapReason != null && gapReason != GapReason.UNRECOGNIZED ? gapReason.getNumber() : 0;
+        byte[] bytes = write(samples, gap, reason);
         nextSeq = firstSeq + n;
         stats.batch(bytes.length);
         Sample last = samples.get(n - 1);
@@ -142,14 +162,15 @@ public final class BatchEncoder {
         stats.sample(key);
     }
 
-    private byte[] write(List<Sample> samples, boolean gap) {
+    private byte[] write(List<Sample> samples, boolean gap, int gapReason) {
         int n = samples.size();
         int[] sampleSizes = new int[n];
         long firstSeq = samples.get(0).seq();
         long firstTime = samples.get(0).captureTimeMs();
         int batchSize = (firstSeq != 0 ? 1 + CodedOutputStream.computeUInt64SizeNoTag(firstSeq) : 0)
                 + (firstTime != 0 ? 1 + CodedOutputStream.computeInt64SizeNoTag(firstTime) : 0)
-                + (gap ? 2 : 0);
+                + (gap ? 2 : 0)
+                + (gapReason != 0 ? 1 + CodedOutputStream.computeEnumSizeNoTag(gapReason) : 0);
         long prevDt = 0;
         for (int i = 0; i < n; i++) {
             long dt = i == 0
@@ -201,6 +222,9 @@ public final class BatchEncoder {
             }
             if (gap) {
                 o.writeBool(5, true);
+            }
+            if (gapReason != 0) {
+                o.writeEnum(6, gapReason);
             }
             o.checkNoSpaceLeft();
         } catch (IOException e) {
