@@ -275,10 +275,11 @@ final class SqliteSpool implements Spool {
                     throw new SpoolException(path + " is a SQLite database but not a fleetlog spool (application_id 0x"
                             + Integer.toHexString(appId) + ", tables " + tables(st) + ")");
                 }
+                load(st);
                 if (!readOnly && version < FORMAT_VERSION) {
                     migrate(st);
+                    load(st);
                 }
-                load(st);
             }
             if (readOnly) {
                 return null; // no write statements: inspect only reads the counters
