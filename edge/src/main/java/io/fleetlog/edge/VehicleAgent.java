@@ -50,6 +50,7 @@ public final class VehicleAgent implements AutoCloseable {
     private final AgentConfig config;
     private final Source source;
     private final Spool spool;
+    private volatile String captureError;
     private final FaultProxy proxy;
     private final Uplink uplink;
     private final InstantSource clock = InstantSource.system();
@@ -182,6 +183,7 @@ public final class VehicleAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             if (!stopping) {
+                captureError = e.getMessage() == null ? e.toString() : e.getMessage();
                 log.error("agent_capture_failed vin={} captured={} error={}", vin(), captured.get(), e.toString());
             }
         } finally {
@@ -353,6 +355,14 @@ public final class VehicleAgent implements AutoCloseable {
                 s.quarantined(),
                 s.seqConflicts(),
                 s.renumbered());
+    }
+
+    /**
+     * Why the source stopped early (a read error: the rest of the input was never captured), or
+     * {@code null} when it ended normally or is still running.
+     */
+    public String captureError() {
+        return captureError;
     }
 
     public LinkState linkState() {
