@@ -160,6 +160,25 @@ class SpoolIntegrityTest {
     }
 
     @Test
+    void aRottenChunkMetByTheDropOldestOfAGroupCommitIsQuarantinedAndTheCommitSucceeds() throws Exception {
+        SpoolConfig small = MANUAL.withMaxSamples(15, SpoolConfig.FullPolicy.DROP_OLDEST);
+        try (Spool s = Spools.open(file(), small)) {
+            s.append(TestSamples.range(0, 10));
+            s.flush();
+            editChunk(0, d -> d[offset(5, Field.SOC)] ^= 0x10); // rots while the spool is open
+            s.append(TestSamples.range(10, 10));
+            s.flush();
+            SpoolStats st = s.stats();
+            assertThat(st.quarantined()).isEqualTo(10);
+            assertThat(st.dropped()).isZero();
+            assertThat(st.depth()).isEqualTo(10);
+            assertThat(st.oldestSeq()).isEqualTo(10);
+            assertThat(s.ack(19)).isEqualTo(10);
+            assertThat(s.depth()).isZero();
+        }
+    }
+
+    @Test
     void aVersion1SpoolIsMigratedAndItsSamplesStillArrive() throws Exception {
         // the version-1 layout, as fleetlog 0.1 wrote it
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
