@@ -92,6 +92,7 @@ public final class Uplink implements AutoCloseable {
     private long duplicateAcks;
     private long rejects;
     private long rejectedSamples;
+    private long acksBeyondSent;
     private String lastError = "";
     private volatile UplinkStats snapshot;
 
@@ -369,6 +370,21 @@ public final class Uplink implements AutoCloseable {
             duplicateAcks++;
             return;
         }
+        long sent = nextSendSeq - 1; // the highest seq handed to this connection (or known stored)
+        if (seq > sent) {
+            // An ack for seqs we never sent is not an ack of our samples: deleting on it could lose
+            // captured data (a confused or hostile server). Take only what we did send.
+            acksBeyondSent++;
+            log.error(
+                    "uplink_ack_beyond_sent vin={} ack_seq={} highest_sent_seq={} (only up to the sent seq is deleted)",
+                    config.vin(),
+                    seq,
+                    sent);
+            seq = sent;
+            if (seq <= ackedSeq) {
+                return;
+            }
+        }
         ackedSeq = seq;
         spool.ack(seq);
         while (!inFlight.isEmpty() && inFlight.peekFirst()[1] <= seq) {
@@ -618,6 +634,7 @@ public final class Uplink implements AutoCloseable {
                 duplicateAcks,
                 rejects,
                 rejectedSamples,
-                lastError);
+                lastError,
+                acksBeyondSent);
     }
 }

@@ -502,6 +502,24 @@ class UplinkTest {
         assertThat(spool.depth()).isZero();
     }
 
+    /** Issue 12, item 2: an Ack beyond what the edge sent deletes only what it sent. */
+    @Test
+    void anAckBeyondWhatWasSentDeletesOnlyWhatWasSent() throws Exception {
+        capture(20_000);
+        connectAndWelcome(-1);
+        step(1); // 8 batches of 2000 in flight: 16000.. are not sent yet
+        long sent = transport.last().batches().stream()
+                .mapToLong(b -> b.getFirstSeq() + b.getSamplesCount() - 1)
+                .max()
+                .orElseThrow();
+        assertThat(sent).isEqualTo(15_999);
+        transport.last().ack(1_000_000_000_000_000L);
+        step(1);
+        assertThat(spool.stats().oldestSeq()).isEqualTo(sent + 1);
+        assertThat(spool.depth()).isEqualTo(20_000 - 16_000);
+        assertThat(uplink.stats().acksBeyondSent()).isEqualTo(1);
+    }
+
     /** The edge's own crash between send and ack is not a conflict: the mark says it sent them. */
     @Test
     void aWelcomeWithinWhatThisEdgeSentIsAnAckNotAConflict() throws Exception {
