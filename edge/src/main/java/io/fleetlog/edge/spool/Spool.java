@@ -18,6 +18,12 @@ import java.util.List;
  * decides: {@code BLOCK} makes {@code append} wait for acks, {@code DROP_OLDEST} deletes the oldest
  * samples in the commit that overflows and counts them in {@link SpoolStats#dropped()}.
  *
+ * <p><b>Integrity.</b> Every stored chunk carries a checksum that is verified on every read; a chunk
+ * that fails (bit rot) is never returned or rewritten: it is moved as found to a quarantine, logged
+ * and counted in {@link SpoolStats#quarantined()}, and {@link #holeCause} names it. Nothing leaves the
+ * spool but through {@link #ack} (acknowledged), {@code DROP_OLDEST} (counted), {@link #reject} and
+ * the quarantine (both kept for inspection); {@link #renumber} moves seqs and deletes nothing.
+ *
  * <p><b>Threads.</b> Every method is thread-safe; all SQLite work runs on the spool's own platform
  * thread (JNI must not pin virtual-thread carriers), callers wait for it. <b>Failure.</b> A failed
  * commit throws {@link SpoolException} from the next call and leaves the file as it was before that
