@@ -195,7 +195,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 System.err.println("  " + a);
             }
             System.err.printf(
-                    "  they are kept in %s (fleetlog inspect %s); fix the cause and replay the log again%n",
+                    "  they were not stored; they are kept, as found, in %s (see fleetlog inspect %s)%n",
                     spoolFile, spoolFile);
             code = 1;
         }
