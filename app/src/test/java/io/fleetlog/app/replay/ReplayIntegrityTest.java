@@ -247,6 +247,23 @@ class ReplayIntegrityTest {
             assertThat(replay(server, log, spoolDir)).isEqualTo(2);
             assertThat(err.strip().lines()).hasSize(1);
             assertThat(err).contains(file.toAbsolutePath().toString());
+            assertThat(run(
+                            "edge",
+                            "--vin",
+                            VIN,
+                            "--server",
+                            server.baseUrl(),
+                            "--token",
+                            TOKEN,
+                            "--spool-dir",
+                            spoolDir.toString(),
+                            "--duration",
+                            "1"))
+                    .isEqualTo(2);
+            assertThat(err.strip().lines()).hasSize(1);
+            assertThat(err)
+                    .startsWith("fleetlog edge: ")
+                    .contains(file.toAbsolutePath().toString());
         }
     }
 }
