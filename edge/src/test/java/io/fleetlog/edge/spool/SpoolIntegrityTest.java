@@ -307,6 +307,91 @@ class SpoolIntegrityTest {
         }
     }
 
+    /**
+     * Random appends, acks, rejects, drop-oldest, reopens, renumbers and chunks rotting behind the
+     * spool's back, compared after every step with a model (stored seq → which generated sample).
+     */
+    @Test
+    void randomOperationsWithRenumbersAndRotMatchAModel() throws Exception {
+        java.util.Random r = new java.util.Random(7);
+        java.util.TreeMap<Long, Long> model = new java.util.TreeMap<>();
+        long next = 0;
+        long index = 0;
+        long quarantined = 0;
+        long max = 3_000;
+        SpoolConfig c = MANUAL.withMaxSamples(max, SpoolConfig.FullPolicy.DROP_OLDEST);
+        Spool s = Spools.open(file(), c);
+        try {
+            for (int step = 0; step < 250; step++) {
+                int op = r.nextInt(14);
+                if (op < 5) {
+                    int n = 1 + r.nextInt(r.nextBoolean() ? 50 : 1_200);
+                    assertThat(s.append(TestSamples.range(index, n))).isEqualTo(next);
+                    for (int i = 0; i < n; i++) {
+                        model.put(next++, index++);
+                    }
+                    s.flush();
+                    while (model.size() > max) {
+                        model.pollFirstEntry();
+                    }
+                } else if (op < 7 && !model.isEmpty()) {
+                    long upTo = model.firstKey() + r.nextInt(700) - 5;
+                    model.headMap(upTo, true).clear();
+                    s.ack(upTo);
+                } else if (op < 8 && !model.isEmpty()) {
+                    long first = model.firstKey() + r.nextInt((int) (model.lastKey() - model.firstKey() + 1));
+                    long last = first + r.nextInt(600);
+                    assertThat(s.reject(first, last, "test"))
+                            .isEqualTo(model.subMap(first, true, last, true).size());
+                    model.subMap(first, true, last, true).clear();
+                } else if (op < 10) {
+                    long from = model.isEmpty() ? next : model.firstKey();
+                    long delta = 1 + r.nextInt(5_000);
+                    assertThat(s.renumber(from, from + delta)).isEqualTo(model.size());
+                    java.util.TreeMap<Long, Long> moved = new java.util.TreeMap<>();
+                    model.forEach((k, v) -> moved.put(k + delta, v));
+                    model = moved;
+                    next = Math.max(next, from) + delta;
+                } else if (op < 12 && !model.isEmpty()) {
+                    long[] chunk = anyChunk(r);
+                    editChunk(chunk[0], d -> d[r.nextInt(d.length)] ^= (byte) (1 << r.nextInt(8)));
+                    quarantined += chunk[1] - chunk[0] + 1;
+                    model.subMap(chunk[0], true, chunk[1], true).clear();
+                    s.peek(0, 100_000); // meets it now, before a drop-oldest could
+                } else if (op == 13) {
+                    s.close();
+                    s = Spools.open(file(), c);
+                }
+                List<Sample> all = s.peek(0, 100_000);
+                assertThat(all).extracting(Sample::seq).containsExactlyElementsOf(model.keySet());
+                for (Sample x : all) {
+                    Sample original = TestSamples.of(model.get(x.seq()));
+                    assertThat(x.captureTimeMs()).isEqualTo(original.captureTimeMs());
+                    assertThat(x.values()).containsExactly(original.values());
+                }
+                assertThat(s.depth()).isEqualTo(model.size());
+                assertThat(s.nextSeq()).isEqualTo(next);
+                assertThat(s.stats().oldestSeq()).isEqualTo(model.isEmpty() ? -1 : model.firstKey());
+                assertThat(s.stats().quarantined()).isEqualTo(quarantined);
+            }
+        } finally {
+            s.close();
+        }
+    }
+
+    /** first_seq and last_seq of a random chunk of the spool file. */
+    long[] anyChunk(java.util.Random r) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT first_seq, last_seq FROM samples ORDER BY first_seq")) {
+            List<long[]> all = new java.util.ArrayList<>();
+            while (rs.next()) {
+                all.add(new long[] {rs.getLong(1), rs.getLong(2)});
+            }
+            return all.get(r.nextInt(all.size()));
+        }
+    }
+
     static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
