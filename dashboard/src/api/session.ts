@@ -1,7 +1,7 @@
 /**
  * The dashboard's credential: GET /api/session says who we are (or that a login is needed) and
  * hands out the CSRF token every state-changing request must carry as `X-CSRF-Token` (see
- * docs/security-http.md). The session itself is an HttpOnly cookie the browser keeps; this module
+ * docs/security.md). The session itself is an HttpOnly cookie the browser keeps; this module
  * only remembers the CSRF token.
  */
 export interface SessionInfo {

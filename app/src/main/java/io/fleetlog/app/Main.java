@@ -43,7 +43,8 @@ public final class Main implements Runnable {
             // Expected failures (bad input, unreachable server) get one clear line, not a stack trace.
             if (e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException
-                    || e instanceof java.io.IOException) {
+                    || e instanceof java.io.IOException
+                    || e instanceof io.fleetlog.edge.spool.SpoolException) {
                 cmd.getErr().println("fleetlog " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;
             }

@@ -22,6 +22,9 @@ import io.fleetlog.edge.uplink.LinkState;
  *     traffic, framing included), or the uplink's message bytes without a proxy
  * @param batchBytesSent protobuf bytes of batches sent (resends included)
  * @param sourceDone the source is exhausted (or the agent is closing)
+ * @param quarantined samples whose spool chunk failed its checksum, set aside on the edge, ever
+ * @param seqConflicts times the server held seqs this edge never sent (see {@code Uplink})
+ * @param renumbered samples renumbered after the server's seqs because of those conflicts, ever
  */
 public record AgentStats(
         String vin,
@@ -48,4 +51,13 @@ public record AgentStats(
         long rejects,
         long rejectedSamples,
         long dropped,
-        boolean sourceDone) {}
+        boolean sourceDone,
+        long quarantined,
+        long seqConflicts,
+        long renumbered) {
+
+    /** Samples set aside on the edge instead of stored (rejected or quarantined), ever. */
+    public long setAside() {
+        return rejectedSamples + quarantined;
+    }
+}

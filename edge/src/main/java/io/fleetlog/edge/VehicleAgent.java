@@ -50,6 +50,7 @@ public final class VehicleAgent implements AutoCloseable {
     private final AgentConfig config;
     private final Source source;
     private final Spool spool;
+    private volatile String captureError;
     private final FaultProxy proxy;
     private final Uplink uplink;
     private final InstantSource clock = InstantSource.system();
@@ -191,6 +192,7 @@ public final class VehicleAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             if (!stopping) {
+                captureError = e.getMessage() == null ? e.toString() : e.getMessage();
                 log.error("agent_capture_failed vin={} captured={} error={}", vin(), captured.get(), e.toString());
             }
         } finally {
@@ -358,7 +360,18 @@ public final class VehicleAgent implements AutoCloseable {
                 u.rejects(),
                 u.rejectedSamples(),
                 s.dropped(),
-                sourceDone);
+                sourceDone,
+                s.quarantined(),
+                s.seqConflicts(),
+                s.renumbered());
+    }
+
+    /**
+     * Why the source stopped early (a read error: the rest of the input was never captured), or
+     * {@code null} when it ended normally or is still running.
+     */
+    public String captureError() {
+        return captureError;
     }
 
     public LinkState linkState() {

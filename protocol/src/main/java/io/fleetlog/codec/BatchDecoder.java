@@ -61,6 +61,7 @@ public final class BatchDecoder {
     private long firstTimeMs;
     private boolean gap;
     private long dropped;
+    private int gapReason;
     private boolean[] hasDt = new boolean[0];
     private long[] dts = new long[0];
     private int[] present = new int[0];
@@ -131,6 +132,14 @@ public final class BatchDecoder {
     /** The predictor state after the last batch (for tests comparing it with the encoder's). */
     public double[] predictorState() {
         return predictor.snapshot();
+    }
+
+    /**
+     * The {@code gap_reason} of the last batch decoded (or refused), as its wire number: 0 when absent
+     * (an older edge: read it as {@code GAP_REASON_DROPPED}). See {@link io.fleetlog.wire.v1.GapReason}.
+     */
+    public int lastGapReason() {
+        return gapReason;
     }
 
     /** The seq the next batch must start at, or -1 before the first batch. */
@@ -301,6 +310,7 @@ public final class BatchDecoder {
         firstTimeMs = batch.getFirstTimeMs();
         gap = batch.getGap();
         dropped = batch.getDropped();
+        gapReason = batch.getGapReasonValue();
         if (n > maxSamples) {
             return; // refused by checkShape; don't copy what will not be decoded
         }
@@ -370,6 +380,7 @@ public final class BatchDecoder {
             firstTimeMs = 0;
             gap = false;
             dropped = 0;
+            gapReason = 0;
             int last = 0;
             while (!in.isAtEnd()) {
                 int tag = in.readTag();
@@ -407,6 +418,13 @@ public final class BatchDecoder {
                         }
                         dropped = in.readUInt64();
                         last = 6;
+                    }
+                    case (7 << 3) | 0 -> {
+                        if (last >= 7) {
+                            return false;
+                        }
+                        gapReason = in.readEnum();
+                        last = 7;
                     }
                     default -> {
                         return false;

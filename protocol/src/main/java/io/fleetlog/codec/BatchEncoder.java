@@ -3,6 +3,7 @@ package io.fleetlog.codec;
 import com.google.protobuf.CodedOutputStream;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.wire.v1.GapReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -66,6 +67,14 @@ public final class BatchEncoder {
 
     /** Encodes {@code samples} (consecutive seqs, at least one) as the connection's next batch. */
     public EncodedBatch encode(List<Sample> samples) {
+        return encode(samples, GapReason.GAP_REASON_UNSPECIFIED);
+    }
+
+    /**
+     * Encodes {@code samples} as the connection's next batch; when it does not follow the previous one
+     * (or {@link #expect}), it carries {@code gap} and {@code gapReason}.
+     */
+    public EncodedBatch encode(List<Sample> samples, GapReason gapReason) {
         int n = samples.size();
         validate(samples);
         ensureCapacity(n);
@@ -76,7 +85,8 @@ public final class BatchEncoder {
         for (int i = 0; i < n; i++) {
             predict(samples.get(i), i);
         }
-        byte[] bytes = write(samples, dropped);
+        int reason = gap && gapReason != null && gapReason != GapReason.UNRECOGNIZED ? gapReason.getNumber() : 0;
+        byte[] bytes = write(samples, dropped, reason);
         nextSeq = firstSeq + n;
         stats.batch(bytes.length);
         Sample last = samples.get(n - 1);
@@ -159,7 +169,7 @@ public final class BatchEncoder {
         stats.sample(key);
     }
 
-    private byte[] write(List<Sample> samples, long dropped) {
+    private byte[] write(List<Sample> samples, long dropped, int gapReason) {
         boolean gap = dropped > 0;
         int n = samples.size();
         int[] sampleSizes = new int[n];
@@ -167,7 +177,8 @@ public final class BatchEncoder {
         long firstTime = samples.get(0).captureTimeMs();
         int batchSize = (firstSeq != 0 ? 1 + CodedOutputStream.computeUInt64SizeNoTag(firstSeq) : 0)
                 + (firstTime != 0 ? 1 + CodedOutputStream.computeInt64SizeNoTag(firstTime) : 0)
-                + (gap ? 2 + 1 + CodedOutputStream.computeUInt64SizeNoTag(dropped) : 0);
+                + (gap ? 2 + 1 + CodedOutputStream.computeUInt64SizeNoTag(dropped) : 0)
+                + (gapReason != 0 ? 1 + CodedOutputStream.computeEnumSizeNoTag(gapReason) : 0);
         long prevDt = 0;
         for (int i = 0; i < n; i++) {
             long dt = i == 0
@@ -220,6 +231,9 @@ public final class BatchEncoder {
             if (gap) {
                 o.writeBool(5, true);
                 o.writeUInt64(6, dropped);
+            }
+            if (gapReason != 0) {
+                o.writeEnum(7, gapReason);
             }
             o.checkNoSpaceLeft();
         } catch (IOException e) {

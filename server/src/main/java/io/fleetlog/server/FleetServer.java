@@ -116,7 +116,7 @@ public final class FleetServer implements AutoCloseable {
         FleetServer s;
         try {
             s = new FleetServer(config, store);
-            // a non-loopback bind without TLS or users is refused unless --insecure (docs/security-http.md)
+            // a non-loopback bind without TLS or users is refused unless --insecure (docs/security.md)
             s.guard.checkExposure(config.bind());
         } catch (RuntimeException e) {
             store.close();
@@ -165,7 +165,7 @@ public final class FleetServer implements AutoCloseable {
             f.setMaxTextMessageSize(64 * 1024);
             f.setIdleTimeout(Duration.ofMinutes(2));
         });
-        guard.routes(cfg); // first: Host, headers, Origin, credential, scope, CSRF (docs/security-http.md)
+        guard.routes(cfg); // first: Host, headers, Origin, credential, scope, CSRF (docs/security.md)
         cfg.routes.ws("/ingest", ingest::configure);
         cfg.routes.ws("/live", live::configure);
         api.routes(cfg);

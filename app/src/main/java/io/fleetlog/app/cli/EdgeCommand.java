@@ -159,5 +159,17 @@ public final class EdgeCommand implements Callable<Integer> {
         System.out.printf(
                 "%s: captured %,d, still buffered %,d (sent on the next start), next seq %d%n",
                 s.vin(), s.captured(), s.spoolDepth(), s.nextSeq());
+        if (s.setAside() > 0 || s.seqConflicts() > 0) {
+            // never silent: samples kept on the vehicle instead of stored, and seq conflicts with the server
+            System.out.printf(
+                    "%s: set aside on the edge (not stored) %,d rejected + %,d failed the spool checksum (ever);"
+                            + " %d seq conflict(s) with the server, %,d samples renumbered — see fleetlog inspect %s%n",
+                    s.vin(),
+                    s.rejectedSamples(),
+                    s.quarantined(),
+                    s.seqConflicts(),
+                    s.renumbered(),
+                    Spools.fileFor(a.config().spoolDir(), s.vin()));
+        }
     }
 }

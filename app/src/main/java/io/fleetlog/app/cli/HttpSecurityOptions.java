@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The HTTP access flags shared by {@code fleetlog server} and {@code fleetlog demo} (a picocli mixin):
- * {@code --users}, {@code --allowed-host}, {@code --insecure}. See docs/security-http.md.
+ * {@code --users}, {@code --allowed-host}, {@code --insecure}. See docs/security.md.
  */
 public final class HttpSecurityOptions {
     @Option(

@@ -95,7 +95,7 @@ public final class Demo implements AutoCloseable {
         return start(o, HttpSecurity.defaults());
     }
 
-    /** Starts the server, with this HTTP access control (docs/security-http.md), and the fleet. */
+    /** Starts the server, with this HTTP access control (docs/security.md), and the fleet. */
     public static Demo start(Options o, HttpSecurity security) throws IOException {
         Files.createDirectories(o.dataDir());
         List<DemoVehicle> cars = plan(o);

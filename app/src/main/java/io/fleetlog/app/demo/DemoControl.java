@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * {@code POST /api/demo/stop}, {@code POST /api/demo/vehicles/{vin}/deadzone}. It exists only in
  * demo mode. It can stop a fleet, so the server's HTTP guard lets a POST through only with the
  * {@code control} scope (or the open loopback mode), this server's Origin and the session's CSRF
- * token (docs/security-http.md); "loopback client" alone is no guard, since behind a reverse proxy
+ * token (docs/security.md); "loopback client" alone is no guard, since behind a reverse proxy
  * every client is one (issue 12, item 10).
  */
 final class DemoControl {

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * The {@code samples} table of a spool: runs of consecutive samples stored as chunks, one row per up to
@@ -28,7 +29,16 @@ import java.util.List;
  *   <tr><td>{@code data BLOB NOT NULL}</td><td>per sample, in seq order, {@link #SAMPLE_BYTES} = 72
  *       bytes little-endian: capture time int64 ms, then the {@link Field#COUNT} values as IEEE-754
  *       float64 in field order (NaN = unavailable)</td></tr>
+ *   <tr><td>{@code crc INTEGER}</td><td>CRC-32C (format version 2) over {@code first_seq},
+ *       {@code last_seq}, {@code first_t}, {@code last_t} (each int64 little-endian) and then
+ *       {@code data}; checked on every read</td></tr>
  * </table>
+ *
+ * <p>A chunk whose checksum, length or times do not match (bit rot, a bad flash page, a hand edit)
+ * is never decoded: every read that meets one throws {@link CorruptChunk}, and the spool moves the
+ * row as it is into the {@code quarantined} table ({@link #quarantine}) and retries. A chunk that is
+ * rewritten (an ack, drop or reject ending inside it, a renumbering) is verified first, so a
+ * rewrite never gives rotten bytes a fresh checksum.
  *
  * <p>One row per chunk instead of one per sample because every row costs SQLite B-tree work and
  * every bound or read column a JNI call in sqlite-jdbc; per-sample work is then plain Java. Deleting
@@ -51,26 +61,215 @@ final class ChunkTable {
     private final PreparedStatement deleteOne;
     private final PreparedStatement overlapping;
     private final PreparedStatement oldestRows;
+    private final PreparedStatement one;
+    private final PreparedStatement quarantineRow;
 
     ChunkTable(Connection db) throws SQLException {
         insert = db.prepareStatement(
-                "INSERT INTO samples (first_seq, last_seq, first_t, last_t, data) VALUES (?, ?, ?, ?, ?)");
+                "INSERT INTO samples (first_seq, last_seq, first_t, last_t, data, crc) VALUES (?, ?, ?, ?, ?, ?)");
         chunkAt = db.prepareStatement("SELECT max(first_seq) FROM samples WHERE first_seq <= ?");
-        from = db.prepareStatement("SELECT first_seq, data FROM samples WHERE first_seq >= ? ORDER BY first_seq");
+        from = db.prepareStatement("SELECT " + COLUMNS + " FROM samples WHERE first_seq >= ? ORDER BY first_seq");
         countUpTo = db.prepareStatement("SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM samples"
                 + " WHERE first_seq <= ? AND last_seq <= ?");
         deleteUpTo = db.prepareStatement("DELETE FROM samples WHERE first_seq <= ? AND last_seq <= ?");
         straddling = db.prepareStatement(
-                "SELECT first_seq, data FROM samples WHERE first_seq <= ? AND last_seq > ? ORDER BY first_seq");
+                "SELECT " + COLUMNS + " FROM samples WHERE first_seq <= ? AND last_seq > ? ORDER BY first_seq");
         deleteOne = db.prepareStatement("DELETE FROM samples WHERE first_seq = ?");
         overlapping = db.prepareStatement(
-                "SELECT first_seq, data FROM samples WHERE first_seq <= ? AND last_seq >= ? ORDER BY first_seq");
+                "SELECT " + COLUMNS + " FROM samples WHERE first_seq <= ? AND last_seq >= ? ORDER BY first_seq");
         oldestRows = db.prepareStatement("SELECT first_seq, last_seq FROM samples ORDER BY first_seq");
+        one = db.prepareStatement("SELECT " + COLUMNS + " FROM samples WHERE first_seq = ?");
+        quarantineRow = db.prepareStatement("INSERT INTO quarantined (first_seq, last_seq, first_t, last_t, data, crc,"
+                + " reason, quarantined_ms) SELECT first_seq, last_seq, first_t, last_t, data, crc, ?, ? FROM samples"
+                + " WHERE first_seq = ?");
     }
+
+    private static final String COLUMNS = "first_seq, last_seq, first_t, last_t, data, crc";
 
     static void create(Statement st) throws SQLException {
         st.execute("CREATE TABLE samples (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
-                + " first_t INTEGER NOT NULL, last_t INTEGER NOT NULL, data BLOB NOT NULL)");
+                + " first_t INTEGER NOT NULL, last_t INTEGER NOT NULL, data BLOB NOT NULL, crc INTEGER NOT NULL)");
+        createQuarantine(st);
+    }
+
+    /** The table for chunks that failed verification: the row as it was, with the reason. */
+    static void createQuarantine(Statement st) throws SQLException {
+        st.execute("CREATE TABLE quarantined (id INTEGER PRIMARY KEY, first_seq INTEGER, last_seq INTEGER,"
+                + " first_t INTEGER, last_t INTEGER, data BLOB, crc INTEGER, reason TEXT NOT NULL,"
+                + " quarantined_ms INTEGER NOT NULL)");
+    }
+
+    /**
+     * Format 1 → 2: adds the {@code crc} column, computed over the rows as they are now (they were
+     * never checksummed, so this is the last moment they can be vouched for), and the quarantine.
+     */
+    static void migrateFromVersion1(Connection db) throws SQLException {
+        try (Statement st = db.createStatement()) {
+            st.execute("ALTER TABLE samples ADD COLUMN crc INTEGER");
+            createQuarantine(st);
+        }
+        List<Long> keys = new ArrayList<>();
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT first_seq FROM samples ORDER BY first_seq")) {
+            while (rs.next()) {
+                keys.add(rs.getLong(1));
+            }
+        }
+        try (PreparedStatement read = db.prepareStatement(
+                        "SELECT first_seq, last_seq, first_t, last_t, data FROM samples" + " WHERE first_seq = ?");
+                PreparedStatement write = db.prepareStatement("UPDATE samples SET crc = ? WHERE first_seq = ?")) {
+            for (long k : keys) {
+                read.setLong(1, k);
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        write.setLong(
+                                1, crc(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)));
+                        write.setLong(2, k);
+                        write.executeUpdate();
+                    }
+                }
+            }
+        }
+    }
+
+    /** CRC-32C of a chunk row (see the table). */
+    static long crc(long firstSeq, long lastSeq, long firstT, long lastT, byte[] data) {
+        byte[] head = new byte[4 * Long.BYTES];
+        LONGS.set(head, 0, firstSeq);
+        LONGS.set(head, 8, lastSeq);
+        LONGS.set(head, 16, firstT);
+        LONGS.set(head, 24, lastT);
+        CRC32C c = new CRC32C();
+        c.update(head);
+        if (data != null) {
+            c.update(data);
+        }
+        return c.getValue();
+    }
+
+    /** A row as stored, before verification. */
+    record Chunk(long firstSeq, long lastSeq, long firstT, long lastT, byte[] data, Long crc) {
+        /** Why this row cannot be trusted, or {@code null} when it verifies. */
+        String problem() {
+            if (crc == null) {
+                return "no checksum";
+            }
+            long computed = ChunkTable.crc(firstSeq, lastSeq, firstT, lastT, data);
+            if (computed != crc) {
+                return "checksum mismatch (stored 0x" + Long.toHexString(crc) + ", computed 0x"
+                        + Long.toHexString(computed) + ")";
+            }
+            long n = lastSeq - firstSeq + 1;
+            if (data == null || n < 1 || n > CHUNK_SAMPLES || data.length != n * SAMPLE_BYTES) {
+                return "seqs " + firstSeq + ".." + lastSeq + " do not match " + (data == null ? 0 : data.length)
+                        + " bytes of data";
+            }
+            if ((long) LONGS.get(data, 0) != firstT || (long) LONGS.get(data, data.length - SAMPLE_BYTES) != lastT) {
+                return "first_t/last_t do not match the samples' capture times";
+            }
+            return null;
+        }
+
+        /** Samples claimed by the row (what {@code depth} counted for it). */
+        long claimed() {
+            return lastSeq - firstSeq + 1;
+        }
+    }
+
+    private static Chunk read(ResultSet rs) throws SQLException {
+        long crc = rs.getLong(6);
+        Long c = rs.wasNull() ? null : crc;
+        return new Chunk(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5), c);
+    }
+
+    /** Reads and verifies; a row that does not verify throws {@link CorruptChunk}. */
+    private static Chunk verified(ResultSet rs) throws SQLException {
+        Chunk c = read(rs);
+        String problem = c.problem();
+        if (problem != null) {
+            throw new CorruptChunk(c.firstSeq(), c.lastSeq(), problem);
+        }
+        return c;
+    }
+
+    /** Verifies the row at {@code firstSeq} (throws {@link CorruptChunk}); false when there is none. */
+    boolean verify(long firstSeq) throws SQLException {
+        one.setLong(1, firstSeq);
+        try (ResultSet rs = one.executeQuery()) {
+            if (!rs.next()) {
+                return false;
+            }
+            verified(rs);
+            return true;
+        }
+    }
+
+    /**
+     * Moves the row at {@code firstSeq} as it is into {@code quarantined} and deletes it from
+     * {@code samples}; returns the samples it claimed (0 when there was no such row).
+     */
+    long quarantine(long firstSeq, String reason, long nowMs) throws SQLException {
+        long claimed = 0;
+        one.setLong(1, firstSeq);
+        try (ResultSet rs = one.executeQuery()) {
+            if (!rs.next()) {
+                return 0;
+            }
+            claimed = read(rs).claimed();
+        }
+        quarantineRow.setString(1, reason);
+        quarantineRow.setLong(2, nowMs);
+        quarantineRow.setLong(3, firstSeq);
+        quarantineRow.executeUpdate();
+        deleteOne.setLong(1, firstSeq);
+        deleteOne.executeUpdate();
+        return claimed;
+    }
+
+    /**
+     * Adds {@code delta} to the seq of every sample with {@code seq >= fromSeq} (chunks never straddle
+     * {@code fromSeq} when the caller acked everything below it first), verifying each chunk before
+     * it gets its new checksum.
+     */
+    void shift(long fromSeq, long delta) throws SQLException {
+        List<Long> keys = new ArrayList<>();
+        oldestRows.clearParameters();
+        try (ResultSet rs = oldestRows.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getLong(2) >= fromSeq) {
+                    keys.add(rs.getLong(1));
+                }
+            }
+        }
+        List<Chunk> moved = new ArrayList<>(keys.size());
+        for (long k : keys) {
+            one.setLong(1, k);
+            try (ResultSet rs = one.executeQuery()) {
+                rs.next();
+                Chunk c = verified(rs);
+                if (c.firstSeq() < fromSeq) {
+                    throw new IllegalStateException("chunk " + c.firstSeq() + ".." + c.lastSeq() + " straddles seq "
+                            + fromSeq + " that is being renumbered");
+                }
+                moved.add(c);
+            }
+        }
+        // delete first, then insert: the new keys may overlap old ones (delta smaller than the span)
+        for (Chunk c : moved) {
+            deleteOne.setLong(1, c.firstSeq());
+            deleteOne.executeUpdate();
+        }
+        for (Chunk c : moved) {
+            long f = c.firstSeq() + delta;
+            long l = c.lastSeq() + delta;
+            insert.setLong(1, f);
+            insert.setLong(2, l);
+            insert.setLong(3, c.firstT());
+            insert.setLong(4, c.lastT());
+            insert.setBytes(5, c.data());
+            insert.setLong(6, crc(f, l, c.firstT(), c.lastT(), c.data()));
+            insert.executeUpdate();
+        }
     }
 
     /** Inserts samples with consecutive seqs as chunks. */
@@ -87,7 +286,9 @@ final class ChunkTable {
         insert.setLong(2, last.seq());
         insert.setLong(3, first.captureTimeMs());
         insert.setLong(4, last.captureTimeMs());
-        insert.setBytes(5, pack(c));
+        byte[] data = pack(c);
+        insert.setBytes(5, data);
+        insert.setLong(6, crc(first.seq(), last.seq(), first.captureTimeMs(), last.captureTimeMs(), data));
         insert.executeUpdate();
     }
 
@@ -107,7 +308,8 @@ final class ChunkTable {
         from.setLong(1, start);
         try (ResultSet rs = from.executeQuery()) {
             while (out.size() < max && rs.next()) {
-                unpack(rs.getLong(1), rs.getBytes(2), fromSeq, max, out);
+                Chunk c = verified(rs);
+                unpack(c.firstSeq(), c.data(), fromSeq, max, out);
             }
         }
         return out;
@@ -131,8 +333,9 @@ final class ChunkTable {
         long firstOfChunk = -1;
         try (ResultSet rs = straddling.executeQuery()) {
             if (rs.next()) {
-                firstOfChunk = rs.getLong(1);
-                unpack(firstOfChunk, rs.getBytes(2), upTo + 1, Integer.MAX_VALUE, keep);
+                Chunk c = verified(rs);
+                firstOfChunk = c.firstSeq();
+                unpack(firstOfChunk, c.data(), upTo + 1, Integer.MAX_VALUE, keep);
             }
         }
         if (firstOfChunk >= 0) {
@@ -165,9 +368,10 @@ final class ChunkTable {
         List<Sample> all = new ArrayList<>();
         try (ResultSet rs = overlapping.executeQuery()) {
             while (rs.next()) {
-                long f = rs.getLong(1);
+                Chunk c = verified(rs);
+                long f = c.firstSeq();
                 chunks.add(new long[] {f});
-                unpack(f, rs.getBytes(2), f, Integer.MAX_VALUE, all);
+                unpack(f, c.data(), f, Integer.MAX_VALUE, all);
             }
         }
         List<Sample> removed = new ArrayList<>();

@@ -18,6 +18,12 @@ import java.util.List;
  * decides: {@code BLOCK} makes {@code append} wait for acks, {@code DROP_OLDEST} deletes the oldest
  * samples in the commit that overflows and counts them in {@link SpoolStats#dropped()}.
  *
+ * <p><b>Integrity.</b> Every stored chunk carries a checksum that is verified on every read; a chunk
+ * that fails (bit rot) is never returned or rewritten: it is moved as found to a quarantine, logged
+ * and counted in {@link SpoolStats#quarantined()}, and {@link #holeCause} names it. Nothing leaves the
+ * spool but through {@link #ack} (acknowledged), {@code DROP_OLDEST} (counted), {@link #reject} and
+ * the quarantine (both kept for inspection); {@link #renumber} moves seqs and deletes nothing.
+ *
  * <p><b>Threads.</b> Every method is thread-safe; all SQLite work runs on the spool's own platform
  * thread (JNI must not pin virtual-thread carriers), callers wait for it. <b>Failure.</b> A failed
  * commit throws {@link SpoolException} from the next call and leaves the file as it was before that
@@ -52,6 +58,39 @@ public interface Spool extends AutoCloseable {
      * inspection with the reason) so they no longer block the spool; returns how many were moved.
      */
     int reject(long firstSeq, long lastSeq, String reason);
+
+    /**
+     * The server holds seqs this spool never sent (a lost or replaced spool file, another writer):
+     * moves every buffered sample with {@code seq >= fromSeq}, and the numbering of every sample
+     * appended later, forward by {@code toSeq - fromSeq}, so the first such sample gets {@code toSeq}
+     * or later. Nothing is deleted; set-aside rows in that range move with them. Counted in {@link
+     * SpoolStats#renumbered()} and {@link SpoolStats#seqConflicts()}; afterwards {@link
+     * #sentThrough()} is {@code toSeq - 1}. Durable in one transaction.
+     *
+     * @return the buffered samples renumbered
+     */
+    long renumber(long fromSeq, long toSeq);
+
+    /** Every seq the uplink may ever have sent from this spool is at most this; -1 when none. */
+    long sentThrough();
+
+    /**
+     * Records durably, before the caller sends them, that seqs up to {@code lastSeq} may be sent
+     * (the mark may run ahead of {@code lastSeq} by a small slack, to save writes). No-op when
+     * already covered.
+     */
+    void markSent(long lastSeq);
+
+    /**
+     * Declares the input the next appends come from ({@code id}: e.g. a content hash of a log file).
+     * Returns how many of its samples this spool already committed when it was the spool's last
+     * input (a restart after a crash skips exactly those), or 0 — and forgets the old input — when it
+     * is another one. The count is written in every group commit.
+     */
+    long resumeSource(String id);
+
+    /** Why seqs {@code fromSeq..toSeq}, absent from the spool and never acked, are missing. */
+    HoleCause holeCause(long fromSeq, long toSeq);
 
     /** Highest committed seq, -1 when none (cheap, no SQLite call). */
     long lastCommittedSeq();

@@ -26,6 +26,14 @@ public final class Spools {
         return SqliteSpool.inspect(file);
     }
 
+    /**
+     * Up to {@code max} runs of samples the spool at {@code file} set aside (rejected, quarantined),
+     * oldest first, read like {@link #inspect}.
+     */
+    public static java.util.List<SetAside> setAside(Path file, int max) {
+        return SqliteSpool.inspectSetAside(file, max);
+    }
+
     /** The spool file of a vehicle in a spool directory: {@code DIR/VIN.spool}. */
     public static Path fileFor(Path dir, String vin) {
         return dir.resolve(vin + ".spool");

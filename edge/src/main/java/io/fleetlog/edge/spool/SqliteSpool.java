@@ -41,15 +41,31 @@ import org.slf4j.LoggerFactory;
  *   <caption>spool tables</caption>
  *   <tr><th>table</th><th>columns</th><th>meaning</th></tr>
  *   <tr><td>{@code meta}</td><td>{@code key TEXT PRIMARY KEY, value}</td><td>{@code format} =
- *       'fleetlog-spool', {@code version} = 1, {@code next_seq} and {@code newest_time_ms} (written in every commit),
- *       {@code dropped}, {@code rejected}, {@code created_ms}</td></tr>
+ *       'fleetlog-spool', {@code version} = 2, {@code next_seq} and {@code newest_time_ms} (written in every commit),
+ *       {@code dropped}, {@code rejected}, {@code quarantined} (samples), {@code renumbered} (samples)
+ *       and {@code seq_conflicts} (times the server held seqs this spool never sent), {@code
+ *       sent_through} (every seq the uplink may have sent is at most this; written before the send),
+ *       {@code source_id} and {@code source_captured} (the input being captured and how many of its
+ *       samples are committed, written in every commit; see {@link #resumeSource}), {@code
+ *       created_ms}</td></tr>
  *   <tr><td>{@code samples}</td><td>see {@link ChunkTable}: chunks of up to 512 consecutive samples,
- *       72 bytes each (capture time int64, 8 values float64, little-endian)</td><td>committed, not yet
- *       acknowledged samples</td></tr>
+ *       72 bytes each (capture time int64, 8 values float64, little-endian), CRC-32C per
+ *       chunk</td><td>committed, not yet acknowledged samples</td></tr>
  *   <tr><td>{@code rejected}</td><td>{@code seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, v BLOB NOT
  *       NULL} (the 8 values as float64 little-endian), {@code reason TEXT NOT NULL, rejected_ms INTEGER
- *       NOT NULL}</td><td>samples the server rejected, kept for inspection</td></tr>
+ *       NOT NULL}</td><td>samples the server rejected (or the edge found invalid), kept for
+ *       inspection</td></tr>
+ *   <tr><td>{@code quarantined}</td><td>{@code id INTEGER PRIMARY KEY}, then a {@code samples} row
+ *       as it was found ({@code first_seq, last_seq, first_t, last_t, data, crc}), {@code reason TEXT
+ *       NOT NULL, quarantined_ms INTEGER NOT NULL}</td><td>chunks that failed verification (bit rot),
+ *       kept as found, never sent</td></tr>
  * </table>
+ *
+ * <p><b>Versions.</b> Version 1 (no {@code crc}, no {@code quarantined}, no {@code sent_through})
+ * is migrated on the first read-write open, in one transaction: the checksums are computed over the
+ * rows as they are, {@code sent_through} becomes {@code next_seq - 1} (a version-1 edge may have sent
+ * anything it committed) and {@code version} becomes 2; {@link #inspect} reads a version-1 spool
+ * without changing it. A version newer than {@link #FORMAT_VERSION} is refused.
  *
  * <p>A group commit is one {@code BEGIN IMMEDIATE} transaction: the chunk inserts (generated keys off), the drop-oldest delete if the spool overflows, and the
  * {@code meta} update of {@code next_seq}, {@code newest_time_ms} and {@code dropped}. Memory is updated only after COMMIT
@@ -59,7 +75,14 @@ final class SqliteSpool implements Spool {
     /** "FlSp" — marks a SQLite file as a fleetlog spool. */
     static final int APPLICATION_ID = 0x466C5370;
 
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+
+    /**
+     * How far beyond the committed seqs {@link #markSent} records "may have been sent": one meta
+     * write per this many live samples (20 s at 50 Hz) instead of one per batch.
+     */
+    static final long SENT_MARK_SLACK = 1_000;
+
     private static final Logger log = LoggerFactory.getLogger(SqliteSpool.class);
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     static final int VALUE_BYTES = Field.COUNT * Double.BYTES;
@@ -79,6 +102,7 @@ final class SqliteSpool implements Spool {
     private PreparedStatement updateMeta;
     private PreparedStatement begin;
     private PreparedStatement commitTx;
+    private int version = FORMAT_VERSION;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition space = lock.newCondition();
@@ -96,6 +120,12 @@ final class SqliteSpool implements Spool {
     private long newestTimeMs = -1;
     private long dropped;
     private long rejected;
+    private long quarantined;
+    private long renumbered;
+    private long seqConflicts;
+    private long sentThrough = -1;
+    private String sourceId;
+    private long sourceCaptured;
 
     /** Opened by {@link #inspect}: a read-only connection that never creates, converts or writes. */
     private final boolean readOnly;
@@ -142,6 +172,21 @@ final class SqliteSpool implements Spool {
      * process has the spool open (or is creating it), and it never changes the file.
      */
     static SpoolStats inspect(Path file) {
+        return readOnly(file, SqliteSpool::stats);
+    }
+
+    /** Set-aside runs of an existing spool, read like {@link #inspect}. */
+    static List<SetAside> inspectSetAside(Path file, int max) {
+        return readOnly(file, s -> {
+            try {
+                return SetAsideTables.list(s.db, max);
+            } catch (SQLException e) {
+                throw new SpoolException(s.path + ": cannot read the set-aside samples: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static <T> T readOnly(Path file, java.util.function.Function<SqliteSpool, T> read) {
         Path abs = file.toAbsolutePath();
         try {
             if (!Files.isRegularFile(abs)) {
@@ -157,7 +202,7 @@ final class SqliteSpool implements Spool {
         SqliteSpool s = new SqliteSpool(abs, SpoolConfig.defaults(), true);
         try {
             s.onThread(s::openOnThread);
-            return s.stats();
+            return s.onThread(() -> read.apply(s));
         } finally {
             try {
                 s.onThread(() -> {
@@ -231,6 +276,10 @@ final class SqliteSpool implements Spool {
                             + Integer.toHexString(appId) + ", tables " + tables(st) + ")");
                 }
                 load(st);
+                if (!readOnly && version < FORMAT_VERSION) {
+                    migrate(st);
+                    load(st);
+                }
             }
             if (readOnly) {
                 return null; // no write statements: inspect only reads the counters
@@ -241,6 +290,7 @@ final class SqliteSpool implements Spool {
             insertRejected = db.prepareStatement(
                     "INSERT OR REPLACE INTO rejected (seq, t, v, reason, rejected_ms)" + " VALUES (?, ?, ?, ?, ?)");
             updateMeta = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+            verifyNewest();
             return null;
         } catch (SQLException e) {
             closeQuietly();
@@ -287,10 +337,120 @@ final class SqliteSpool implements Spool {
         st.execute("CREATE TABLE rejected (seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, v BLOB NOT NULL,"
                 + " reason TEXT NOT NULL, rejected_ms INTEGER NOT NULL)");
         st.execute("INSERT INTO meta VALUES ('format', 'fleetlog-spool'), ('version', " + FORMAT_VERSION
-                + "), ('next_seq', 0), ('dropped', 0), ('rejected', 0), ('created_ms', "
+                + "), ('next_seq', 0), ('dropped', 0), ('rejected', 0), ('quarantined', 0), ('renumbered', 0),"
+                + " ('seq_conflicts', 0), ('sent_through', -1), ('created_ms', "
                 + System.currentTimeMillis() + ")");
         st.execute("PRAGMA application_id = " + APPLICATION_ID);
         st.execute("COMMIT");
+    }
+
+    /** Format 1 → 2 in one transaction (see the class comment). */
+    private void migrate(Statement st) throws SQLException {
+        st.execute("BEGIN IMMEDIATE");
+        try {
+            ChunkTable.migrateFromVersion1(db);
+            long next;
+            try (ResultSet rs = st.executeQuery("SELECT coalesce((SELECT value FROM meta WHERE key = 'next_seq'), 0),"
+                    + " coalesce((SELECT max(last_seq) + 1 FROM samples), 0)")) {
+                rs.next();
+                next = Math.max(rs.getLong(1), rs.getLong(2));
+            }
+            st.execute("INSERT OR REPLACE INTO meta VALUES ('sent_through', " + (next - 1) + ")");
+            st.execute("INSERT OR REPLACE INTO meta VALUES ('version', " + FORMAT_VERSION + ")");
+            st.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        log.info("spool_migrated path={} from_version={} to_version={}", path, version, FORMAT_VERSION);
+        version = FORMAT_VERSION;
+    }
+
+    /**
+     * On open, the newest chunk decides {@code next_seq} and the newest capture time: verify it (and
+     * quarantine it if rotten) before trusting either.
+     */
+    private void verifyNewest() throws SQLException {
+        while (true) {
+            long key;
+            try (Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT first_seq FROM samples ORDER BY last_seq DESC LIMIT 1")) {
+                if (!rs.next()) {
+                    return;
+                }
+                key = rs.getLong(1);
+            }
+            try {
+                samples.verify(key);
+                return;
+            } catch (CorruptChunk c) {
+                quarantine(c);
+                try (Statement st = db.createStatement()) {
+                    long metaNext = nextSeq;
+                    try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'next_seq'")) {
+                        metaNext = rs.next() ? rs.getLong(1) : 0;
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT max(last_seq) FROM samples")) {
+                        rs.next();
+                        long max = rs.getLong(1);
+                        boolean any = !rs.wasNull();
+                        nextSeq = Math.max(metaNext, any ? max + 1 : 0);
+                        newestSeq = nextSeq - 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Moves a chunk that failed verification to {@code quarantined}, in its own transaction, and
+     * counts it (spool thread). The caller retries what it was doing.
+     */
+    private void quarantine(CorruptChunk c) throws SQLException {
+        rollbackQuietly(); // the operation that met the chunk may have a transaction open
+        long n;
+        try {
+            begin.execute();
+            n = samples.quarantine(c.firstSeq, c.getMessage(), System.currentTimeMillis());
+            meta("quarantined", quarantined + n);
+            commitTx.execute();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        long d;
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM samples")) {
+            rs.next();
+            d = rs.getLong(1);
+        }
+        lock.lock();
+        try {
+            quarantined += n;
+            depth = d;
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        refreshOldest();
+        log.error(
+                "spool_chunk_quarantined path={} first_seq={} last_seq={} samples={} reason=\"{}\"",
+                path,
+                c.firstSeq,
+                c.lastSeq,
+                n,
+                c.getMessage());
+    }
+
+    /** Runs {@code op} (spool thread), quarantining every corrupt chunk it meets and retrying. */
+    private <T> T healing(Callable<T> op) throws Exception {
+        while (true) {
+            try {
+                return op.call();
+            } catch (CorruptChunk c) {
+                quarantine(c); // each round removes one row: this ends
+            }
+        }
     }
 
     private void load(Statement st) throws SQLException {
@@ -306,15 +466,23 @@ final class SqliteSpool implements Spool {
                         }
                     }
                     case "version" -> {
-                        if (rs.getInt(2) > FORMAT_VERSION) {
-                            throw new SpoolException(path + " has spool format version " + rs.getInt(2)
-                                    + "; this build reads up to " + FORMAT_VERSION);
+                        version = rs.getInt(2);
+                        if (version > FORMAT_VERSION || version < 1) {
+                            throw new SpoolException(path + " has spool format version " + version
+                                    + "; this build reads versions 1 to " + FORMAT_VERSION
+                                    + " (use the fleetlog that wrote it, or move the file aside)");
                         }
                     }
                     case "next_seq" -> metaNext = rs.getLong(2);
                     case "newest_time_ms" -> metaNewestTime = rs.getLong(2);
                     case "dropped" -> dropped = rs.getLong(2);
                     case "rejected" -> rejected = rs.getLong(2);
+                    case "quarantined" -> quarantined = rs.getLong(2);
+                    case "renumbered" -> renumbered = rs.getLong(2);
+                    case "seq_conflicts" -> seqConflicts = rs.getLong(2);
+                    case "sent_through" -> sentThrough = rs.getLong(2);
+                    case "source_id" -> sourceId = rs.getString(2);
+                    case "source_captured" -> sourceCaptured = rs.getLong(2);
                     default -> {
                         // other keys (created_ms) are informational
                     }
@@ -459,19 +627,8 @@ final class SqliteSpool implements Spool {
         boolean wasEmpty = depth == 0;
         Sample last = batch.get(batch.size() - 1);
         try {
-            begin.execute();
-            samples.insert(batch);
-            long newDepth = depth + batch.size();
-            if (config.fullPolicy() == SpoolConfig.FullPolicy.DROP_OLDEST && newDepth > config.maxSamples()) {
-                excess = samples.dropOldest(newDepth - config.maxSamples());
-            }
-            meta("next_seq", last.seq() + 1);
-            meta("newest_time_ms", last.captureTimeMs());
-            if (excess > 0) {
-                meta("dropped", dropped + excess);
-            }
-            commitTx.execute();
-        } catch (SQLException | RuntimeException e) {
+            excess = healing(() -> writeBatch(batch));
+        } catch (Exception e) {
             rollbackQuietly();
             SpoolException f = new SpoolException(
                     path + ": group commit of seqs " + batch.get(0).seq() + ".." + last.seq() + " failed: "
@@ -496,7 +653,7 @@ final class SqliteSpool implements Spool {
             dropped += excess;
             newestSeq = last.seq();
             newestTimeMs = last.captureTimeMs();
-            if (wasEmpty) {
+            if (wasEmpty || oldestSeq < 0) { // empty before, or emptied by a quarantine during the commit
                 oldestSeq = batch.get(0).seq();
                 oldestTimeMs = batch.get(0).captureTimeMs();
             }
@@ -512,6 +669,36 @@ final class SqliteSpool implements Spool {
                 log.warn("spool_oldest_unknown path={} error={}", path, e.getMessage());
             }
         }
+    }
+
+    /** The group commit's transaction; returns the samples dropped by drop-oldest. */
+    private long writeBatch(List<Sample> batch) throws SQLException {
+        Sample last = batch.get(batch.size() - 1);
+        long excess = 0;
+        try {
+            begin.execute();
+            samples.insert(batch);
+            long newDepth = depth + batch.size();
+            if (config.fullPolicy() == SpoolConfig.FullPolicy.DROP_OLDEST && newDepth > config.maxSamples()) {
+                excess = samples.dropOldest(newDepth - config.maxSamples());
+            }
+            meta("next_seq", last.seq() + 1);
+            meta("newest_time_ms", last.captureTimeMs());
+            if (excess > 0) {
+                meta("dropped", dropped + excess);
+            }
+            if (sourceId != null) {
+                meta("source_captured", sourceCaptured + batch.size());
+            }
+            commitTx.execute();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        if (sourceId != null) {
+            sourceCaptured += batch.size(); // spool thread only
+        }
+        return excess;
     }
 
     private void meta(String key, long value) throws SQLException {
@@ -533,16 +720,16 @@ final class SqliteSpool implements Spool {
         if (max < 1) {
             throw new IllegalArgumentException("peek max " + max + " must be at least 1");
         }
-        return onThread(() -> {
+        return onThread(() -> healing(() -> {
             List<Sample> out = new ArrayList<>(Math.min(max, 4096));
             out.addAll(samples.peek(fromSeq, max));
             return out;
-        });
+        }));
     }
 
     @Override
     public int ack(long upToSeq) {
-        return onThread(() -> {
+        return onThread(() -> healing(() -> {
             if (oldestSeq < 0 || upToSeq < oldestSeq) {
                 return 0;
             }
@@ -551,18 +738,18 @@ final class SqliteSpool implements Spool {
                 begin.execute();
                 n = (int) samples.deleteUpTo(upToSeq);
                 commitTx.execute();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 rollbackQuietly();
                 throw e;
             }
             afterDelete(n, 0);
             return n;
-        });
+        }));
     }
 
     @Override
     public int reject(long firstSeq, long lastSeq, String reason) {
-        return onThread(() -> {
+        return onThread(() -> healing(() -> {
             int n;
             try {
                 begin.execute();
@@ -579,13 +766,148 @@ final class SqliteSpool implements Spool {
                 n = removed.size();
                 meta("rejected", rejected + n);
                 commitTx.execute();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 rollbackQuietly();
                 throw e;
             }
             afterDelete(n, n);
             return n;
+        }));
+    }
+
+    @Override
+    public long renumber(long fromSeq, long toSeq) {
+        if (toSeq <= fromSeq || fromSeq < 0) {
+            throw new IllegalArgumentException("renumber from seq " + fromSeq + " to " + toSeq + " must move forward");
+        }
+        return onThread(() -> {
+            lock.lock(); // no append may take a seq while the numbering moves
+            try {
+                commit(); // every seq handed out so far is on disk and moves with the others
+                long delta = toSeq - fromSeq;
+                long newNext = Math.max(nextSeq, fromSeq) + delta;
+                long moved = healing(() -> shiftOnThread(fromSeq, delta, newNext, toSeq - 1));
+                nextSeq = newNext;
+                newestSeq = newNext - 1;
+                renumbered += moved;
+                seqConflicts++;
+                sentThrough = toSeq - 1;
+                refreshOldest();
+                log.error(
+                        "spool_renumbered path={} from_seq={} to_seq={} samples={} next_seq={}",
+                        path,
+                        fromSeq,
+                        toSeq,
+                        moved,
+                        newNext);
+                return moved;
+            } finally {
+                lock.unlock();
+            }
         });
+    }
+
+    private long shiftOnThread(long fromSeq, long delta, long newNext, long sentMark) throws SQLException {
+        long moved;
+        try {
+            begin.execute();
+            try (Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM samples WHERE first_seq >= "
+                                    + fromSeq)) {
+                rs.next();
+                moved = rs.getLong(1);
+            }
+            samples.shift(fromSeq, delta);
+            try (Statement st = db.createStatement()) {
+                // set-aside rows move with their neighbours, so their seqs still name the same samples
+                st.execute("UPDATE rejected SET seq = -(seq + " + delta + ") - 1 WHERE seq >= " + fromSeq);
+                st.execute("UPDATE rejected SET seq = -seq - 1 WHERE seq < 0");
+                st.execute("UPDATE quarantined SET first_seq = first_seq + " + delta + ", last_seq = last_seq + "
+                        + delta + " WHERE first_seq >= " + fromSeq);
+            }
+            meta("next_seq", newNext);
+            meta("renumbered", renumbered + moved);
+            meta("seq_conflicts", seqConflicts + 1);
+            meta("sent_through", sentMark);
+            commitTx.execute();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        return moved;
+    }
+
+    @Override
+    public long sentThrough() {
+        lock.lock();
+        try {
+            return sentThrough;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void markSent(long lastSeq) {
+        if (lastSeq <= sentThrough()) {
+            return;
+        }
+        onThread(() -> {
+            long mark = Math.max(lastSeq, lastCommittedSeq() + SENT_MARK_SLACK);
+            meta("sent_through", mark); // autocommit: durable before the caller sends
+            lock.lock();
+            try {
+                sentThrough = mark;
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long resumeSource(String id) {
+        if (id == null || id.isEmpty() || id.length() > 200) {
+            throw new IllegalArgumentException("source id must be 1 to 200 characters, got "
+                    + (id == null ? "null" : id.length() + " characters"));
+        }
+        return onThread(() -> {
+            commit(); // samples appended before belong to the previous source
+            if (id.equals(sourceId)) {
+                return sourceCaptured;
+            }
+            try {
+                begin.execute();
+                updateMeta.setString(1, "source_id");
+                updateMeta.setString(2, id);
+                updateMeta.executeUpdate();
+                meta("source_captured", 0);
+                commitTx.execute();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly();
+                throw e;
+            }
+            if (sourceId != null) {
+                log.info(
+                        "spool_source_changed path={} was=\"{}\" captured_of_it={} now=\"{}\"",
+                        path,
+                        sourceId,
+                        sourceCaptured,
+                        id);
+            }
+            sourceId = id;
+            sourceCaptured = 0;
+            return 0L;
+        });
+    }
+
+    @Override
+    public HoleCause holeCause(long fromSeq, long toSeq) {
+        if (toSeq < fromSeq) {
+            return HoleCause.NONE;
+        }
+        return onThread(() -> SetAsideTables.holeCause(db, fromSeq, toSeq));
     }
 
     private void afterDelete(int deleted, int rejectedNow) throws SQLException {
@@ -645,7 +967,11 @@ final class SqliteSpool implements Spool {
                     newestTimeMs,
                     nextSeq,
                     dropped,
-                    rejected);
+                    rejected,
+                    quarantined,
+                    renumbered,
+                    seqConflicts,
+                    sentThrough);
         } finally {
             lock.unlock();
         }

@@ -4,11 +4,13 @@ import io.fleetlog.codec.BatchEncoder;
 import io.fleetlog.codec.EncodedBatch;
 import io.fleetlog.codec.Wire;
 import io.fleetlog.codec.WireException;
+import io.fleetlog.edge.spool.HoleCause;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolStats;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.wire.v1.EdgeStatus;
 import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v1.GapReason;
 import io.fleetlog.wire.v1.Heartbeat;
 import io.fleetlog.wire.v1.Hello;
 import io.fleetlog.wire.v1.Reject;
@@ -34,7 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Protocol.</b> On open it sends Hello; Welcome's {@code last_stored_seq} is acknowledged in the
  * spool (the server already has those: a crash between its commit and our delete) and sending resumes
- * after it with a fresh {@link BatchEncoder} (a reconnect starts with a keyframe). A batch is never
+ * after it with a fresh {@link BatchEncoder} (a reconnect starts with a keyframe). A {@code
+ * last_stored_seq} beyond every seq this spool ever sent ({@link Spool#sentThrough}, written before
+ * each send) is a conflict: nothing unsent is deleted, the unsent samples are renumbered after the
+ * server's seqs, and it is logged ({@code uplink_server_ahead}) and counted. A batch that skips seqs
+ * carries {@code gap} and {@code gap_reason} (dropped, corrupt, set aside), from the spool. A batch is never
  * resent on the same connection; after a reconnect, whatever was not acknowledged is sent again and the
  * server's idempotent store makes that harmless. A Reject of a batch moves its samples to the spool's
  * {@code rejected} table, counts and logs it, and reconnects at once (the server's decoder did not
@@ -86,6 +92,7 @@ public final class Uplink implements AutoCloseable {
     private long duplicateAcks;
     private long rejects;
     private long rejectedSamples;
+    private long acksBeyondSent;
     private String lastError = "";
     private volatile UplinkStats snapshot;
 
@@ -300,16 +307,11 @@ public final class Uplink implements AutoCloseable {
             return;
         }
         long last = w.getLastStoredSeq();
-        if (last >= spool.nextSeq()) {
-            // The server holds seqs this spool never assigned: the spool file was replaced or lost.
-            // Samples with those seqs would be taken for duplicates; say so loudly.
-            log.error(
-                    "uplink_server_ahead vin={} last_stored_seq={} spool_next_seq={}",
-                    config.vin(),
-                    last,
-                    spool.nextSeq());
-        }
-        if (last >= 0) {
+        // Seqs this spool may have sent: never beyond what it assigned.
+        long sent = Math.min(spool.sentThrough(), spool.nextSeq() - 1);
+        if (last > sent) {
+            serverAhead(last, sent);
+        } else if (last >= 0) {
             spool.ack(last);
         }
         ackedSeq = Math.max(ackedSeq, last);
@@ -340,10 +342,51 @@ public final class Uplink implements AutoCloseable {
                 reconnects);
     }
 
+    /**
+     * Welcome says the server holds seqs up to {@code last}, beyond every seq this spool ever sent
+     * ({@code sent}): they are not ours (a lost or replaced spool file, a second edge with this VIN,
+     * a forged batch). Our buffered samples were never acknowledged, so nothing is deleted but what
+     * we did send: the unsent ones get seqs after the server's (they are genuinely new captures) and
+     * the conflict is logged as an error and counted ({@code seq_conflicts}, {@code
+     * renumbered_samples} in EdgeStatus, {@code fleetlog inspect}).
+     */
+    private void serverAhead(long last, long sent) {
+        long nextBefore = spool.nextSeq();
+        if (sent >= 0) {
+            spool.ack(sent); // what we sent and the server holds
+        }
+        long moved = spool.renumber(sent + 1, last + 1);
+        log.error(
+                "uplink_server_ahead vin={} last_stored_seq={} edge_sent_through={} spool_next_seq_was={}"
+                        + " renumbered_samples={} next_seq={} (the server holds seqs this edge never sent;"
+                        + " its unsent samples were renumbered after them, nothing deleted)",
+                config.vin(),
+                last,
+                sent,
+                nextBefore,
+                moved,
+                spool.nextSeq());
+    }
+
     private void ack(long seq) {
         if (state == LinkState.CONNECTING || seq <= ackedSeq) {
             duplicateAcks++;
             return;
+        }
+        long sent = nextSendSeq - 1; // the highest seq handed to this connection (or known stored)
+        if (seq > sent) {
+            // An ack for seqs we never sent is not an ack of our samples: deleting on it could lose
+            // captured data (a confused or hostile server). Take only what we did send.
+            acksBeyondSent++;
+            log.error(
+                    "uplink_ack_beyond_sent vin={} ack_seq={} highest_sent_seq={} (only up to the sent seq is deleted)",
+                    config.vin(),
+                    seq,
+                    sent);
+            seq = sent;
+            if (seq <= ackedSeq) {
+                return;
+            }
         }
         ackedSeq = seq;
         spool.ack(seq);
@@ -466,14 +509,17 @@ public final class Uplink implements AutoCloseable {
                 nextSendSeq = committed + 1; // everything up to committed was acked or moved aside
                 return;
             }
+            long first = batch.get(0).seq();
+            GapReason why = first > nextSendSeq ? gapReason(spool.holeCause(nextSendSeq, first - 1)) : null;
             EncodedBatch eb;
             try {
-                eb = encoder.encode(batch);
+                eb = encoder.encode(batch, why == null ? GapReason.GAP_REASON_UNSPECIFIED : why);
             } catch (IllegalArgumentException e) {
                 // a value the wire cannot carry (out of range): set it aside, never block the spool
                 setAsideInvalid(batch, e.getMessage());
                 continue;
             }
+            spool.markSent(eb.lastSeq()); // durable before the send: Welcome can then tell ours from others'
             if (!send(eb.bytes(), now)) {
                 return;
             }
@@ -484,6 +530,15 @@ public final class Uplink implements AutoCloseable {
             samplesSent += eb.samples();
             batchesSent++;
         }
+    }
+
+    private static GapReason gapReason(HoleCause c) {
+        return switch (c) {
+            case QUARANTINED -> GapReason.GAP_REASON_CORRUPT;
+            case SET_ASIDE -> GapReason.GAP_REASON_SET_ASIDE;
+            case MIXED -> GapReason.GAP_REASON_MIXED;
+            case DROPPED, NONE -> GapReason.GAP_REASON_DROPPED;
+        };
     }
 
     /** Moves the samples of {@code batch} that fail validation to the spool's rejected table. */
@@ -525,6 +580,10 @@ public final class Uplink implements AutoCloseable {
                 .setReconnects(reconnects)
                 .setBytesSent(bytesSent)
                 .setNewestCapturedSeq(s.nextSeq() - 1)
+                .setQuarantinedSamples(s.quarantined())
+                .setRejectedSamples(s.rejected())
+                .setSeqConflicts(s.seqConflicts())
+                .setRenumberedSamples(s.renumbered())
                 .build();
     }
 
@@ -578,6 +637,7 @@ public final class Uplink implements AutoCloseable {
                 duplicateAcks,
                 rejects,
                 rejectedSamples,
-                lastError);
+                lastError,
+                acksBeyondSent);
     }
 }

@@ -16,6 +16,8 @@ package io.fleetlog.edge.uplink;
  * @param rejects Reject messages received
  * @param rejectedSamples samples moved aside because of rejects
  * @param lastError why the link last went down, empty when never
+ * @param acksBeyondSent Acks naming a seq beyond what this edge had sent (taken only up to the sent
+ *     seq, logged as {@code uplink_ack_beyond_sent})
  */
 public record UplinkStats(
         LinkState state,
@@ -30,4 +32,5 @@ public record UplinkStats(
         long duplicateAcks,
         long rejects,
         long rejectedSamples,
-        String lastError) {}
+        String lastError,
+        long acksBeyondSent) {}

@@ -245,7 +245,8 @@ class UplinkTest {
     @Test
     void welcomeDropsWhatTheServerAlreadyStoresAndResumesAfterIt() throws Exception {
         capture(3_000);
-        // the server stored 0..1199 before the edge could delete them (crash between commit and ack)
+        // the edge sent 0..1199 and the server stored them, but the edge crashed before the ack
+        spool.markSent(1_199);
         for (Sample s : captured.subList(0, 1_200)) {
             server.store.put(s.seq(), s);
         }
@@ -454,6 +455,147 @@ class UplinkTest {
         assertThat(st.get(st.size() - 1).getSpoolDepth()).isEqualTo(300);
         assertThat(st.get(st.size() - 1).getLinkState()).isEqualTo("DRAINING");
         assertThat(st.get(st.size() - 1).getOldestBufferedTimeMs()).isEqualTo(T0);
+    }
+
+    /**
+     * Issue 12, items 1b and 2: a fresh spool for a VIN the server already holds (a replaced SD card,
+     * a second replay with a new spool dir). Before the fix the edge acked the server's seqs and
+     * deleted its own, never-sent samples.
+     */
+    @Test
+    void aServerAheadOfEverythingThisEdgeSentGetsItsSamplesRenumberedNeverDeleted() throws Exception {
+        capture(122);
+        DriveSimulator other = new DriveSimulator(VehicleModel.MODEL3, 99, T0 - 3_600_000, null);
+        for (long q = 0; q < 122; q++) {
+            server.store.put(q, other.next().withSeq(q)); // stored earlier from another spool
+        }
+        step(0);
+        transport.last().open();
+        exchange(20, 10);
+        assertThat(spool.depth()).isZero();
+        assertThat(server.store).hasSize(244);
+        assertCapturedStoredAt(122);
+        assertThat(spool.stats().seqConflicts()).isEqualTo(1);
+        assertThat(spool.stats().renumbered()).isEqualTo(122);
+        List<io.fleetlog.wire.v1.EdgeStatus> st = transport.last().of(Envelope.MsgCase.STATUS, Envelope::getStatus);
+        assertThat(st.get(st.size() - 1).getSeqConflicts()).isEqualTo(1);
+        assertThat(st.get(st.size() - 1).getRenumberedSamples()).isEqualTo(122);
+        // later captures follow the renumbered ones
+        capture(10);
+        exchange(20, 10);
+        assertThat(server.store).hasSize(254);
+        assertThat(spool.depth()).isZero();
+    }
+
+    /** Issue 12, item 2: a forged batch made the server "hold" seq 10^15; the edge keeps its samples. */
+    @Test
+    void aWelcomeFarAheadCostsNoCapturedSample() throws Exception {
+        capture(500);
+        connectAndWelcome(1_000_000_000_000_000L);
+        assertThat(spool.depth()).isEqualTo(500);
+        assertThat(spool.stats().oldestSeq()).isEqualTo(1_000_000_000_000_001L);
+        FakeTransport.FakeConnection c = transport.last();
+        step(1);
+        assertThat(c.batches().get(0).getFirstSeq()).isEqualTo(1_000_000_000_000_001L);
+        c.ack(1_000_000_000_000_500L);
+        step(1);
+        assertThat(spool.depth()).isZero();
+    }
+
+    /** Issue 12, item 2: an Ack beyond what the edge sent deletes only what it sent. */
+    @Test
+    void anAckBeyondWhatWasSentDeletesOnlyWhatWasSent() throws Exception {
+        capture(20_000);
+        connectAndWelcome(-1);
+        step(1); // 8 batches of 2000 in flight: 16000.. are not sent yet
+        long sent = transport.last().batches().stream()
+                .mapToLong(b -> b.getFirstSeq() + b.getSamplesCount() - 1)
+                .max()
+                .orElseThrow();
+        assertThat(sent).isEqualTo(15_999);
+        transport.last().ack(1_000_000_000_000_000L);
+        step(1);
+        assertThat(spool.stats().oldestSeq()).isEqualTo(sent + 1);
+        assertThat(spool.depth()).isEqualTo(20_000 - 16_000);
+        assertThat(uplink.stats().acksBeyondSent()).isEqualTo(1);
+    }
+
+    /** The edge's own crash between send and ack is not a conflict: the mark says it sent them. */
+    @Test
+    void aWelcomeWithinWhatThisEdgeSentIsAnAckNotAConflict() throws Exception {
+        capture(3_000);
+        connectAndWelcome(-1);
+        step(1); // sends 0..1999 (and marks them sent first)
+        assertThat(spool.sentThrough()).isGreaterThanOrEqualTo(1_999);
+        transport.last().drop("cut");
+        step(1);
+        step(10_000);
+        transport.last().open();
+        step(1);
+        transport.last().welcome(1_999); // stored, ack lost
+        step(1);
+        assertThat(spool.stats().seqConflicts()).isZero();
+        assertThat(spool.stats().oldestSeq()).isEqualTo(2_000);
+    }
+
+    /** Issue 12, item 5: a rotten spool chunk is skipped with a gap that says why. */
+    @Test
+    void aQuarantinedChunkIsAGapWhoseReasonIsCorrupt() throws Exception {
+        capture(1_500); // chunks 0..511, 512..1023, 1024..1499
+        rot(512);
+        connectAndWelcome(-1);
+        FakeTransport.FakeConnection c = transport.last();
+        c.served = 1;
+        server.decoder = new io.fleetlog.codec.BatchDecoder(65_536);
+        exchange(20, 10);
+        List<io.fleetlog.wire.v1.Batch> b = c.batches();
+        assertThat(b.get(0).getFirstSeq()).isZero();
+        assertThat(b.get(0).getGap()).isFalse();
+        io.fleetlog.wire.v1.Batch after =
+                b.stream().filter(x -> x.getFirstSeq() == 1_024).findFirst().orElseThrow();
+        assertThat(after.getGap()).isTrue();
+        assertThat(after.getGapReason()).isEqualTo(io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT);
+        captured.subList(512, 1_024).clear();
+        assertStoreMatchesCaptured();
+        assertThat(spool.stats().quarantined()).isEqualTo(512);
+        List<io.fleetlog.wire.v1.EdgeStatus> st = c.of(Envelope.MsgCase.STATUS, Envelope::getStatus);
+        assertThat(st.get(st.size() - 1).getQuarantinedSamples()).isEqualTo(512);
+    }
+
+    /** The first batch of a connection that skips seqs after Welcome carries the gap flag too. */
+    @Test
+    void aFirstBatchStartingAfterTheServersNextSeqIsFlaggedAsAGap() throws Exception {
+        capture(1_000);
+        rot(0);
+        connectAndWelcome(-1);
+        step(1);
+        io.fleetlog.wire.v1.Batch first = transport.last().batches().get(0);
+        assertThat(first.getFirstSeq()).isEqualTo(512);
+        assertThat(first.getGap()).isTrue();
+        assertThat(first.getGapReason()).isEqualTo(io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT);
+    }
+
+    /** Flips a bit of the chunk at {@code firstSeq} behind the spool's back (it stays open). */
+    void rot(long firstSeq) throws Exception {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + spool.path());
+                java.sql.Statement st = db.createStatement()) {
+            st.execute("PRAGMA busy_timeout = 5000");
+            int n = st.executeUpdate("UPDATE samples SET data = substr(data, 1, 100) || x'ff' || substr(data, 102)"
+                    + " WHERE first_seq = " + firstSeq);
+            assertThat(n).isEqualTo(1);
+        }
+    }
+
+    void assertCapturedStoredAt(long offset) {
+        CodecConfig codec = CodecConfig.defaults();
+        for (Sample c : captured) {
+            Sample r = server.store.get(c.seq() + offset);
+            assertThat(r).as("seq %d", c.seq() + offset).isNotNull();
+            assertThat(r.captureTimeMs()).isEqualTo(c.captureTimeMs());
+            for (Field f : Field.values()) {
+                assertThat(f.distance(r.get(f), c.get(f))).isLessThanOrEqualTo(codec.bound(f) + 1e-9);
+            }
+        }
     }
 
     @Test

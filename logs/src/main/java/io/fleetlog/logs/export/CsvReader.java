@@ -16,6 +16,25 @@ import java.util.List;
 final class CsvReader implements Closeable {
     static final int MAX_RECORD = 1 << 20;
 
+    /**
+     * What {@link #utf8} decodes a malformed byte sequence to: a Unicode noncharacter, never found in
+     * real text, so the reader can stop at the exact line instead of at the decoder's read-ahead.
+     */
+    static final char MALFORMED = '\uFDD0';
+
+    /** A UTF-8 reader of {@code in} that marks malformed bytes with {@link #MALFORMED}. */
+    static Reader utf8(java.io.InputStream in) {
+        return new BufferedReader(
+                new java.io.InputStreamReader(
+                        in,
+                        java.nio.charset.StandardCharsets.UTF_8
+                                .newDecoder()
+                                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                                .replaceWith(String.valueOf(MALFORMED))),
+                1 << 16);
+    }
+
     private final BufferedReader in;
     private final StringBuilder field = new StringBuilder();
     private long line = 1;
@@ -25,6 +44,11 @@ final class CsvReader implements Closeable {
 
     CsvReader(Reader in) {
         this.in = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+    }
+
+    /** The line being read now (1-based). */
+    long line() {
+        return line;
     }
 
     /** Line on which the last record returned (or rejected) started. */
@@ -128,14 +152,21 @@ final class CsvReader implements Closeable {
             peeked = -2;
             return c;
         }
-        return in.read();
+        return checked(in.read());
     }
 
     private int peek() throws IOException {
         if (peeked == -2) {
-            peeked = in.read();
+            peeked = checked(in.read());
         }
         return peeked;
+    }
+
+    private static int checked(int c) throws java.nio.charset.MalformedInputException {
+        if (c == MALFORMED) {
+            throw new java.nio.charset.MalformedInputException(1);
+        }
+        return c;
     }
 
     private void unread(int c) {

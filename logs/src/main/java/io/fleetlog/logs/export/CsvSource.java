@@ -8,7 +8,6 @@ import io.fleetlog.sample.Sample;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -86,7 +85,7 @@ public final class CsvSource implements Source {
     }
 
     public static CsvSource open(Path file, ColumnMapping mapping, String vehicle) throws IOException {
-        Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        Reader r = CsvReader.utf8(Files.newInputStream(file));
         try {
             return new CsvSource(r, file.getFileName().toString(), mapping, vehicle);
         } catch (IOException | RuntimeException e) {
@@ -95,10 +94,28 @@ public final class CsvSource implements Source {
         }
     }
 
+    /**
+     * The next record; bytes that are not UTF-8 (a binary file, another encoding) fail with the file,
+     * the line and the encoding instead of the decoder's bare "Input length = 1".
+     */
+    private List<String> record() throws IOException, CsvReader.BadRecord {
+        try {
+            return csv.next();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            LogFileException x = new LogFileException(
+                    file,
+                    csv.line(),
+                    "not UTF-8 text (bytes that are not a UTF-8 sequence); is it a binary file, or saved in"
+                            + " another encoding? Export or save it as UTF-8 CSV");
+            x.initCause(e);
+            throw x;
+        }
+    }
+
     private void readHeader() throws IOException {
         List<String> header;
         try {
-            header = csv.next();
+            header = record();
         } catch (CsvReader.BadRecord e) {
             throw new LogFileException(file, csv.recordLine(), "header: " + e.getMessage());
         }
@@ -197,7 +214,7 @@ public final class CsvSource implements Source {
         while (true) {
             List<String> r;
             try {
-                r = csv.next();
+                r = record();
             } catch (CsvReader.BadRecord e) {
                 problems.add(csv.recordLine(), e.getMessage());
                 continue;
@@ -308,7 +325,7 @@ public final class CsvSource implements Source {
             while (true) {
                 List<String> r;
                 try {
-                    r = s.csv.next();
+                    r = s.record();
                 } catch (CsvReader.BadRecord e) {
                     continue;
                 }

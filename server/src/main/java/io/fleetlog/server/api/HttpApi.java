@@ -149,11 +149,23 @@ public final class HttpApi {
         return out;
     }
 
+    /**
+     * Samples one request returns at most (about 5.5 h of one car at 50 Hz, some 130 MB of CSV): an
+     * export never sits in memory, but an unbounded range would hold a store connection and a
+     * client for as long as it likes. Larger ranges are paged with {@code from}.
+     */
+    public static final long MAX_SAMPLES_PER_REQUEST = 1_000_000;
+
     void samples(Context ctx) throws IOException {
         String vin = knownVin(ctx);
         long from = time(ctx, "from", Long.MIN_VALUE);
         long to = time(ctx, "to", Long.MAX_VALUE);
-        long limit = longParam(ctx, "limit", Long.MAX_VALUE);
+        long limit = longParam(ctx, "limit", MAX_SAMPLES_PER_REQUEST);
+        if (limit > MAX_SAMPLES_PER_REQUEST) {
+            throw new BadRequest("limit " + limit + " exceeds the maximum of " + MAX_SAMPLES_PER_REQUEST
+                    + " samples per request; page with from= the last sample's t");
+        }
+        ctx.header("X-Fleetlog-Max-Samples", Long.toString(MAX_SAMPLES_PER_REQUEST));
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         switch (format) {
             case "json" -> streamJson(ctx, vin, from, to, limit);

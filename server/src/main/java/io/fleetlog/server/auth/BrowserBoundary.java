@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a browser-borne attack needs, refused before any credential is looked at (docs/security-http.md):
+ * What a browser-borne attack needs, refused before any credential is looked at (docs/security.md):
  * a {@code Host} not on the allowlist (DNS rebinding), a foreign {@code Origin} or {@code
  * Sec-Fetch-Site: cross-site} (cross-site requests), and the security headers every answer carries.
  * Immutable, thread-safe.

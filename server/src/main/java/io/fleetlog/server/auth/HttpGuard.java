@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP access control for everything but the vehicles' {@code /ingest} (which authenticates in its
- * Hello): the checks of docs/security-http.md, in this order, before any handler runs (steps 1–3 are
+ * Hello): the checks of docs/security.md, in this order, before any handler runs (steps 1–3 are
  * {@link BrowserBoundary}'s), plus the endpoints that hand out the credentials it checks.
  *
  * <ol>

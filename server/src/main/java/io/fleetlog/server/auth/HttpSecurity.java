@@ -3,7 +3,7 @@ package io.fleetlog.server.auth;
 import java.util.List;
 
 /**
- * HTTP access control (docs/security-http.md).
+ * HTTP access control (docs/security.md).
  *
  * @param users users and API tokens; none (and a loopback bind) = the open loopback mode, where
  *     loopback clients read and control without a credential

@@ -505,9 +505,8 @@ final class IngestConnection {
     private void recordGap(DecodedBatch d) {
         // The decoder accepted the jump only because the batch declared at least this many dropped.
         long from = d.firstSeq() - d.skippedBefore();
-        String why = firstBatch
-                ? "edge declared " + d.skippedBefore() + " samples dropped before its first batch after the stored seq"
-                : "edge declared dropped samples";
+        String why = "edge declared " + d.skippedBefore() + " samples " + gapCause(decoder.lastGapReason())
+                + (firstBatch ? " before its first batch after the stored seq" : "");
         firstBatch = false;
         long to = d.firstSeq() - 1;
         if (to < from || status.gapRecorded(from, to)) {
@@ -520,6 +519,18 @@ final class IngestConnection {
         status.gap(from, to);
         live.publishLog("warn", vin + ": seqs " + from + ".." + to + " (" + n + ") will never arrive: " + why);
         log.warn("ingest_gap vin={} from_seq={} to_seq={} samples={} reason=\"{}\"", vin, from, to, n, why);
+    }
+
+    /** What the edge says happened to the seqs of a gap (Batch.gap_reason; absent from older edges). */
+    static String gapCause(int gapReason) {
+        return switch (gapReason) {
+            case io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT_VALUE ->
+                "corrupt in its spool (failed the checksum," + " quarantined on the edge)";
+            case io.fleetlog.wire.v1.GapReason.GAP_REASON_SET_ASIDE_VALUE ->
+                "set aside (rejected or invalid, kept in" + " the edge's rejected table)";
+            case io.fleetlog.wire.v1.GapReason.GAP_REASON_MIXED_VALUE -> "dropped, quarantined or set aside";
+            default -> "dropped (spool full)";
+        };
     }
 
     private void account(DecodedBatch d, int wireBytes, long duplicates) {

@@ -132,6 +132,18 @@ class HttpApiTest {
         assertThat(a.get(0).get("seq").asLong()).isEqualTo(100);
     }
 
+    /** Issue 12 item 6: an export is bounded per request, and says so. */
+    @Test
+    void samplesAreBoundedPerRequestAndSayHowFar() throws Exception {
+        HttpResponse<String> all = fx.get("/api/vehicles/" + VIN + "/samples?format=csv");
+        assertThat(all.headers().firstValue("X-Fleetlog-Max-Samples"))
+                .hasValue(Long.toString(HttpApi.MAX_SAMPLES_PER_REQUEST));
+        HttpResponse<String> tooMany = fx.get(
+                "/api/vehicles/" + VIN + "/samples?limit=" + (HttpApi.MAX_SAMPLES_PER_REQUEST + 1));
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("exceeds the maximum of " + HttpApi.MAX_SAMPLES_PER_REQUEST);
+    }
+
     @Test
     void samplesAsCsvHaveTheDocumentedHeaderAndIsoMillis() throws Exception {
         HttpResponse<String> r = fx.get("/api/vehicles/" + VIN + "/samples?format=csv");

@@ -131,6 +131,24 @@ class IngestIntegrityTest {
         assertThat(gaps.get(0).detail()).contains("declared 20 samples dropped");
     }
 
+    /**
+     * Item 5 (server side): a gap of samples the edge quarantined as corrupt says so, instead of
+     * "dropped" (before, every declared gap read "edge declared dropped samples").
+     */
+    @Test
+    void aGapOfQuarantinedSamplesIsRecordedWithItsReason() throws Exception {
+        start();
+        EdgeClient c = helloA();
+        c.sendBatch(Samples.drive(0, 10, Samples.T0));
+        c.sendBatch(Samples.drive(15, 10, Samples.T0 + 300), io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT);
+        assertThat(c.awaitAck(24, WAIT)).isEqualTo(24);
+        List<VehicleEvent> gaps = events(VehicleEvent.Kind.GAP);
+        assertThat(gaps).hasSize(1);
+        assertThat(gaps.get(0).fromSeq()).isEqualTo(10);
+        assertThat(gaps.get(0).toSeq()).isEqualTo(14);
+        assertThat(gaps.get(0).detail()).contains("5 samples corrupt").doesNotContain("dropped");
+    }
+
     // ---- item 3
 
     /** Item 3: a newer connection of a VIN fences the older, after the older's in-flight batch committed. */

@@ -87,7 +87,12 @@ public final class EdgeClient implements AutoCloseable {
 
     /** Encodes {@code samples} as this connection's next batch and sends it. */
     public EncodedBatch sendBatch(List<Sample> samples) {
-        EncodedBatch b = encoder.encode(samples);
+        return sendBatch(samples, io.fleetlog.wire.v1.GapReason.GAP_REASON_UNSPECIFIED);
+    }
+
+    /** As {@link #sendBatch(List)}, saying why seqs before it were skipped (when it jumps). */
+    public EncodedBatch sendBatch(List<Sample> samples, io.fleetlog.wire.v1.GapReason reason) {
+        EncodedBatch b = encoder.encode(samples, reason);
         sendRaw(b.bytes());
         return b;
     }
