@@ -23,7 +23,9 @@ final class ByteSink {
     }
 
     void writeVarint(long v) {
-        ensure(10);
+        if (buf.length - len < 10) {
+            ensure(varintSize(v));
+        }
         while ((v & ~0x7FL) != 0) {
             buf[len++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;

@@ -66,9 +66,9 @@ final class Slots {
                     kind[s] = f.circular() ? ANGLE : FLOAT;
                     multiply[s] = f.decimals() >= 0;
                     scale[s] = pow10(Math.abs(f.decimals()));
-                    minUnits[s] = units(s, f.min());
-                    maxUnits[s] = units(s, f.max());
                     turn[s] = f.circular() ? f.turnUnits() : 0;
+                    minUnits[s] = f.circular() ? 0 : units(s, f.min());
+                    maxUnits[s] = f.circular() ? turn[s] - 1 : units(s, f.max());
                 }
                 case LocationType l -> {
                     kind[s] = LOCATION;
