@@ -11,6 +11,8 @@ import io.fleetlog.catalog.Signal;
 import io.fleetlog.catalog.StringType;
 import io.fleetlog.codec.WireException;
 import io.fleetlog.frame.Frame;
+import io.fleetlog.wire.v2.Envelope;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,7 @@ class FrameCodecLawsTest {
 
     @Property(tries = 2_000, edgeCases = EdgeCasesMode.NONE)
     void everyCapturedValueIsReconstructedWithinItsBound(@ForAll("connections") FrameStreams.Case c)
-            throws WireException {
+            throws WireException, InvalidProtocolBufferException {
         FrameEncoder encoder = new FrameEncoder(c.layout(), c.keyframeInterval());
         FrameDecoder decoder = new FrameDecoder(c.layout());
         Keyframes keyframes = new Keyframes(c.keyframeInterval().toMillis());
@@ -49,6 +51,9 @@ class FrameCodecLawsTest {
             List<Frame> in = planned.frames();
             EncodedFrames encoded = encoder.encode(planned.firstSeq(), in, planned.gap());
             DecodedFrames out = decoder.decode(encoded.bytes());
+            assertThat(Envelope.parseFrom(encoded.bytes()).toByteArray())
+                    .as("the encoder writes the canonical encoding")
+                    .isEqualTo(encoded.bytes());
 
             assertThat(out.firstSeq()).isEqualTo(planned.firstSeq());
             assertThat(out.lastSeq()).isEqualTo(planned.firstSeq() + in.size() - 1);
