@@ -151,7 +151,10 @@ public final class Frame {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Frame f) || f.timeMs != timeMs || !Arrays.equals(f.ids, ids) || !Arrays.equals(f.kinds, kinds)) {
+        if (!(o instanceof Frame f)
+                || f.timeMs != timeMs
+                || !Arrays.equals(f.ids, ids)
+                || !Arrays.equals(f.kinds, kinds)) {
             return false;
         }
         for (int i = 0; i < ids.length; i++) {
@@ -183,7 +186,12 @@ public final class Frame {
             switch (kind(i)) {
                 case NUMBER -> b.append(number(i));
                 case INTEGER -> b.append(integer(i));
-                case POSITION -> b.append('(').append(latitude(i)).append(' ').append(longitude(i)).append(')');
+                case POSITION ->
+                    b.append('(')
+                            .append(latitude(i))
+                            .append(' ')
+                            .append(longitude(i))
+                            .append(')');
                 case STRING -> b.append('"').append(strings[i]).append('"');
                 case UNAVAILABLE -> b.append("unavailable");
             }

@@ -26,6 +26,10 @@ final class ByteSink {
         if (buf.length - len < 10) {
             ensure(varintSize(v));
         }
+        if ((v & ~0x7FL) == 0) {
+            buf[len++] = (byte) v;
+            return;
+        }
         while ((v & ~0x7FL) != 0) {
             buf[len++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;

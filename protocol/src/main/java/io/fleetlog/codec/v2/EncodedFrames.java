@@ -6,4 +6,11 @@ package io.fleetlog.codec.v2;
  * values of its frames (unavailable ones included; a location is one value).
  */
 public record EncodedFrames(
-        byte[] bytes, long firstSeq, long lastSeq, int frames, long values, long firstTimeMs, long lastTimeMs, Gap gap) {}
+        byte[] bytes,
+        long firstSeq,
+        long lastSeq,
+        int frames,
+        long values,
+        long firstTimeMs,
+        long lastTimeMs,
+        Gap gap) {}

@@ -312,7 +312,7 @@ public final class FrameDecoder {
             case Slots.FLOAT, Slots.ANGLE -> {
                 long u = add(slots.base(s, p.p[s]), readZigzag(), s);
                 if (kind == Slots.ANGLE) {
-                    u = Math.floorMod(u, slots.turn[s]);
+                    u = u >= 0 && u < slots.turn[s] ? u : Math.floorMod(u, slots.turn[s]);
                 } else if (u < slots.minUnits[s] || u > slots.maxUnits[s]) {
                     throw outOfRange(slots.name(s) + " " + slots.fromUnits(s, u) + " is outside its range "
                             + slots.fromUnits(s, slots.minUnits[s]) + ".." + slots.fromUnits(s, slots.maxUnits[s]));
@@ -342,8 +342,8 @@ public final class FrameDecoder {
             case Slots.INTEGER -> {
                 long v = add(p.known[s] ? p.last[s] : 0, readZigzag(), s);
                 if (v < slots.minUnits[s] || v > slots.maxUnits[s]) {
-                    throw outOfRange(slots.name(s) + " " + v + " is outside " + slots.minUnits[s] + ".."
-                            + slots.maxUnits[s]);
+                    throw outOfRange(
+                            slots.name(s) + " " + v + " is outside " + slots.minUnits[s] + ".." + slots.maxUnits[s]);
                 }
                 p.setLast(s, v);
                 b.integer(id, v);
@@ -422,8 +422,8 @@ public final class FrameDecoder {
         if (len > blob.length - pos) {
             throw new WireException(
                     WireException.Kind.MALFORMED,
-                    "seq " + seq + ": " + what + " of " + len + " bytes runs past the end of the frames ("
-                            + blob.length + " bytes)");
+                    "seq " + seq + ": " + what + " of " + len + " bytes runs past the end of the frames (" + blob.length
+                            + " bytes)");
         }
     }
 

@@ -94,7 +94,8 @@ public final class FrameEncoder {
      * jump (dropped seqs that were already sent).
      *
      * @throws IllegalArgumentException on bad seqs, a signal outside the layout, a value of the wrong
-     *     kind or out of range, an unbelievable capture time; nothing is changed then
+     *     kind or out of range, an unbelievable capture time; nothing is changed then (values are checked
+     *     as they are encoded, into scratch state that is committed only when the whole batch is done)
      */
     public EncodedFrames encode(long firstSeq, List<Frame> batch, Gap gap) {
         int n = batch.size();
@@ -116,7 +117,7 @@ public final class FrameEncoder {
                 perStart = t;
             }
             long dt = i == 0 ? 0 : t - batch.get(i - 1).timeMs();
-            writeFrame(f, p, keyed, per, dt != prevDt, dt, previousCaptured);
+            writeFrame(firstSeq + i, f, p, keyed, per, dt != prevDt, dt, previousCaptured);
             System.arraycopy(captured, 0, previousCaptured, 0, bitmapBytes);
             prevDt = dt;
             values += f.size();
@@ -130,7 +131,14 @@ public final class FrameEncoder {
         nextSeq = firstSeq + n;
         stats.commit(n, bytes.length);
         return new EncodedFrames(
-                bytes, firstSeq, firstSeq + n - 1, n, values, batch.get(0).timeMs(), batch.get(n - 1).timeMs(), gap);
+                bytes,
+                firstSeq,
+                firstSeq + n - 1,
+                n,
+                values,
+                batch.get(0).timeMs(),
+                batch.get(n - 1).timeMs(),
+                gap);
     }
 
     /** The predictors after the last batch (tests compare them with the decoder's). */
@@ -152,14 +160,21 @@ public final class FrameEncoder {
     }
 
     /** Decides and writes one frame: flags, [dt], [captured], [unavailable], [sent], values. */
-    private void writeFrame(Frame f, Predictors p, int[] keyed, int per, boolean writeDt, long dt, byte[] prevCap) {
+    private void writeFrame(
+            long seq, Frame f, Predictors p, int[] keyed, int per, boolean writeDt, long dt, byte[] prevCap) {
         int c = f.size();
-        Arrays.fill(captured, (byte) 0);
-        Arrays.fill(unavailableBits, (byte) 0);
-        Arrays.fill(sentBits, (byte) 0);
+        for (int b = 0; b < bitmapBytes; b++) { // a loop, not Arrays.fill: a layout's bitmap is a byte or two
+            captured[b] = 0;
+            unavailableBits[b] = 0;
+            sentBits[b] = 0;
+        }
         values.reset();
         for (int j = 0; j < c; j++) {
             int s = layout.slot(f.id(j));
+            if (s < 0) {
+                throw new IllegalArgumentException("seq " + seq + ": signal id " + f.id(j)
+                        + " is not in this connection's layout (" + layout + ")");
+            }
             capturedSlots[j] = s;
             captured[s >>> 3] |= (byte) (1 << (s & 7));
         }
@@ -181,7 +196,13 @@ public final class FrameEncoder {
                 continue;
             }
             boolean key = keyed[s] != per;
-            boolean sent = decide(f, j, s, kind, key, p);
+            boolean sent;
+            if (kind <= Slots.ANGLE) {
+                sent = decideFloat(seq, f, j, s, kind, key, p);
+            } else {
+                checkValue(seq, f, j, s);
+                sent = decide(f, j, s, kind, key, p);
+            }
             if (sent) {
                 keyed[s] = per;
                 sentBits[a >>> 3] |= (byte) (1 << (a & 7));
@@ -193,7 +214,10 @@ public final class FrameEncoder {
             a++;
         }
         int notFlagged = c - flagged;
-        boolean capturedChanged = !Arrays.equals(captured, prevCap);
+        boolean capturedChanged = false;
+        for (int b = 0; b < bitmapBytes; b++) {
+            capturedChanged |= captured[b] != prevCap[b];
+        }
         int flags = (writeDt ? FrameFormat.DT : 0)
                 | (capturedChanged ? FrameFormat.CAPTURED : 0)
                 | (flagged > 0 ? FrameFormat.UNAVAILABLE : 0)
@@ -214,41 +238,48 @@ public final class FrameEncoder {
         frames.write(values.buf, 0, values.len);
     }
 
+    /** The law for a float: checks the value, sends or omits it, feeds the predictor. Returns sent. */
+    private boolean decideFloat(long seq, Frame f, int j, int s, int kind, boolean key, Predictors p) {
+        if (f.kind(j) != Frame.Kind.NUMBER) {
+            checkValue(seq, f, j, s); // throws, naming the kind
+        }
+        double x = f.number(j);
+        if (!(x >= slots.minValue[s] && x <= slots.maxValue[s])) {
+            checkValue(seq, f, j, s); // throws, naming the range
+        }
+        double pred = p.p[s];
+        double r;
+        boolean sent;
+        if (!key && !Double.isNaN(pred) && slots.distance(s, x, pred) <= slots.bound[s]) {
+            r = pred;
+            sent = false;
+        } else {
+            long u = slots.units(s, x);
+            long d = u - slots.base(s, pred);
+            if (kind == Slots.ANGLE) {
+                d = slots.wrapAngleDelta(s, d);
+            }
+            values.writeZigzag(d);
+            r = slots.fromUnits(s, u);
+            sent = true;
+        }
+        if (kind == Slots.ANGLE) {
+            p.updateAngle(s, r);
+        } else {
+            p.updateFloat(s, r);
+        }
+        return sent;
+    }
+
     /** Applies the law to captured value {@code j} of {@code f}; writes it when sent. Returns sent. */
     private boolean decide(Frame f, int j, int s, int kind, boolean key, Predictors p) {
         switch (kind) {
-            case Slots.FLOAT, Slots.ANGLE -> {
-                double x = f.number(j);
-                double pred = p.p[s];
-                double r;
-                boolean sent;
-                if (!key && !Double.isNaN(pred) && slots.distance(s, x, pred) <= slots.bound[s]) {
-                    r = pred;
-                    sent = false;
-                } else {
-                    long u = slots.units(s, x);
-                    long d = u - slots.base(s, pred);
-                    if (kind == Slots.ANGLE) {
-                        long turn = slots.turn[s];
-                        d = Math.floorMod(d + turn / 2, turn) - turn / 2;
-                    }
-                    values.writeZigzag(d);
-                    r = slots.fromUnits(s, u);
-                    sent = true;
-                }
-                if (kind == Slots.ANGLE) {
-                    p.updateAngle(s, r);
-                } else {
-                    p.updateFloat(s, r);
-                }
-                return sent;
-            }
             case Slots.LOCATION -> {
                 double lat = f.latitude(j);
                 double lon = f.longitude(j);
                 double plat = p.p[s];
                 double plon = p.q[s];
-                if (!key && !Double.isNaN(plat) && Slots.metres(lat, lon, plat, plon) <= slots.bound[s]) {
+                if (!key && !Double.isNaN(plat) && withinMetres(s, lat, lon, plat, plon)) {
                     p.updateLocation(s, plat, plon);
                     return false;
                 }
@@ -288,16 +319,36 @@ public final class FrameEncoder {
         }
     }
 
+    /**
+     * Whether a location may be omitted: {@code metres(x, p) <= bound}. The great-circle distance is
+     * at least the meridian distance R·|Δφ|, so when that alone exceeds the bound the value is sent
+     * without the trigonometry (a moving car at bound 0 every frame). Only this encoder decides; the
+     * decoder follows the sent bitmap, so the shortcut cannot make the two disagree, and sending is
+     * always within the bound.
+     */
+    private boolean withinMetres(int s, double lat, double lon, double plat, double plon) {
+        double bound = slots.bound[s];
+        if (Math.abs(lat - plat) * METRES_PER_DEGREE > bound * (1 + 1e-9) + 1e-9) {
+            return false;
+        }
+        return Slots.metres(lat, lon, plat, plon) <= bound;
+    }
+
+    private static final double METRES_PER_DEGREE = io.fleetlog.catalog.LocationType.EARTH_RADIUS_M * Math.PI / 180;
+
     /** Envelope{batch}: fields in number order, as the generated code would write them. */
     private byte[] envelope(long firstSeq, long firstTimeMs, int n, Gap gap) {
         int blob = frames.len;
         int size = (firstSeq != 0 ? 1 + ByteSink.varintSize(firstSeq) : 0)
                 + (firstTimeMs != 0 ? 1 + ByteSink.varintSize(firstTimeMs) : 0)
                 + (gap.isGap() ? 2 : 0)
-                + 1 + ByteSink.varintSize(n)
+                + 1
+                + ByteSink.varintSize(n)
                 + (blob > 0 ? 1 + ByteSink.varintSize(blob) + blob : 0)
                 + (gap.dropped() != 0 ? 1 + ByteSink.varintSize(gap.dropped()) : 0)
-                + (gap.reason().getNumber() != 0 ? 1 + ByteSink.varintSize(gap.reason().getNumber()) : 0);
+                + (gap.reason().getNumber() != 0
+                        ? 1 + ByteSink.varintSize(gap.reason().getNumber())
+                        : 0);
         ByteSink out = new ByteSink();
         out.buf = new byte[1 + ByteSink.varintSize(size) + size];
         out.writeByte(FrameFormat.ENVELOPE_BATCH_TAG);
@@ -343,8 +394,8 @@ public final class FrameEncoder {
             throw new IllegalArgumentException("a batch needs at least one frame");
         }
         if (firstSeq < 0 || firstSeq > Long.MAX_VALUE - n) {
-            throw new IllegalArgumentException("seqs " + firstSeq + " + " + n + " frames are out of range (0 .. "
-                    + (Long.MAX_VALUE - 1) + ")");
+            throw new IllegalArgumentException(
+                    "seqs " + firstSeq + " + " + n + " frames are out of range (0 .. " + (Long.MAX_VALUE - 1) + ")");
         }
         if (nextSeq >= 0 && firstSeq < nextSeq) {
             throw new IllegalArgumentException(
@@ -357,88 +408,83 @@ public final class FrameEncoder {
                     + gap.dropped() + " dropped");
         }
         for (int i = 0; i < n; i++) {
-            validate(firstSeq + i, batch.get(i));
-        }
-    }
-
-    private void validate(long seq, Frame f) {
-        long t = f.timeMs();
-        if (t < FrameFormat.MIN_TIME_MS || t >= FrameFormat.MAX_TIME_MS) {
-            throw new IllegalArgumentException("seq " + seq + ": capture time " + t
-                    + " ms is not believable (must be within 1990-01-01 .. 2200-01-01)");
-        }
-        for (int j = 0; j < f.size(); j++) {
-            int s = layout.slot(f.id(j));
-            if (s < 0) {
-                throw new IllegalArgumentException("seq " + seq + ": signal id " + f.id(j)
-                        + " is not in this connection's layout (" + layout + ")");
-            }
-            if (!f.unavailable(j)) {
-                checkValue(seq, f, j, s);
+            long t = batch.get(i).timeMs();
+            if (t < FrameFormat.MIN_TIME_MS || t >= FrameFormat.MAX_TIME_MS) {
+                throw new IllegalArgumentException("seq " + (firstSeq + i) + ": capture time " + t
+                        + " ms is not believable (must be within 1990-01-01 .. 2200-01-01)");
             }
         }
     }
 
+    /** Checks one value against its slot's type; the message is built only for a refusal. */
     private void checkValue(long seq, Frame f, int j, int s) {
-        String name = slots.name(s);
         Frame.Kind k = f.kind(j);
-        String where = "seq " + seq + ": " + name;
-        switch (slots.signal[s].type()) {
-            case io.fleetlog.catalog.FloatType t -> {
-                expect(where, k, Frame.Kind.NUMBER, "a number");
+        switch (slots.kind[s]) {
+            case Slots.FLOAT, Slots.ANGLE -> {
+                expect(seq, s, k, Frame.Kind.NUMBER, "a number");
                 double x = f.number(j);
-                if (!t.inRange(x)) {
-                    throw new IllegalArgumentException(where + " " + x + " " + t.unit() + " is outside "
-                            + t.min() + ".." + t.max());
+                if (!(x >= slots.minValue[s] && x <= slots.maxValue[s])) {
+                    io.fleetlog.catalog.FloatType t = (io.fleetlog.catalog.FloatType) slots.signal[s].type();
+                    throw refuse(seq, s, " " + x + " " + t.unit() + " is outside " + t.min() + ".." + t.max());
                 }
             }
-            case io.fleetlog.catalog.LocationType t -> {
-                expect(where, k, Frame.Kind.POSITION, "a position");
-                try {
-                    new Position(f.latitude(j), f.longitude(j));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            case Slots.LOCATION -> {
+                expect(seq, s, k, Frame.Kind.POSITION, "a position");
+                double lat = f.latitude(j);
+                double lon = f.longitude(j);
+                if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
+                    try {
+                        new Position(lat, lon);
+                    } catch (IllegalArgumentException e) {
+                        throw refuse(seq, s, ": " + e.getMessage());
+                    }
                 }
             }
-            case io.fleetlog.catalog.IntegerType t -> {
-                expect(where, k, Frame.Kind.INTEGER, "an integer");
-                if (!t.inRange(f.integer(j))) {
-                    throw new IllegalArgumentException(
-                            where + " " + f.integer(j) + " is outside " + t.min() + ".." + t.max());
+            case Slots.INTEGER -> {
+                expect(seq, s, k, Frame.Kind.INTEGER, "an integer");
+                long v = f.integer(j);
+                if (v < slots.minUnits[s] || v > slots.maxUnits[s]) {
+                    throw refuse(seq, s, " " + v + " is outside " + slots.minUnits[s] + ".." + slots.maxUnits[s]);
                 }
             }
-            case io.fleetlog.catalog.EnumType t -> {
-                expect(where, k, Frame.Kind.INTEGER, "an enum code");
+            case Slots.ENUM -> {
+                expect(seq, s, k, Frame.Kind.INTEGER, "an enum code");
                 if (!slots.hasCode(s, f.integer(j))) {
-                    throw new IllegalArgumentException(where + ": " + f.integer(j) + " is not one of its "
-                            + t.values().size() + " enum codes");
+                    throw refuse(
+                            seq,
+                            s,
+                            ": " + f.integer(j) + " is not one of its " + slots.codes[s].length + " enum codes");
                 }
             }
-            case io.fleetlog.catalog.BooleanType t -> {
-                expect(where, k, Frame.Kind.INTEGER, "a boolean");
+            case Slots.BOOL -> {
+                expect(seq, s, k, Frame.Kind.INTEGER, "a boolean");
                 long v = f.integer(j);
                 if (v != 0 && v != 1) {
-                    throw new IllegalArgumentException(where + ": boolean " + v + " is not 0 or 1");
+                    throw refuse(seq, s, ": boolean " + v + " is not 0 or 1");
                 }
             }
-            case io.fleetlog.catalog.StringType t -> {
-                expect(where, k, Frame.Kind.STRING, "a string");
+            default -> {
+                expect(seq, s, k, Frame.Kind.STRING, "a string");
                 String x = f.string(j);
                 if (!wellFormed(x)) {
-                    throw new IllegalArgumentException(where + ": string has an unpaired surrogate (not UTF-8)");
+                    throw refuse(seq, s, ": string has an unpaired surrogate (not UTF-8)");
                 }
                 int bytes = x.getBytes(StandardCharsets.UTF_8).length;
-                if (bytes > t.maxBytes()) {
-                    throw new IllegalArgumentException(
-                            where + ": string of " + bytes + " UTF-8 bytes exceeds maxlength " + t.maxBytes());
+                if (bytes > slots.maxBytes[s]) {
+                    throw refuse(
+                            seq, s, ": string of " + bytes + " UTF-8 bytes exceeds maxlength " + slots.maxBytes[s]);
                 }
             }
         }
     }
 
-    private static void expect(String where, Frame.Kind got, Frame.Kind want, String what) {
+    private IllegalArgumentException refuse(long seq, int s, String what) {
+        return new IllegalArgumentException("seq " + seq + ": " + slots.name(s) + what);
+    }
+
+    private void expect(long seq, int s, Frame.Kind got, Frame.Kind want, String what) {
         if (got != want) {
-            throw new IllegalArgumentException(where + " needs " + what + ", got " + got);
+            throw refuse(seq, s, " needs " + what + ", got " + got);
         }
     }
 

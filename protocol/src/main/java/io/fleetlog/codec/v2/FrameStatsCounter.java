@@ -53,6 +53,11 @@ final class FrameStatsCounter {
     FrameStats snapshot() {
         FrameStats p = published;
         return new FrameStats(
-                p.frames(), p.batches(), p.bytes(), p.sent().clone(), p.omitted().clone(), p.unavailable().clone());
+                p.frames(),
+                p.batches(),
+                p.bytes(),
+                p.sent().clone(),
+                p.omitted().clone(),
+                p.unavailable().clone());
     }
 }

@@ -17,8 +17,8 @@ public record Gap(long dropped, GapReason reason) {
     public Gap {
         boolean none = dropped == 0 && reason == GapReason.GAP_REASON_UNSPECIFIED;
         if (!none && (dropped < 1 || (reason != GapReason.DROPPED && reason != GapReason.CORRUPT))) {
-            throw new IllegalArgumentException(
-                    "a gap of " + dropped + " seqs (" + reason + ") needs at least 1 seq and a reason DROPPED or CORRUPT");
+            throw new IllegalArgumentException("a gap of " + dropped + " seqs (" + reason
+                    + ") needs at least 1 seq and a reason DROPPED or CORRUPT");
         }
     }
 

@@ -37,6 +37,10 @@ final class Slots {
     final long[] minUnits;
 
     final long[] maxUnits;
+    /** Floats: the range (values outside are refused). */
+    final double[] minValue;
+
+    final double[] maxValue;
     /** Angles: units in a turn; locations: units in 360°. */
     final long[] turn;
     /** Enums: the codes, ascending. */
@@ -54,6 +58,8 @@ final class Slots {
         bound = new double[n];
         minUnits = new long[n];
         maxUnits = new long[n];
+        minValue = new double[n];
+        maxValue = new double[n];
         turn = new long[n];
         codes = new int[n][];
         maxBytes = new int[n];
@@ -67,6 +73,8 @@ final class Slots {
                     multiply[s] = f.decimals() >= 0;
                     scale[s] = pow10(Math.abs(f.decimals()));
                     turn[s] = f.circular() ? f.turnUnits() : 0;
+                    minValue[s] = f.min();
+                    maxValue[s] = f.max();
                     minUnits[s] = f.circular() ? 0 : units(s, f.min());
                     maxUnits[s] = f.circular() ? turn[s] - 1 : units(s, f.max());
                 }
@@ -113,7 +121,7 @@ final class Slots {
             v = normaliseAngle(v);
         }
         long u = multiply[s] ? Math.round(v * scale[s]) : Math.round(v / scale[s]);
-        return kind[s] == ANGLE ? Math.floorMod(u, turn[s]) : u;
+        return kind[s] == ANGLE && (u < 0 || u >= turn[s]) ? Math.floorMod(u, turn[s]) : u;
     }
 
     double fromUnits(int s, long u) {
@@ -125,6 +133,15 @@ final class Slots {
         return Double.isNaN(p) ? 0 : units(s, p);
     }
 
+    /** An angle's delta wrapped into [-half a turn, half a turn). */
+    long wrapAngleDelta(int s, long d) {
+        long t = turn[s];
+        if (d >= -t / 2 && d < t / 2) {
+            return d;
+        }
+        return Math.floorMod(d + t / 2, t) - t / 2;
+    }
+
     /** A coordinate in location units (always a multiplication). */
     long coordUnits(int s, double degrees) {
         return Math.round(degrees * scale[s]);
@@ -133,6 +150,9 @@ final class Slots {
     /** Longitude units wrapped into [-180°, 180°). */
     long wrapLon(int s, long u) {
         long t = turn[s];
+        if (u >= -t / 2 && u < t / 2) {
+            return u; // the common case, without a division
+        }
         long m = Math.floorMod(u, t);
         return m >= t / 2 ? m - t : m;
     }
@@ -143,6 +163,9 @@ final class Slots {
 
     /** An angle in [0, 360) (FloatType.normalise). */
     static double normaliseAngle(double v) {
+        if (v >= 0 && v < 360.0) {
+            return v; // what v % 360.0 gives, without the remainder
+        }
         double x = v % 360.0;
         if (x < 0) {
             x += 360.0;
@@ -154,7 +177,7 @@ final class Slots {
     double distance(int s, double a, double b) {
         double d = Math.abs(a - b);
         if (kind[s] == ANGLE) {
-            d = d % 360.0;
+            d = d < 360.0 ? d : d % 360.0;
             return Math.min(d, 360.0 - d);
         }
         return d;

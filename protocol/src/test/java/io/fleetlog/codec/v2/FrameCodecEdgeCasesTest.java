@@ -45,7 +45,8 @@ class FrameCodecEdgeCasesTest {
     @Test
     void nanAndInfinitiesAreNotValues() {
         assertThatThrownBy(() -> Frame.builder(T0).number(SPEED, Double.NaN))
-                .hasMessageContaining("signal 0: NaN is not a value (a captured signal without a value is unavailable)");
+                .hasMessageContaining(
+                        "signal 0: NaN is not a value (a captured signal without a value is unavailable)");
         assertThatThrownBy(() -> Frame.builder(T0).number(SPEED, Double.POSITIVE_INFINITY))
                 .hasMessageContaining("Infinity is not a value");
         assertThatThrownBy(() -> Frame.builder(T0).position(LOC, Double.NaN, 0)).hasMessageContaining("not a value");
@@ -108,7 +109,9 @@ class FrameCodecEdgeCasesTest {
         List<Frame> out = roundTrip(ALL, in);
         assertThat(out.get(0).isEmpty()).isTrue();
         assertThat(out.get(1).size()).isEqualTo(1);
-        assertThat(out.get(2).isEmpty()).as("nothing is invented for a signal not captured").isTrue();
+        assertThat(out.get(2).isEmpty())
+                .as("nothing is invented for a signal not captured")
+                .isTrue();
         assertThat(new FrameEncoder(FrameLayout.all(Catalogue.of(List.of())))
                         .encode(0, List.of(Frame.builder(T0).build()))
                         .frames())
@@ -120,8 +123,10 @@ class FrameCodecEdgeCasesTest {
         FrameLayout h = FrameLayout.of(CATALOGUE, HEADING);
         FrameEncoder e = new FrameEncoder(h);
         FrameDecoder d = new FrameDecoder(h);
-        d.decode(e.encode(0, List.of(Frame.builder(T0).number(HEADING, 359.5).build())).bytes());
-        EncodedFrames next = e.encode(1, List.of(Frame.builder(T0 + 20).number(HEADING, 10.25).build()));
+        d.decode(e.encode(0, List.of(Frame.builder(T0).number(HEADING, 359.5).build()))
+                .bytes());
+        EncodedFrames next = e.encode(
+                1, List.of(Frame.builder(T0 + 20).number(HEADING, 10.25).build()));
         // 1 flags byte + 2 bytes of delta (+1075 units), not a delta of -34925
         assertThat(FrameDecoderRejectsBadInputTest.blob(next.bytes())).hasSize(3);
         assertThat(d.decode(next.bytes()).frames().get(0).number(0)).isEqualTo(10.25);
@@ -140,7 +145,9 @@ class FrameCodecEdgeCasesTest {
         track.add(new double[] {-90, 0});
         List<Frame> in = new ArrayList<>();
         for (int i = 0; i < track.size(); i++) {
-            in.add(Frame.builder(T0 + 20L * i).position(TRAILER, track.get(i)[0], track.get(i)[1]).build());
+            in.add(Frame.builder(T0 + 20L * i)
+                    .position(TRAILER, track.get(i)[0], track.get(i)[1])
+                    .build());
         }
         List<Frame> out = roundTrip(t, in);
         for (int i = 0; i < track.size(); i++) {
@@ -151,8 +158,12 @@ class FrameCodecEdgeCasesTest {
                     .isTrue();
         }
         int n = track.size();
-        assertThat(out.get(1).omitted(0)).as("2.2 m across the antimeridian: within 5 m").isTrue();
-        assertThat(out.get(n - 2).omitted(0)).as("near the pole, 120 deg of longitude: the same place").isTrue();
+        assertThat(out.get(1).omitted(0))
+                .as("2.2 m across the antimeridian: within 5 m")
+                .isTrue();
+        assertThat(out.get(n - 2).omitted(0))
+                .as("near the pole, 120 deg of longitude: the same place")
+                .isTrue();
         assertThat(out.get(n - 1).omitted(0)).as("the other pole").isFalse();
     }
 
@@ -226,10 +237,13 @@ class FrameCodecEdgeCasesTest {
         bad.put(Frame.builder(T0).integer(SPEED, 5).build(), "seq 7: Speed needs a number, got INTEGER");
         bad.put(Frame.builder(T0).integer(GEAR, 6).build(), "seq 7: Gear: 6 is not one of its 5 enum codes");
         bad.put(Frame.builder(T0).integer(LOCKED, 2).build(), "seq 7: Locked: boolean 2 is not 0 or 1");
-        bad.put(Frame.builder(T0).string(VERSION, "123456789").build(),
+        bad.put(
+                Frame.builder(T0).string(VERSION, "123456789").build(),
                 "seq 7: Version: string of 9 UTF-8 bytes exceeds maxlength 8");
         bad.put(Frame.builder(T0).string(VERSION, "\ud83d").build(), "unpaired surrogate");
-        bad.put(Frame.builder(T0).position(LOC, 91, 0).build(), "seq 7: Loc: latitude 91.0 must be a number in -90..90");
+        bad.put(
+                Frame.builder(T0).position(LOC, 91, 0).build(),
+                "seq 7: Loc: latitude 91.0 must be a number in -90..90");
         bad.put(Frame.builder(T0).number(HEADING, 1).build(), "seq 7: signal id 1 is not in this connection's layout");
         bad.put(Frame.builder(0).number(SPEED, 1).build(), "seq 7: capture time 0 ms is not believable");
         for (Map.Entry<Frame, String> b : bad.entrySet()) {
@@ -239,15 +253,18 @@ class FrameCodecEdgeCasesTest {
                     .hasMessageContaining(b.getValue());
         }
         assertThatThrownBy(() -> e.encode(0, List.of())).hasMessageContaining("a batch needs at least one frame");
-        assertThatThrownBy(() -> e.encode(-1, List.of(Frame.builder(T0).build()))).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> e.encode(-1, List.of(Frame.builder(T0).build())))
+                .hasMessageContaining("out of range");
         Frame one = Frame.builder(T0).number(SPEED, 1).build();
-        assertThat(e.encode(6, List.of(one)).bytes()).isEqualTo(fresh.encode(6, List.of(one)).bytes());
+        assertThat(e.encode(6, List.of(one)).bytes())
+                .isEqualTo(fresh.encode(6, List.of(one)).bytes());
         assertThat(e.predictorState()).isEqualTo(fresh.predictorState());
         assertThatThrownBy(() -> e.encode(6, List.of(one))).hasMessageContaining("already sent up to 6");
         assertThatThrownBy(() -> e.encode(9, List.of(one)))
                 .hasMessageContaining("batch starts at seq 9, 2 after the seq this connection expects next (7)");
         assertThat(e.encode(9, List.of(one), Gap.dropped(2)).gap()).isEqualTo(Gap.dropped(2));
-        assertThatThrownBy(() -> new Gap(0, io.fleetlog.wire.v2.GapReason.DROPPED)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> new Gap(0, io.fleetlog.wire.v2.GapReason.DROPPED))
+                .hasMessageContaining("at least 1");
     }
 
     @Test
@@ -286,15 +303,20 @@ class FrameCodecEdgeCasesTest {
         assertThat(all.getLayoutCount()).isZero();
         assertThat(WireV2.checkHello(all, known)).isEqualTo(ALL);
         assertThatThrownBy(() -> WireV2.checkHello(hello, h -> Optional.empty()))
-                .isInstanceOfSatisfying(WireException.class, x -> assertThat(x.kind()).isEqualTo(WireException.Kind.INVALID))
+                .isInstanceOfSatisfying(
+                        WireException.class, x -> assertThat(x.kind()).isEqualTo(WireException.Kind.INVALID))
                 .hasMessageContaining("unknown catalogue " + CATALOGUE.shortId());
-        assertThatThrownBy(() -> WireV2.checkHello(hello.toBuilder().setCatalogueHash("abc").build(), known))
+        assertThatThrownBy(() -> WireV2.checkHello(
+                        hello.toBuilder().setCatalogueHash("abc").build(), known))
                 .hasMessageContaining("catalogue hash 'abc' is not 64 lower-case hex digits");
-        assertThatThrownBy(() -> WireV2.checkHello(hello.toBuilder().addLayout(2).build(), known))
+        assertThatThrownBy(
+                        () -> WireV2.checkHello(hello.toBuilder().addLayout(2).build(), known))
                 .hasMessageContaining("Hello layout: layout entry 2: signal id 2 does not follow 5");
-        assertThatThrownBy(() -> WireV2.checkHello(hello.toBuilder().addLayout(99).build(), known))
+        assertThatThrownBy(
+                        () -> WireV2.checkHello(hello.toBuilder().addLayout(99).build(), known))
                 .hasMessageContaining("signal id 99 is outside 0..7");
-        assertThatThrownBy(() -> WireV2.checkHello(hello.toBuilder().setProtocolVersion(1).build(), known))
+        assertThatThrownBy(() -> WireV2.checkHello(
+                        hello.toBuilder().setProtocolVersion(1).build(), known))
                 .hasMessageContaining("protocol version 1 is not supported (this server speaks 2)");
     }
 }

@@ -2,6 +2,7 @@ package io.fleetlog.codec.v2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.catalog.CatalogueArbitraries;
 import io.fleetlog.catalog.FloatType;
@@ -12,7 +13,6 @@ import io.fleetlog.catalog.StringType;
 import io.fleetlog.codec.WireException;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.wire.v2.Envelope;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +106,8 @@ class FrameCodecLawsTest {
 
     static void checkFrame(Catalogue cat, Frame x, Frame r, Keyframes keyframes, long seq) {
         assertThat(r.timeMs()).as("seq %d time", seq).isEqualTo(x.timeMs());
-        assertThat(r.size()).as("seq %d: the signals captured, nothing invented (%s vs %s)", seq, x, r)
+        assertThat(r.size())
+                .as("seq %d: the signals captured, nothing invented (%s vs %s)", seq, x, r)
                 .isEqualTo(x.size());
         keyframes.frame(x.timeMs());
         for (int j = 0; j < x.size(); j++) {
@@ -121,7 +122,9 @@ class FrameCodecLawsTest {
             }
             boolean key = keyframes.firstValue(id);
             if (key) {
-                assertThat(r.omitted(j)).as(what + ": first value of a keyframe period is sent").isFalse();
+                assertThat(r.omitted(j))
+                        .as(what + ": first value of a keyframe period is sent")
+                        .isFalse();
             }
             switch (s.type()) {
                 case FloatType f -> {
@@ -138,8 +141,9 @@ class FrameCodecLawsTest {
                     Position xp = x.position(j);
                     Position rp = r.position(j);
                     assertThat(s.withinBound(xp, rp))
-                            .as("%s: captured %s, reconstructed %s (%s m)", what, xp, rp,
-                                    LocationType.distanceMetres(xp, rp))
+                            .as(
+                                    "%s: captured %s, reconstructed %s (%s m)",
+                                    what, xp, rp, LocationType.distanceMetres(xp, rp))
                             .isTrue();
                     if (!r.omitted(j)) {
                         assertThat(LocationType.distanceMetres(xp, rp))

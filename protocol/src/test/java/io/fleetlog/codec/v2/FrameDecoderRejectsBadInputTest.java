@@ -40,7 +40,8 @@ class FrameDecoderRejectsBadInputTest {
     @Test
     void emptyOrForeignEnvelopesAreInvalid() {
         assertRefused(new byte[0], Kind.INVALID, "holds no known message");
-        byte[] ack = Envelope.newBuilder().setAck(Ack.newBuilder().setSeq(3)).build().toByteArray();
+        byte[] ack =
+                Envelope.newBuilder().setAck(Ack.newBuilder().setSeq(3)).build().toByteArray();
         assertRefused(ack, Kind.INVALID, "expected a batch, got ACK");
     }
 
@@ -54,7 +55,8 @@ class FrameDecoderRejectsBadInputTest {
         byte[] good = speedBatch(0, 3);
         FrameDecoder small = new FrameDecoder(ALL, 2, 1 << 20);
         assertThatThrownBy(() -> small.decode(good))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE))
+                .isInstanceOfSatisfying(
+                        WireException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE))
                 .hasMessageContaining("batch of 3 frames exceeds the limit of 2");
         FrameDecoder tiny = new FrameDecoder(ALL, 100, good.length - 1);
         assertThatThrownBy(() -> tiny.decode(good))
@@ -93,7 +95,9 @@ class FrameDecoderRejectsBadInputTest {
 
     @Test
     void aTimeDeltaOnTheFirstFrameIsInvalid() {
-        assertRefused(frames(FrameFormat.DT | FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 40, 0x01, 2), Kind.INVALID,
+        assertRefused(
+                frames(FrameFormat.DT | FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 40, 0x01, 2),
+                Kind.INVALID,
                 "the first frame of a batch carries a time delta");
     }
 
@@ -101,10 +105,17 @@ class FrameDecoderRejectsBadInputTest {
     void bitmapsNamingMissingSlotsAreInvalid() {
         FrameLayout three = FrameLayout.of(TestCatalogue.CATALOGUE, 0, 2, 3);
         FrameDecoder d = new FrameDecoder(three);
-        byte[] msg = envelope(Batch.newBuilder().setFirstSeq(1).setFirstTimeMs(T0).setCount(1)
+        byte[] msg = envelope(Batch.newBuilder()
+                .setFirstSeq(1)
+                .setFirstTimeMs(T0)
+                .setCount(1)
                 .setFrames(ByteString.copyFrom(new byte[] {FrameFormat.CAPTURED, 0x09})));
-        assertThatThrownBy(() -> d.decode(msg)).hasMessageContaining("captured bitmap names slots beyond the layout's 3");
-        byte[] sent = envelope(Batch.newBuilder().setFirstSeq(1).setFirstTimeMs(T0).setCount(1)
+        assertThatThrownBy(() -> d.decode(msg))
+                .hasMessageContaining("captured bitmap names slots beyond the layout's 3");
+        byte[] sent = envelope(Batch.newBuilder()
+                .setFirstSeq(1)
+                .setFirstTimeMs(T0)
+                .setCount(1)
                 .setFrames(ByteString.copyFrom(new byte[] {FrameFormat.CAPTURED | FrameFormat.SENT, 0x01, 0x03, 2})));
         assertThatThrownBy(() -> d.decode(sent)).hasMessageContaining("sent bitmap has bits beyond its 1 signals");
     }
@@ -113,11 +124,13 @@ class FrameDecoderRejectsBadInputTest {
     void batchesMustFollowOnTheConnection() throws WireException {
         FrameDecoder d = new FrameDecoder(ALL);
         d.decode(speedBatch(10, 5)); // 10..14
-        assertRefusedBy(d, speedBatch(14, 1), Kind.SEQ_NOT_FOLLOWING, "batch first seq 14 does not follow 14 (overlap)");
+        assertRefusedBy(
+                d, speedBatch(14, 1), Kind.SEQ_NOT_FOLLOWING, "batch first seq 14 does not follow 14 (overlap)");
         assertRefusedBy(d, speedBatch(16, 1), Kind.SEQ_NOT_FOLLOWING, "(undeclared gap)");
         byte[] small = edit(speedBatch(20, 1), b -> b.setGap(true).setDropped(3).setGapReason(GapReason.DROPPED));
         assertRefusedBy(d, small, Kind.SEQ_NOT_FOLLOWING, "a jump of 5 seqs, but only 3 declared dropped");
-        byte[] enough = edit(speedBatch(20, 1), b -> b.setGap(true).setDropped(5).setGapReason(GapReason.CORRUPT));
+        byte[] enough =
+                edit(speedBatch(20, 1), b -> b.setGap(true).setDropped(5).setGapReason(GapReason.CORRUPT));
         DecodedFrames ok = d.decode(enough);
         assertThat(ok.skippedBefore()).isEqualTo(5);
         assertThat(ok.gap()).isEqualTo(Gap.corrupt(5));
@@ -126,39 +139,86 @@ class FrameDecoderRejectsBadInputTest {
     @Test
     void inconsistentGapDeclarationsAreInvalid() {
         assertRefused(edit(speedBatch(3, 1), b -> b.setDropped(2)), Kind.INVALID, "without the gap flag");
-        assertRefused(edit(speedBatch(3, 1), b -> b.setGapReason(GapReason.CORRUPT)), Kind.INVALID, "without the gap flag");
+        assertRefused(
+                edit(speedBatch(3, 1), b -> b.setGapReason(GapReason.CORRUPT)), Kind.INVALID, "without the gap flag");
         assertRefused(edit(speedBatch(3, 1), b -> b.setGap(true)), Kind.INVALID, "a gap needs dropped >= 1");
         assertRefused(edit(speedBatch(3, 1), b -> b.setGap(true).setDropped(1)), Kind.INVALID, "and a reason");
-        assertRefused(edit(speedBatch(3, 1), b -> b.setGap(true).setDropped(1).setGapReasonValue(7)), Kind.INVALID,
+        assertRefused(
+                edit(speedBatch(3, 1), b -> b.setGap(true).setDropped(1).setGapReasonValue(7)),
+                Kind.INVALID,
                 "gap_reason 7");
     }
 
     @Test
     void valuesOutsideTheirSignalAreRefusedNamingSeqAndSignal() {
         // Speed: +50001 units from base 0 = 500.01 mph
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x01, zigzag(50_001)), Kind.OUT_OF_RANGE,
+        assertRefused(
+                frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x01, zigzag(50_001)),
+                Kind.OUT_OF_RANGE,
                 "seq 1: Speed 500.01 is outside its range -500.0..500.0");
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x04, 7), Kind.OUT_OF_RANGE,
+        assertRefused(
+                frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x04, 7),
+                Kind.OUT_OF_RANGE,
                 "seq 1: Gear code 7 is not one of its 5 enum codes");
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x08, 2), Kind.INVALID,
+        assertRefused(
+                frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x08, 2),
+                Kind.INVALID,
                 "seq 1: Locked boolean 2 is not 0 or 1");
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x10, 9, 'a', 'a', 'a', 'a', 'a', 'a', 'a',
-                'a', 'a'), Kind.OUT_OF_RANGE, "Version string of 9 bytes exceeds maxlength 8");
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x10, 2, 0xc3, 0x28), Kind.INVALID,
+        assertRefused(
+                frames(
+                        FrameFormat.CAPTURED | FrameFormat.ALL_SENT,
+                        0x10,
+                        9,
+                        'a',
+                        'a',
+                        'a',
+                        'a',
+                        'a',
+                        'a',
+                        'a',
+                        'a',
+                        'a'),
+                Kind.OUT_OF_RANGE,
+                "Version string of 9 bytes exceeds maxlength 8");
+        assertRefused(
+                frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x10, 2, 0xc3, 0x28),
+                Kind.INVALID,
                 "Version string of 2 bytes is not valid UTF-8");
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x20, zigzag(900_000_001), 0),
-                Kind.OUT_OF_RANGE, "Loc latitude 90.0000001 is outside -90..90");
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x40, zigzag(1L << 53), 0),
-                Kind.OUT_OF_RANGE, "Count 9007199254740992 is outside");
-        assertRefused(frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                0xff, 0xff, 0xff, 0xff, 0xff), Kind.MALFORMED, "varint is longer than 10 bytes");
+        assertRefused(
+                frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x20, zigzag(900_000_001), 0),
+                Kind.OUT_OF_RANGE,
+                "Loc latitude 90.0000001 is outside -90..90");
+        assertRefused(
+                frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x40, zigzag(1L << 53), 0),
+                Kind.OUT_OF_RANGE,
+                "Count 9007199254740992 is outside");
+        assertRefused(
+                frames(
+                        FrameFormat.CAPTURED | FrameFormat.ALL_SENT,
+                        0x01,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff,
+                        0xff),
+                Kind.MALFORMED,
+                "varint is longer than 10 bytes");
     }
 
     @Test
     void unbelievableTimesAreOutOfRange() {
-        assertRefused(edit(speedBatch(1, 1), b -> b.setFirstTimeMs(0)), Kind.OUT_OF_RANGE,
+        assertRefused(
+                edit(speedBatch(1, 1), b -> b.setFirstTimeMs(0)),
+                Kind.OUT_OF_RANGE,
                 "capture time 0 ms is not believable");
-        byte[] far = frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x01, 2, FrameFormat.DT, zigzag(Long.MAX_VALUE));
+        byte[] far =
+                frames(FrameFormat.CAPTURED | FrameFormat.ALL_SENT, 0x01, 2, FrameFormat.DT, zigzag(Long.MAX_VALUE));
         assertRefused(edit(far, b -> b.setCount(2)), Kind.OUT_OF_RANGE, "capture time overflows");
     }
 
@@ -231,10 +291,16 @@ class FrameDecoderRejectsBadInputTest {
                 return edit(m, x -> x.setCount(x.getCount() + (r.nextBoolean() ? 1 : -1)));
             }
             case 4 -> {
-                return edit(m, x -> x.setFrames(x.getFrames().concat(ByteString.copyFrom(new byte[] {(byte) r.nextInt(256)}))));
+                return edit(
+                        m,
+                        x -> x.setFrames(
+                                x.getFrames().concat(ByteString.copyFrom(new byte[] {(byte) r.nextInt(256)}))));
             }
             case 5 -> {
-                return edit(m, x -> x.setFrames(x.getFrames().substring(0, r.nextInt(x.getFrames().size()))));
+                return edit(
+                        m,
+                        x -> x.setFrames(x.getFrames()
+                                .substring(0, r.nextInt(x.getFrames().size()))));
             }
             case 6 -> {
                 return edit(m, x -> x.setFirstSeq(x.getFirstSeq() + (r.nextBoolean() ? 1 : -1)));
@@ -254,7 +320,9 @@ class FrameDecoderRejectsBadInputTest {
         FrameEncoder e = new FrameEncoder(ALL);
         List<Frame> frames = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            frames.add(Frame.builder(T0 + 20L * i).number(TestCatalogue.SPEED, 65.43 + 3 * i).build());
+            frames.add(Frame.builder(T0 + 20L * i)
+                    .number(TestCatalogue.SPEED, 65.43 + 3 * i)
+                    .build());
         }
         return e.encode(first, frames).bytes();
     }
@@ -274,7 +342,10 @@ class FrameDecoderRejectsBadInputTest {
                 b[n++] = (byte) x;
             }
         }
-        return envelope(Batch.newBuilder().setFirstSeq(1).setFirstTimeMs(T0).setCount(1)
+        return envelope(Batch.newBuilder()
+                .setFirstSeq(1)
+                .setFirstTimeMs(T0)
+                .setCount(1)
                 .setFrames(ByteString.copyFrom(b, 0, n)));
     }
 
@@ -312,7 +383,8 @@ class FrameDecoderRejectsBadInputTest {
         long next = d.nextSeq();
         long bytes = d.stats().bytes();
         assertThatThrownBy(() -> d.decode(message))
-                .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.kind()).isEqualTo(kind))
+                .isInstanceOfSatisfying(
+                        WireException.class, e -> assertThat(e.kind()).isEqualTo(kind))
                 .hasMessageContaining(text);
         assertThat(d.predictorState()).isEqualTo(before);
         assertThat(d.nextSeq()).isEqualTo(next);

@@ -46,7 +46,8 @@ final class FrameStreams {
             case 0 -> Duration.ofMillis(1);
             case 1 -> Duration.ofSeconds(1);
             case 2 -> Duration.ofHours(1);
-            default -> FrameEncoder.DEFAULT_KEYFRAME_INTERVAL;};
+            default -> FrameEncoder.DEFAULT_KEYFRAME_INTERVAL;
+        };
         Source[] sources = new Source[layout.size()];
         for (int s = 0; s < sources.length; s++) {
             sources[s] = new Source(c.signal(layout.id(s)), r.split());
@@ -60,7 +61,8 @@ final class FrameStreams {
                 case 1 -> 15 + r.nextInt(11);
                 case 2 -> r.nextInt(10) == 0 ? r.nextInt(45_000) : 20;
                 case 3 -> r.nextInt(20) == 0 ? -r.nextInt(5_000) : r.nextInt(3) == 0 ? 0 : 20;
-                default -> r.nextInt(2_000);};
+                default -> r.nextInt(2_000);
+            };
             Frame.Builder b = Frame.builder(t);
             for (int s = 0; s < sources.length; s++) {
                 sources[s].next(b, layout.id(s), i);
@@ -120,7 +122,8 @@ final class FrameStreams {
                 case 0, 1 -> 0;
                 case 2 -> 1 + r.nextInt(50);
                 case 3 -> -1;
-                default -> -2;};
+                default -> -2;
+            };
             phase = r.nextInt(50);
             mode = r.nextInt(6);
             unavailableChance = r.nextInt(3) == 0 ? r.nextDouble() * 0.3 : 0;
@@ -132,7 +135,8 @@ final class FrameStreams {
                 case 0 -> true;
                 case -1 -> r.nextInt(3) == 0;
                 case -2 -> changed;
-                default -> (i + phase) % rate == 0;};
+                default -> (i + phase) % rate == 0;
+            };
             if (!capture) {
                 return;
             }
@@ -162,7 +166,8 @@ final class FrameStreams {
                         v = switch (r.nextInt(4)) {
                             case 0 -> t.min();
                             case 1 -> t.max();
-                            default -> t.min() + (long) (r.nextDouble() * ((double) t.max() - t.min()));};
+                            default -> t.min() + (long) (r.nextDouble() * ((double) t.max() - t.min()));
+                        };
                         v = Math.max(t.min(), Math.min(t.max(), v));
                     }
                     changed |= old != v;
@@ -233,7 +238,8 @@ final class FrameStreams {
                 case 0, 1 -> 1e-6;
                 case 2 -> 1e-4;
                 case 3 -> 0;
-                default -> 1e-5 * r.nextDouble();};
+                default -> 1e-5 * r.nextDouble();
+            };
             x += (r.nextDouble() - 0.5) * stepDeg;
             y += (r.nextDouble() - 0.3) * stepDeg * 10;
             if (r.nextInt(50) == 0) {

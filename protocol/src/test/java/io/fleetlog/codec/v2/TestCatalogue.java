@@ -19,8 +19,7 @@ final class TestCatalogue {
 
     static {
         try {
-            CATALOGUE = CatalogueFormat.parse(
-                    """
+            CATALOGUE = CatalogueFormat.parse("""
                     Speed    float    unit=mph resolution=0.01 range=-500..500 bound=2
                     Heading  float    unit=deg resolution=0.01 range=-1000000..1000000 bound=5 circular
                     Gear     enum     values=P:2,R:3,N:4,D:5,Max:2147483647
@@ -29,8 +28,7 @@ final class TestCatalogue {
                     Loc      location resolution=0.0000001 bound=0
                     Count    integer  range=-9007199254740991..9007199254740991
                     Trailer  location resolution=0.000001 bound=5
-                    """,
-                    "test.catalog");
+                    """, "test.catalog");
         } catch (CatalogueFormatException e) {
             throw new IllegalStateException(e);
         }
