@@ -36,6 +36,12 @@ public final class Frame {
     }
 
     private static final Kind[] KINDS = Kind.values();
+    // Kind ordinals as constants (the hot accessors compare bytes, not enum fields)
+    private static final int NUMBER = 0;
+    private static final int INTEGER = 1;
+    private static final int POSITION = 2;
+    private static final int STRING = 3;
+    private static final int UNAVAILABLE = 4;
     private static final byte OMITTED = (byte) 0x80;
 
     private final long timeMs;
@@ -95,7 +101,7 @@ public final class Frame {
     }
 
     public boolean unavailable(int i) {
-        return (kinds[i] & 0x7f) == Kind.UNAVAILABLE.ordinal();
+        return (kinds[i] & 0x7f) == UNAVAILABLE;
     }
 
     /** Whether entry {@code i} is a reconstruction: omitted on the wire, its value is the prediction. */
@@ -105,23 +111,23 @@ public final class Frame {
 
     /** The number of a {@link Kind#NUMBER} entry. */
     public double number(int i) {
-        check(i, Kind.NUMBER);
+        check(i, NUMBER);
         return Double.longBitsToDouble(bits[i]);
     }
 
     /** The whole number of a {@link Kind#INTEGER} entry (an enum's code, a boolean's 0 or 1). */
     public long integer(int i) {
-        check(i, Kind.INTEGER);
+        check(i, INTEGER);
         return bits[i];
     }
 
     public double latitude(int i) {
-        check(i, Kind.POSITION);
+        check(i, POSITION);
         return Double.longBitsToDouble(bits[i]);
     }
 
     public double longitude(int i) {
-        check(i, Kind.POSITION);
+        check(i, POSITION);
         return longitudes[i];
     }
 
@@ -130,13 +136,13 @@ public final class Frame {
     }
 
     public String string(int i) {
-        check(i, Kind.STRING);
+        check(i, STRING);
         return strings[i];
     }
 
-    private void check(int i, Kind k) {
-        if ((kinds[i] & 0x7f) != k.ordinal()) {
-            throw new IllegalStateException("signal " + ids[i] + " holds " + kind(i) + ", not " + k);
+    private void check(int i, int k) {
+        if ((kinds[i] & 0x7f) != k) {
+            throw new IllegalStateException("signal " + ids[i] + " holds " + kind(i) + ", not " + KINDS[k]);
         }
     }
 

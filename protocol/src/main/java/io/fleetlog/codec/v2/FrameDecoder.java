@@ -281,7 +281,11 @@ public final class FrameDecoder {
             k++;
             int kind = slots.kind[s];
             if (sent) {
-                readValue(b, s, id, kind, p);
+                if (kind <= Slots.ANGLE) {
+                    readFloat(b, s, id, kind, p);
+                } else {
+                    readValue(b, s, id, kind, p);
+                }
                 stats.bSent[s]++;
             } else if (!p.has(kind, s)) {
                 b.unavailable(id); // captured, not sent, nothing to predict from: unavailable
@@ -307,24 +311,26 @@ public final class FrameDecoder {
         return off;
     }
 
+    /** A sent float: the quantised prediction plus the delta, checked against the range. */
+    private void readFloat(Frame.Builder b, int s, int id, int kind, Predictors p) throws WireException {
+        long u = add(slots.base(s, p.p[s]), readZigzag(), s);
+        if (kind == Slots.ANGLE) {
+            u = u >= 0 && u < slots.turn[s] ? u : Math.floorMod(u, slots.turn[s]);
+        } else if (u < slots.minUnits[s] || u > slots.maxUnits[s]) {
+            throw outOfRange(slots.name(s) + " " + slots.fromUnits(s, u) + " is outside its range "
+                    + slots.fromUnits(s, slots.minUnits[s]) + ".." + slots.fromUnits(s, slots.maxUnits[s]));
+        }
+        double r = slots.fromUnits(s, u);
+        if (kind == Slots.ANGLE) {
+            p.updateAngle(s, r);
+        } else {
+            p.updateFloat(s, r);
+        }
+        b.number(id, r);
+    }
+
     private void readValue(Frame.Builder b, int s, int id, int kind, Predictors p) throws WireException {
         switch (kind) {
-            case Slots.FLOAT, Slots.ANGLE -> {
-                long u = add(slots.base(s, p.p[s]), readZigzag(), s);
-                if (kind == Slots.ANGLE) {
-                    u = u >= 0 && u < slots.turn[s] ? u : Math.floorMod(u, slots.turn[s]);
-                } else if (u < slots.minUnits[s] || u > slots.maxUnits[s]) {
-                    throw outOfRange(slots.name(s) + " " + slots.fromUnits(s, u) + " is outside its range "
-                            + slots.fromUnits(s, slots.minUnits[s]) + ".." + slots.fromUnits(s, slots.maxUnits[s]));
-                }
-                double r = slots.fromUnits(s, u);
-                if (kind == Slots.ANGLE) {
-                    p.updateAngle(s, r);
-                } else {
-                    p.updateFloat(s, r);
-                }
-                b.number(id, r);
-            }
             case Slots.LOCATION -> {
                 double plat = p.p[s];
                 long blat = Double.isNaN(plat) ? 0 : slots.coordUnits(s, plat);

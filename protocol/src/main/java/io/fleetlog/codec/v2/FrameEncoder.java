@@ -199,6 +199,8 @@ public final class FrameEncoder {
             boolean sent;
             if (kind <= Slots.ANGLE) {
                 sent = decideFloat(seq, f, j, s, kind, key, p);
+            } else if (kind == Slots.LOCATION) {
+                sent = decideLocation(seq, f, j, s, key, p);
             } else {
                 checkValue(seq, f, j, s);
                 sent = decide(f, j, s, kind, key, p);
@@ -271,27 +273,35 @@ public final class FrameEncoder {
         return sent;
     }
 
+    /** The law for a location: the distance in metres against the bound; both coordinates sent together. */
+    private boolean decideLocation(long seq, Frame f, int j, int s, boolean key, Predictors p) {
+        if (f.kind(j) != Frame.Kind.POSITION) {
+            checkValue(seq, f, j, s); // throws, naming the kind
+        }
+        double lat = f.latitude(j);
+        double lon = f.longitude(j);
+        if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
+            checkValue(seq, f, j, s); // throws, naming the coordinate
+        }
+        double plat = p.p[s];
+        double plon = p.q[s];
+        if (!key && !Double.isNaN(plat) && withinMetres(s, lat, lon, plat, plon)) {
+            p.updateLocation(s, plat, plon);
+            return false;
+        }
+        long ulat = slots.coordUnits(s, lat);
+        long ulon = slots.wrapLon(s, slots.coordUnits(s, lon));
+        long blat = Double.isNaN(plat) ? 0 : slots.coordUnits(s, plat);
+        long blon = Double.isNaN(plon) ? 0 : slots.coordUnits(s, plon);
+        values.writeZigzag(ulat - blat);
+        values.writeZigzag(slots.wrapLon(s, ulon - blon));
+        p.updateLocation(s, slots.fromUnits(s, ulat), slots.fromUnits(s, ulon));
+        return true;
+    }
+
     /** Applies the law to captured value {@code j} of {@code f}; writes it when sent. Returns sent. */
     private boolean decide(Frame f, int j, int s, int kind, boolean key, Predictors p) {
         switch (kind) {
-            case Slots.LOCATION -> {
-                double lat = f.latitude(j);
-                double lon = f.longitude(j);
-                double plat = p.p[s];
-                double plon = p.q[s];
-                if (!key && !Double.isNaN(plat) && withinMetres(s, lat, lon, plat, plon)) {
-                    p.updateLocation(s, plat, plon);
-                    return false;
-                }
-                long ulat = slots.coordUnits(s, lat);
-                long ulon = slots.wrapLon(s, slots.coordUnits(s, lon));
-                long blat = Double.isNaN(plat) ? 0 : slots.coordUnits(s, plat);
-                long blon = Double.isNaN(plon) ? 0 : slots.coordUnits(s, plon);
-                values.writeZigzag(ulat - blat);
-                values.writeZigzag(slots.wrapLon(s, ulon - blon));
-                p.updateLocation(s, slots.fromUnits(s, ulat), slots.fromUnits(s, ulon));
-                return true;
-            }
             case Slots.STRING -> {
                 String x = f.string(j);
                 if (!key && x.equals(p.str[s])) {
