@@ -21,6 +21,11 @@ public final class PredictorState {
         return bits[4 * s];
     }
 
+    /** The raw bits of slot {@code s}'s longitude prediction (NaN bits for other kinds). */
+    public long longitudeBits(int s) {
+        return bits[4 * s + 1];
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PredictorState s && Arrays.equals(s.bits, bits) && Arrays.equals(s.strings, strings);

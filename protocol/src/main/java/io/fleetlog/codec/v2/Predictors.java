@@ -11,7 +11,9 @@ import java.util.Arrays;
  *   <li>float: {@code p ← α·r + (1−α)·p} (α = {@link CodecConfig#ALPHA}), exactly v1's
  *       {@code io.fleetlog.codec.Predictor}; an angle is smoothed on the circle and kept in [0, 360);
  *   <li>location: latitude as a float (then clamped to [−90, 90] so that rounding never leaves the
- *       globe), longitude on the circle of [−180, 180);
+ *       globe), longitude the same while the step does not cross the antimeridian (so both are v1's
+ *       latitude and longitude predictions, bit for bit), and on the circle, kept in [−180, 180), when
+ *       it does;
  *   <li>integer, enum, boolean, string: the last value (sent on change).
  * </ul>
  *
@@ -96,6 +98,11 @@ final class Predictors {
         p[s] = Math.max(-90.0, Math.min(90.0, ALPHA * lat + (1 - ALPHA) * oldLat));
         double oldLon = q[s];
         double d = lon - oldLon;
+        if (d >= -180.0 && d < 180.0) {
+            // the short way does not cross the antimeridian: v1's arithmetic, bit for bit
+            q[s] = ALPHA * lon + (1 - ALPHA) * oldLon;
+            return;
+        }
         d -= 360.0 * Math.floor((d + 180.0) / 360.0);
         double l = oldLon + ALPHA * d;
         if (l >= 180.0) {
