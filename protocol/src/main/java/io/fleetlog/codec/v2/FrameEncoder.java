@@ -50,7 +50,6 @@ public final class FrameEncoder {
     private final byte[] previousCaptured;
     private final byte[] unavailableBits;
     private final byte[] sentBits;
-    private final int[] capturedSlots;
 
     public FrameEncoder(FrameLayout layout) {
         this(layout, DEFAULT_KEYFRAME_INTERVAL);
@@ -75,7 +74,6 @@ public final class FrameEncoder {
         previousCaptured = new byte[bitmapBytes];
         unavailableBits = new byte[bitmapBytes];
         sentBits = new byte[bitmapBytes];
-        capturedSlots = new int[layout.size()];
     }
 
     public FrameLayout layout() {
@@ -169,20 +167,16 @@ public final class FrameEncoder {
             sentBits[b] = 0;
         }
         values.reset();
+        int flagged = 0;
+        int a = 0; // index among captured, not flagged
+        int sentCount = 0;
         for (int j = 0; j < c; j++) {
             int s = layout.slot(f.id(j));
             if (s < 0) {
                 throw new IllegalArgumentException("seq " + seq + ": signal id " + f.id(j)
                         + " is not in this connection's layout (" + layout + ")");
             }
-            capturedSlots[j] = s;
             captured[s >>> 3] |= (byte) (1 << (s & 7));
-        }
-        int flagged = 0;
-        int a = 0; // index among captured, not flagged
-        int sentCount = 0;
-        for (int j = 0; j < c; j++) {
-            int s = capturedSlots[j];
             int kind = slots.kind[s];
             if (f.unavailable(j)) {
                 if (p.has(kind, s)) {
