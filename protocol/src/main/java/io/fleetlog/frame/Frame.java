@@ -235,17 +235,17 @@ public final class Frame {
                 throw new IllegalArgumentException("signal " + id + ": " + v
                         + " is not a value (a captured signal without a value is unavailable)");
             }
-            return add(id, Kind.NUMBER, Double.doubleToRawLongBits(v + 0.0));
+            return add(id, NUMBER, Double.doubleToRawLongBits(v + 0.0));
         }
 
         /** An integer signal's value or an enum signal's code. */
         public Builder integer(int id, long v) {
-            return add(id, Kind.INTEGER, v);
+            return add(id, INTEGER, v);
         }
 
         /** A boolean signal's value (stored as 1 or 0). */
         public Builder bool(int id, boolean v) {
-            return add(id, Kind.INTEGER, v ? 1 : 0);
+            return add(id, INTEGER, v ? 1 : 0);
         }
 
         /** A location signal's value. */
@@ -254,7 +254,7 @@ public final class Frame {
                 throw new IllegalArgumentException(
                         "signal " + id + ": position " + latitude + ", " + longitude + " is not a value");
             }
-            add(id, Kind.POSITION, Double.doubleToRawLongBits(latitude + 0.0));
+            add(id, POSITION, Double.doubleToRawLongBits(latitude + 0.0));
             if (longitudes == null) {
                 longitudes = new double[ids.length];
             }
@@ -269,7 +269,7 @@ public final class Frame {
         /** A string signal's value (not null). */
         public Builder string(int id, String s) {
             Objects.requireNonNull(s, () -> "signal " + id + ": a string value is not null (use unavailable)");
-            add(id, Kind.STRING, 0);
+            add(id, STRING, 0);
             if (strings == null) {
                 strings = new String[ids.length];
             }
@@ -279,7 +279,7 @@ public final class Frame {
 
         /** The signal was captured without a value. */
         public Builder unavailable(int id) {
-            return add(id, Kind.UNAVAILABLE, 0);
+            return add(id, UNAVAILABLE, 0);
         }
 
         /**
@@ -294,7 +294,7 @@ public final class Frame {
             return this;
         }
 
-        private Builder add(int id, Kind k, long v) {
+        private Builder add(int id, int k, long v) {
             if (id < 0) {
                 throw new IllegalArgumentException("signal id " + id + " is negative");
             }
@@ -308,7 +308,7 @@ public final class Frame {
                 sorted = false;
             }
             ids[n] = id;
-            kinds[n] = (byte) k.ordinal();
+            kinds[n] = (byte) k;
             bits[n] = v;
             n++;
             return this;
