@@ -94,7 +94,7 @@ class EdgeEndToEndTest {
         for (int i = 1; i < order.size(); i++) {
             assertThat(order.get(i)).as("oldest first: arrival %d", i).isEqualTo(order.get(i - 1) + 1);
         }
-        assertThat(server.duplicates.get()).isZero();
+        assertThat(server.conflicts.get()).isZero();
         assertWithinBounds(stored, new DriveSimulator(model, 42, T0, drive));
         assertThat(server.lastStatus(vin)).isNotNull();
     }
@@ -121,7 +121,7 @@ class EdgeEndToEndTest {
         TreeMap<Long, Sample> stored = server.stored(vin);
         assertThat(stored.keySet()).hasSize(30_000);
         assertThat(server.arrivalOrder(vin)).isSorted();
-        assertThat(server.duplicates.get()).isZero();
+        assertThat(server.conflicts.get()).isZero();
         assertWithinBounds(stored, new DriveSimulator(model, 43, T0, drive));
     }
 
@@ -217,7 +217,7 @@ class EdgeEndToEndTest {
             assertThat(s.reconnects()).isGreaterThanOrEqualTo(2);
         }
         assertThat(server.stored(vin).keySet()).hasSize(6_000);
-        assertThat(server.duplicates.get()).isZero();
+        assertThat(server.conflicts.get()).isZero();
     }
 
     static void awaitState(VehicleAgent a, LinkState s) throws InterruptedException {

@@ -78,7 +78,7 @@ class FleetProcessTest {
             assertThat(f[3]).isEqualTo("0");
             assertThat(server.stored(f[1]).keySet()).hasSize(30_000);
         }
-        assertThat(server.duplicates.get()).isZero();
+        assertThat(server.conflicts.get()).isZero();
         long peak = c.lines().stream()
                 .filter(l -> l.startsWith("heap_peak_bytes "))
                 .mapToLong(l -> Long.parseLong(l.substring(16)))

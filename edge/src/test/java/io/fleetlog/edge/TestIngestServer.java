@@ -37,8 +37,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * Test fixture: a small WebSocket ingest server speaking fleetlog.v1 on 127.0.0.1 (port 0).
  *
  * <p>Hello → Welcome(last stored seq of the VIN); batches are decoded with a per-connection
- * {@link BatchDecoder}, stored in a map keyed by (VIN, seq) (a resend is counted as a duplicate and
- * ignored) and acknowledged cumulatively; heartbeats are echoed; EdgeStatus is kept. Knobs: reject the
+ * {@link BatchDecoder}, stored in a map keyed by (VIN, seq) (a resend is compared with what is
+ * stored: counted as a resend when equal, as a conflict when not) and acknowledged cumulatively; heartbeats are echoed; EdgeStatus is kept. Knobs: reject the
  * next batches, delay acks, kill every connection ("die"). Not the real server (that lives in
  * {@code server/}).
  */
@@ -50,7 +50,11 @@ public final class TestIngestServer implements AutoCloseable {
     private final Map<String, List<Long>> arrivals = new HashMap<>();
     private final Map<String, EdgeStatus> statuses = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    final AtomicLong duplicates = new AtomicLong();
+    /** Resent samples that differ from the stored ones (a real server refuses them; never expected here). */
+    final AtomicLong conflicts = new AtomicLong();
+    /** Resent samples equal to the stored ones (the edge resends what it has no ack for). */
+    final AtomicLong resends = new AtomicLong();
+
     final AtomicLong batches = new AtomicLong();
     final AtomicLong hellos = new AtomicLong();
     final AtomicInteger rejectNext = new AtomicInteger();
@@ -112,10 +116,13 @@ public final class TestIngestServer implements AutoCloseable {
         TreeMap<Long, Sample> m = store.computeIfAbsent(vin, v -> new TreeMap<>());
         List<Long> order = arrivals.computeIfAbsent(vin, v -> new ArrayList<>());
         for (Sample s : samples) {
-            if (m.putIfAbsent(s.seq(), s) == null) {
+            Sample had = m.putIfAbsent(s.seq(), s);
+            if (had == null) {
                 order.add(s.seq());
+            } else if (SameSample.same(had, s)) {
+                resends.incrementAndGet();
             } else {
-                duplicates.incrementAndGet();
+                conflicts.incrementAndGet();
             }
         }
     }

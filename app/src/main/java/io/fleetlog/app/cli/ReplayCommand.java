@@ -200,8 +200,17 @@ public final class ReplayCommand implements Callable<Integer> {
                     "fleetlog replay: %,d samples were set aside on the edge during this replay of %s instead of"
                             + " stored (%,d rejected, %,d failed the spool checksum):%n",
                     setAside, file, s.rejectedSamples(), quarantinedNow);
+            boolean older = false;
             for (SetAside a : Spools.setAside(spoolFile, 10)) {
                 System.err.println("  " + a);
+                older |= a.reason() != null && a.reason().contains("time may not run backwards");
+            }
+            if (older) {
+                System.err.printf(
+                        "  the server already holds later samples of %s: a log older than what is stored cannot be"
+                                + " appended (capture time may not run backwards for one vehicle). Replay older logs"
+                                + " first, or this one under another --vin or into another store.%n",
+                        s.vin());
             }
             System.err.printf(
                     "  they were not stored; they are kept, as found, in %s (see fleetlog inspect %s)%n",

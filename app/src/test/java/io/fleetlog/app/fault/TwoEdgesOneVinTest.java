@@ -81,7 +81,9 @@ class TwoEdgesOneVinTest {
         }
         for (int i = 1; i < stored.size(); i++) {
             assertThat(stored.get(i).captureTimeMs())
-                    .as("time never runs backwards in the stored track (seq %d)", stored.get(i).seq())
+                    .as(
+                            "time never runs backwards in the stored track (seq %d)",
+                            stored.get(i).seq())
                     .isGreaterThanOrEqualTo(stored.get(i - 1).captureTimeMs());
         }
         // Both sides say so: the edges count the conflict (renumbered or set aside), the server has

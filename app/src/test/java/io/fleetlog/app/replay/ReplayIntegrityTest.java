@@ -83,6 +83,17 @@ class ReplayIntegrityTest {
         return out;
     }
 
+    /** The token in a file, as the CLI reads it (never on the command line: issue 12, item 11). */
+    Path tokenFile() {
+        try {
+            Path p = Files.writeString(tmp.resolve("token"), TOKEN);
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            return p;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Runs the CLI, capturing what it prints; returns the exit code. */
     int run(String... args) {
         PrintStream o = System.out;
@@ -112,28 +123,40 @@ class ReplayIntegrityTest {
                 VIN,
                 "--server",
                 server.baseUrl(),
-                "--token",
-                TOKEN,
+                "--token-file",
+                tokenFile().toString(),
                 "--speed",
                 "max",
                 "--spool-dir",
                 spoolDir.toString());
     }
 
-    /** 1a: before the fix the second (older) log was "resumed" past its end: "replayed 0 samples". */
+    /**
+     * 1a: before the fix the second (older) log was "resumed" past its end: "replayed 0 samples", exit
+     * 0. Now it is another log (another content hash), so it is captured in full; the server refuses
+     * time running backwards for one vehicle (issue 12 item 4), so it cannot be stored after the newer
+     * one: replay says so, sets the samples aside visibly and exits non-zero. Nothing of the newer log
+     * is touched.
+     */
     @Test
-    void aSecondOlderLogOnTheSameSpoolIsStoredNotSkipped() throws Exception {
+    void aSecondOlderLogOnTheSameSpoolIsNotSkippedButRefusedLoudly() throws Exception {
         Path newer = log("newer.candump", 1, T0 + HOUR, Duration.ofSeconds(20));
         Path older = log("older.candump", 2, T0, Duration.ofSeconds(10));
         Path spool = tmp.resolve("spool");
         try (FleetServer server = server()) {
             assertThat(replay(server, newer, spool)).as(err).isZero();
-            assertThat(replay(server, older, spool)).as(err).isZero();
-            List<Sample> stored = stored(server);
-            int n = decoded(newer).size() + decoded(older).size();
-            assertThat(stored).hasSize(n);
-            assertThat(out)
-                    .contains("replayed " + String.format("%,d", decoded(older).size()) + " samples");
+            assertThat(replay(server, older, spool)).as(err).isEqualTo(1);
+            assertThat(err.toString())
+                    .contains("set aside")
+                    .contains("time may not run backwards")
+                    .contains("Replay older logs first");
+            assertThat(out.toString()).doesNotContain("replayed 0 samples");
+            assertThat(stored(server)).hasSize(decoded(newer).size());
+            // a log that is newer than what is stored still appends on the same spool
+            Path later = log("later.candump", 3, T0 + 2 * HOUR, Duration.ofSeconds(10));
+            assertThat(replay(server, later, spool)).as(err).isZero();
+            assertThat(stored(server))
+                    .hasSize(decoded(newer).size() + decoded(later).size());
         }
     }
 
@@ -253,8 +276,8 @@ class ReplayIntegrityTest {
                             VIN,
                             "--server",
                             server.baseUrl(),
-                            "--token",
-                            TOKEN,
+                            "--token-file",
+                            tokenFile().toString(),
                             "--spool-dir",
                             spoolDir.toString(),
                             "--duration",

@@ -227,9 +227,9 @@ final class ChunkTable {
     }
 
     /**
-     * Adds {@code delta} to the seq of every sample with {@code seq >= fromSeq} (chunks never straddle
-     * {@code fromSeq} when the caller acked everything below it first), verifying each chunk before
-     * it gets its new checksum.
+     * Adds {@code delta} to the seq of every sample with {@code seq >= fromSeq}, verifying each chunk
+     * before it gets its new checksum. A chunk that straddles {@code fromSeq} is split there: its
+     * samples below keep their seqs, the rest move.
      */
     void shift(long fromSeq, long delta) throws SQLException {
         List<Long> keys = new ArrayList<>();
@@ -242,34 +242,50 @@ final class ChunkTable {
             }
         }
         List<Chunk> moved = new ArrayList<>(keys.size());
+        List<Chunk> stay = new ArrayList<>(1);
         for (long k : keys) {
             one.setLong(1, k);
             try (ResultSet rs = one.executeQuery()) {
                 rs.next();
                 Chunk c = verified(rs);
                 if (c.firstSeq() < fromSeq) {
-                    throw new IllegalStateException("chunk " + c.firstSeq() + ".." + c.lastSeq() + " straddles seq "
-                            + fromSeq + " that is being renumbered");
+                    int below = (int) (fromSeq - c.firstSeq());
+                    byte[] head = java.util.Arrays.copyOfRange(c.data(), 0, below * SAMPLE_BYTES);
+                    byte[] tail = java.util.Arrays.copyOfRange(c.data(), below * SAMPLE_BYTES, c.data().length);
+                    stay.add(new Chunk(
+                            c.firstSeq(),
+                            fromSeq - 1,
+                            c.firstT(),
+                            (long) LONGS.get(head, head.length - SAMPLE_BYTES),
+                            head,
+                            null));
+                    moved.add(new Chunk(fromSeq, c.lastSeq(), (long) LONGS.get(tail, 0), c.lastT(), tail, null));
+                } else {
+                    moved.add(c);
                 }
-                moved.add(c);
             }
         }
         // delete first, then insert: the new keys may overlap old ones (delta smaller than the span)
-        for (Chunk c : moved) {
-            deleteOne.setLong(1, c.firstSeq());
+        for (long k : keys) {
+            deleteOne.setLong(1, k);
             deleteOne.executeUpdate();
         }
-        for (Chunk c : moved) {
-            long f = c.firstSeq() + delta;
-            long l = c.lastSeq() + delta;
-            insert.setLong(1, f);
-            insert.setLong(2, l);
-            insert.setLong(3, c.firstT());
-            insert.setLong(4, c.lastT());
-            insert.setBytes(5, c.data());
-            insert.setLong(6, crc(f, l, c.firstT(), c.lastT(), c.data()));
-            insert.executeUpdate();
+        for (Chunk c : stay) {
+            write(c.firstSeq(), c.lastSeq(), c.firstT(), c.lastT(), c.data());
         }
+        for (Chunk c : moved) {
+            write(c.firstSeq() + delta, c.lastSeq() + delta, c.firstT(), c.lastT(), c.data());
+        }
+    }
+
+    private void write(long f, long l, long firstT, long lastT, byte[] data) throws SQLException {
+        insert.setLong(1, f);
+        insert.setLong(2, l);
+        insert.setLong(3, firstT);
+        insert.setLong(4, lastT);
+        insert.setBytes(5, data);
+        insert.setLong(6, crc(f, l, firstT, lastT, data));
+        insert.executeUpdate();
     }
 
     /** Inserts samples with consecutive seqs as chunks. */
@@ -282,14 +298,7 @@ final class ChunkTable {
     private void insertChunk(List<Sample> c) throws SQLException {
         Sample first = c.get(0);
         Sample last = c.get(c.size() - 1);
-        insert.setLong(1, first.seq());
-        insert.setLong(2, last.seq());
-        insert.setLong(3, first.captureTimeMs());
-        insert.setLong(4, last.captureTimeMs());
-        byte[] data = pack(c);
-        insert.setBytes(5, data);
-        insert.setLong(6, crc(first.seq(), last.seq(), first.captureTimeMs(), last.captureTimeMs(), data));
-        insert.executeUpdate();
+        write(first.seq(), last.seq(), first.captureTimeMs(), last.captureTimeMs(), pack(c));
     }
 
     /** Up to {@code max} samples with {@code seq >= fromSeq}, in seq order. */

@@ -812,9 +812,8 @@ final class SqliteSpool implements Spool {
         try {
             begin.execute();
             try (Statement st = db.createStatement();
-                    ResultSet rs = st.executeQuery(
-                            "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM samples WHERE first_seq >= "
-                                    + fromSeq)) {
+                    ResultSet rs = st.executeQuery("SELECT coalesce(sum(last_seq - max(first_seq, " + fromSeq
+                            + ") + 1), 0) FROM samples" + " WHERE last_seq >= " + fromSeq)) {
                 rs.next();
                 moved = rs.getLong(1);
             }

@@ -307,15 +307,18 @@ public final class Uplink implements AutoCloseable {
             return;
         }
         long last = w.getLastStoredSeq();
-        // Seqs this spool may have sent: never beyond what it assigned.
-        long sent = Math.min(spool.sentThrough(), spool.nextSeq() - 1);
-        if (last > sent) {
-            serverAhead(last, sent);
-        } else if (last >= 0) {
-            spool.ack(last);
+        // Seqs this spool may have sent: never beyond what it assigned (the durable sent mark runs
+        // ahead of the real sends by a slack, so this is an upper bound).
+        long mayHaveSent = Math.min(spool.sentThrough(), spool.nextSeq() - 1);
+        if (last > mayHaveSent) {
+            serverAhead(last, mayHaveSent);
         }
-        ackedSeq = Math.max(ackedSeq, last);
-        nextSendSeq = last + 1;
+        // Welcome is not an ack: the server may hold these seqs from another writer of this VIN (a
+        // cloned SD card), and taking it as one deleted our own captures. Everything not acked by an
+        // Ack is resent from the oldest; the server compares a resend of a stored seq with what it
+        // holds — the same samples are acked as duplicates, others are a conflict it rejects, and
+        // the rejected batch is set aside here, visibly.
+        nextSendSeq = ackedSeq + 1;
         maxBatch = w.getMaxBatchSamples() > 0
                 ? Math.min(config.drainBatchSamples(), w.getMaxBatchSamples())
                 : config.drainBatchSamples();
@@ -345,16 +348,15 @@ public final class Uplink implements AutoCloseable {
     /**
      * Welcome says the server holds seqs up to {@code last}, beyond every seq this spool ever sent
      * ({@code sent}): they are not ours (a lost or replaced spool file, a second edge with this VIN,
-     * a forged batch). Our buffered samples were never acknowledged, so nothing is deleted but what
-     * we did send: the unsent ones get seqs after the server's (they are genuinely new captures) and
+     * a forged batch). Our buffered samples were never acknowledged, so nothing is deleted: those we
+     * may have sent are resent and compared by the server, the unsent ones get seqs after the server's (they are genuinely new captures) and
      * the conflict is logged as an error and counted ({@code seq_conflicts}, {@code
      * renumbered_samples} in EdgeStatus, {@code fleetlog inspect}).
      */
     private void serverAhead(long last, long sent) {
         long nextBefore = spool.nextSeq();
-        if (sent >= 0) {
-            spool.ack(sent); // what we sent and the server holds
-        }
+        // Seqs up to `sent` may be ours on the server, or another writer's: they are resent and
+        // compared there. The ones after it were certainly never sent: they get seqs after the server's.
         long moved = spool.renumber(sent + 1, last + 1);
         log.error(
                 "uplink_server_ahead vin={} last_stored_seq={} edge_sent_through={} spool_next_seq_was={}"

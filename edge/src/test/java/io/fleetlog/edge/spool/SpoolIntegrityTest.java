@@ -266,6 +266,33 @@ class SpoolIntegrityTest {
         }
     }
 
+    /**
+     * The uplink renumbers from just after its sent mark, which may fall inside a chunk (chunks hold
+     * up to 512 samples): the chunk is split, the samples below keep their seqs, the rest move, and
+     * both halves still verify (reopened).
+     */
+    @Test
+    void renumberFromTheMiddleOfAChunkSplitsIt() throws Exception {
+        try (Spool s = open()) {
+            s.append(TestSamples.range(0, 700));
+            s.flush();
+            assertThat(s.renumber(300, 5_000)).isEqualTo(400);
+            List<Sample> got = s.peek(0, 2_000);
+            assertThat(got).hasSize(700);
+            for (int i = 0; i < 700; i++) {
+                Sample x = got.get(i);
+                assertThat(x.seq()).isEqualTo(i < 300 ? i : i - 300 + 5_000);
+                assertThat(x.captureTimeMs()).isEqualTo(TestSamples.of(i).captureTimeMs());
+                assertThat(x.values()).containsExactly(TestSamples.of(i).values());
+            }
+        }
+        try (Spool s = open()) {
+            assertThat(s.peek(0, 2_000)).hasSize(700);
+            assertThat(s.stats().quarantined()).as("both halves verify").isZero();
+            assertThat(s.nextSeq()).isEqualTo(5_400);
+        }
+    }
+
     @Test
     void renumberOfAnEmptySpoolMovesTheNextSeq() throws Exception {
         try (Spool s = open()) {

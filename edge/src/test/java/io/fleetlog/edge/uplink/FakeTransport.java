@@ -124,7 +124,11 @@ final class FakeTransport implements Transport {
     static final class Server {
         final TreeMap<Long, Sample> store = new TreeMap<>();
         final List<Long> arrivalOrder = new ArrayList<>();
-        long duplicates;
+        /** Resent batches that differed from the stored samples (refused, as the real server does). */
+        long conflicts;
+        /** Resent samples equal to the stored ones (acked, as the real server does). */
+        long resends;
+
         BatchDecoder decoder;
         boolean ack = true;
 
@@ -148,11 +152,23 @@ final class FakeTransport implements Transport {
                         } catch (WireException ex) {
                             throw new AssertionError(ex);
                         }
+                        boolean conflict = false;
                         for (Sample s : b.samples()) {
-                            if (store.putIfAbsent(s.seq(), s) != null) {
-                                duplicates++;
+                            Sample had = store.get(s.seq());
+                            if (had == null) {
+                                store.put(s.seq(), s);
+                                arrivalOrder.add(s.seq());
+                            } else if (io.fleetlog.edge.SameSample.same(had, s)) {
+                                resends++;
+                            } else {
+                                conflict = true;
                             }
-                            arrivalOrder.add(s.seq());
+                        }
+                        if (conflict) {
+                            // as the real server: a resend that differs from what is stored is refused
+                            conflicts++;
+                            c.reject(b.firstSeq(), b.lastSeq(), "conflict: differs from the stored samples");
+                            continue;
                         }
                         if (ack) {
                             c.ack(lastStored());

@@ -105,7 +105,7 @@ class UplinkTest {
     }
 
     void assertStoreMatchesCaptured() {
-        assertThat(server.duplicates).isZero();
+        assertThat(server.conflicts).isZero();
         assertThat(server.store.keySet())
                 .containsExactlyElementsOf(captured.stream().map(Sample::seq).toList());
         CodecConfig codec = CodecConfig.defaults();
@@ -243,7 +243,7 @@ class UplinkTest {
     }
 
     @Test
-    void welcomeDropsWhatTheServerAlreadyStoresAndResumesAfterIt() throws Exception {
+    void welcomeIsNotAnAckTheEdgeResendsAndTheServerComparesWhatItHolds() throws Exception {
         capture(3_000);
         // the edge sent 0..1199 and the server stored them, but the edge crashed before the ack
         spool.markSent(1_199);
@@ -253,11 +253,15 @@ class UplinkTest {
         step(0);
         transport.last().open();
         exchange(1, 1);
+        // Welcome(1199) deleted nothing: the server could hold another writer's samples there
+        assertThat(spool.stats().oldestSeq()).isZero();
         exchange(1, 1);
-        assertThat(spool.stats().oldestSeq()).isEqualTo(1_200);
-        assertThat(transport.last().batches().get(0).getFirstSeq()).isEqualTo(1_200);
+        assertThat(transport.last().batches().get(0).getFirstSeq()).isZero();
         exchange(10, 10);
         assertStoreMatchesCaptured();
+        assertThat(server.resends)
+                .as("the stored ones came again and were found equal")
+                .isEqualTo(1_200);
         assertThat(spool.depth()).isZero();
     }
 
@@ -346,13 +350,15 @@ class UplinkTest {
         assertThat(uplink.state()).isEqualTo(LinkState.OFFLINE);
         assertThat(spool.stats().oldestSeq()).isEqualTo(2_000);
         server.ack = true;
-        // reconnect after the backoff; Welcome says 3999 so batch 2 is not sent again
+        // reconnect after the backoff; Welcome says 3999, but only an Ack deletes: batch 2 is sent
+        // again and the server finds it equal to what it holds
         for (int i = 0; i < 100 && transport.opened.size() < 2; i++) {
             step(50);
         }
         transport.last().open();
         exchange(20, 10);
-        assertThat(transport.last().batches().get(0).getFirstSeq()).isEqualTo(4_000);
+        assertThat(transport.last().batches().get(0).getFirstSeq()).isEqualTo(2_000);
+        assertThat(server.resends).isEqualTo(2_000);
         assertStoreMatchesCaptured();
         assertThat(spool.depth()).isZero();
         assertThat(uplink.stats().reconnects()).isEqualTo(1);
@@ -522,20 +528,54 @@ class UplinkTest {
 
     /** The edge's own crash between send and ack is not a conflict: the mark says it sent them. */
     @Test
-    void aWelcomeWithinWhatThisEdgeSentIsAnAckNotAConflict() throws Exception {
+    void aWelcomeWithinWhatThisEdgeSentIsNoConflict() throws Exception {
         capture(3_000);
         connectAndWelcome(-1);
-        step(1); // sends 0..1999 (and marks them sent first)
+        server.ack = false;
+        exchange(1, 1); // sends 0..1999 (marked sent first); the server stores them, the ack is lost
         assertThat(spool.sentThrough()).isGreaterThanOrEqualTo(1_999);
         transport.last().drop("cut");
         step(1);
         step(10_000);
+        server.ack = true;
         transport.last().open();
-        step(1);
-        transport.last().welcome(1_999); // stored, ack lost
-        step(1);
+        exchange(20, 10);
         assertThat(spool.stats().seqConflicts()).isZero();
-        assertThat(spool.stats().oldestSeq()).isEqualTo(2_000);
+        assertThat(spool.stats().renumbered()).isZero();
+        assertStoreMatchesCaptured();
+        assertThat(spool.depth()).isZero();
+    }
+
+    /**
+     * Issue 12 item 3: another writer of this VIN (a cloned SD card) stored its samples at seqs this
+     * edge had sent but the server never committed. Before, Welcome covering those seqs deleted them
+     * here; now they are resent, the server refuses them as a conflict, and they are set aside.
+     */
+    @Test
+    void seqsAnotherWriterStoredAreNeverDeletedOnWelcome() throws Exception {
+        capture(100);
+        connectAndWelcome(-1);
+        FakeTransport.FakeConnection c = transport.last();
+        c.sent.subList(1, c.sent.size()).clear(); // the batch 0..99 is lost with the link
+        c.drop("cut");
+        DriveSimulator other = new DriveSimulator(VehicleModel.MODEL3, 99, T0 + 5_000, null);
+        for (long q = 0; q <= 500; q++) {
+            server.store.put(q, other.next().withSeq(q)); // the clone's drive, stored meanwhile
+        }
+        for (int i = 0; i < 100 && transport.opened.size() < 2; i++) {
+            step(50);
+        }
+        transport.last().open();
+        exchange(20, 10);
+        assertThat(spool.stats().rejected())
+                .as("our 100 samples kept, set aside")
+                .isEqualTo(100);
+        assertThat(spool.depth()).isZero();
+        assertThat(server.conflicts).isPositive();
+        for (long q = 0; q < 100; q++) {
+            assertThat(server.store.get(q).captureTimeMs())
+                    .isNotEqualTo(captured.get((int) q).captureTimeMs());
+        }
     }
 
     /** Issue 12, item 5: a rotten spool chunk is skipped with a gap that says why. */

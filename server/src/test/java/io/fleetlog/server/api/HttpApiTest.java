@@ -138,8 +138,8 @@ class HttpApiTest {
         HttpResponse<String> all = fx.get("/api/vehicles/" + VIN + "/samples?format=csv");
         assertThat(all.headers().firstValue("X-Fleetlog-Max-Samples"))
                 .hasValue(Long.toString(HttpApi.MAX_SAMPLES_PER_REQUEST));
-        HttpResponse<String> tooMany = fx.get(
-                "/api/vehicles/" + VIN + "/samples?limit=" + (HttpApi.MAX_SAMPLES_PER_REQUEST + 1));
+        HttpResponse<String> tooMany =
+                fx.get("/api/vehicles/" + VIN + "/samples?limit=" + (HttpApi.MAX_SAMPLES_PER_REQUEST + 1));
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertThat(tooMany.body()).contains("exceeds the maximum of " + HttpApi.MAX_SAMPLES_PER_REQUEST);
     }
