@@ -33,6 +33,12 @@ public final class VehicleStatus {
     private long spoolDepth;
     private long oldestBufferedMs = -1;
     private long droppedByEdge;
+    /** As the edge last reported (EdgeStatus 8..11): set aside as corrupt, set aside as rejected, seq conflicts, renumbered. */
+    private long quarantinedByEdge;
+
+    private long rejectedByEdge;
+    private long seqConflictsByEdge;
+    private long renumberedByEdge;
     private long bytesReceived;
     private long samplesReceived;
     private long fullProtobufBytes;
@@ -119,6 +125,18 @@ public final class VehicleStatus {
     public synchronized void edgeReported(long depth, long oldestMs, String link, long dropped, long newestSeq) {
         edgeReported(depth, oldestMs, link, dropped);
         reportedNewestSeq = newestSeq > 0 ? newestSeq : -1;
+    }
+
+    /**
+     * What the edge reports it set aside or renumbered (EdgeStatus fields 8..11, totals since its
+     * spool was created): shown beside the server's own counts, so data kept on a vehicle instead of
+     * stored is visible here too.
+     */
+    public synchronized void edgeSetAside(long quarantined, long rejected, long seqConflicts, long renumbered) {
+        quarantinedByEdge = Math.max(0, quarantined);
+        rejectedByEdge = Math.max(0, rejected);
+        seqConflictsByEdge = Math.max(0, seqConflicts);
+        renumberedByEdge = Math.max(0, renumbered);
     }
 
     /** An EdgeStatus message: spool depth, oldest buffered capture time (≤ 0 = none), link, drops. */
@@ -230,6 +248,10 @@ public final class VehicleStatus {
         m.put("gaps", gaps);
         m.put("gapSamples", gapSamples);
         m.put("droppedByEdge", droppedByEdge);
+        m.put("quarantinedByEdge", quarantinedByEdge);
+        m.put("rejectedByEdge", rejectedByEdge);
+        m.put("seqConflictsByEdge", seqConflictsByEdge);
+        m.put("renumberedByEdge", renumberedByEdge);
         m.put("conflicts", conflicts);
         m.put("lastConflict", lastConflict);
         m.put("connections", connections);

@@ -570,6 +570,8 @@ final class IngestConnection {
                 s.getLinkState(),
                 s.getDroppedSamples(),
                 s.getNewestCapturedSeq());
+        status.edgeSetAside(
+                s.getQuarantinedSamples(), s.getRejectedSamples(), s.getSeqConflicts(), s.getRenumberedSamples());
     }
 
     private void onHeartbeat(Heartbeat h) {

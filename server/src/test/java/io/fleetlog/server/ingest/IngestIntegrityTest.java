@@ -336,4 +336,31 @@ class IngestIntegrityTest {
         assertThat(fx.server.fleet().state(VIN).get("spoolDepth")).isEqualTo(0L);
         assertThat(fx.server.fleet().state(VIN).get("oldestBufferedMs")).isNull();
     }
+
+    /** Issue 12 item 5: what an edge set aside instead of sending is shown on the server too. */
+    @Test
+    void whatTheEdgeSetAsideIsShownInTheVehicleState() throws Exception {
+        start();
+        EdgeClient c = helloA();
+        c.send(Envelope.newBuilder()
+                .setStatus(EdgeStatus.newBuilder()
+                        .setLinkState("ONLINE")
+                        .setQuarantinedSamples(512)
+                        .setRejectedSamples(3)
+                        .setSeqConflicts(1)
+                        .setRenumberedSamples(122))
+                .build());
+        assertThat(await(
+                        () -> fx.server
+                                .fleet()
+                                .state(VIN)
+                                .get("quarantinedByEdge")
+                                .equals(512L),
+                        WAIT))
+                .isTrue();
+        java.util.Map<String, Object> st = fx.server.fleet().state(VIN);
+        assertThat(st.get("rejectedByEdge")).isEqualTo(3L);
+        assertThat(st.get("seqConflictsByEdge")).isEqualTo(1L);
+        assertThat(st.get("renumberedByEdge")).isEqualTo(122L);
+    }
 }
