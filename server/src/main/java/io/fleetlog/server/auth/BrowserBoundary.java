@@ -107,6 +107,10 @@ final class BrowserBoundary {
         if (data) {
             ctx.header("Cache-Control", "no-store");
         }
+        if (ctx.req().isSecure()) {
+            // Only over HTTPS (browsers ignore it on plain HTTP): this host is HTTPS-only for a year.
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
     }
 
     static boolean isLoopback(String address) {

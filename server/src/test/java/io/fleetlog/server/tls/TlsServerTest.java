@@ -63,6 +63,7 @@ class TlsServerTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.sslSession()).isPresent();
             assertThat(r.sslSession().get().getProtocol()).startsWith("TLSv1.");
+            assertThat(r.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
             // the same name works too (the certificate names localhost and 127.0.0.1)
             assertThat(get(
                                     client(new ClientTls(pki.ca(), null, null)),
