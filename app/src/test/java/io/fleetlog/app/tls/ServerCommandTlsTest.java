@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fleetlog.app.Main;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.testing.TestPki;
 import io.fleetlog.tls.ClientTls;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -13,6 +13,7 @@ import io.fleetlog.sample.Sample;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.testing.TestPki;
 import io.fleetlog.server.tls.TlsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
