@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ci/embedded-values.yaml}, takes the server container's args, env (ConfigMap + env, with
  * Kubernetes' {@code $(VAR)} expansion and {@code status.podIP} as this machine's own address) and
  * readiness probe, maps the pod's mount paths onto temporary directories (the Secret's files made
- * 0400 as the chart mounts them), starts {@code java -jar app/target/fleetlog.jar} (the Dockerfile's
- * entrypoint) with them as a child process on a free port, and sends the probe exactly as a kubelet
+ * 0400 as the chart mounts them), starts the Dockerfile's ENTRYPOINT ({@code java ... -jar
+ * app/target/fleetlog.jar}) with them as a child process on a free port, and sends the probe exactly as a kubelet
  * does: a GET of the probe path to the pod IP with {@code Host: <pod IP>:<port>}.
  */
 class ChartServerProbeTest {
