@@ -31,6 +31,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (include "fleetlog.secretName" .) .Values.tls.existingSecret -}}
 {{- end -}}
 
+{{/* A name the pod's certificate carries, for probes over TLS: probes.tlsHost, else the first allowed host, else the first ingress host. */}}
+{{- define "fleetlog.tlsProbeHost" -}}
+{{- if .Values.probes.tlsHost -}}
+{{- .Values.probes.tlsHost -}}
+{{- else if .Values.allowedHosts -}}
+{{- first .Values.allowedHosts -}}
+{{- else if .Values.ingress.enabled -}}
+{{- (first .Values.ingress.hosts).host -}}
+{{- else -}}
+{{- fail "tls.enabled needs probes.tlsHost (or allowedHosts): a name in the certificate for the probes' Host header" -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "fleetlog.validate" -}}
 {{- if not (has .Values.mode (list "embedded" "postgres")) -}}
 {{- fail (printf "mode must be embedded or postgres, got %q" .Values.mode) -}}
@@ -43,6 +56,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- if and (eq .Values.mode "embedded") .Values.autoscaling.enabled -}}
 {{- fail "autoscaling needs mode postgres (the embedded SQLite store has one writer)" -}}
+{{- end -}}
+{{- if and .Values.serviceMonitor.enabled .Values.tls.enabled -}}
+{{- fail "serviceMonitor with tls.enabled: a scrape sends Host: <pod IP>, which the server refuses over TLS (400, the certificate does not name it); terminate TLS at the ingress or scrape through it" -}}
 {{- end -}}
 {{- if and .Values.serviceMonitor.enabled (not .Values.serviceMonitor.bearerTokenSecret.name) -}}
 {{- fail "serviceMonitor needs bearerTokenSecret.name: /metrics needs a read API token" -}}
@@ -67,6 +83,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - --insecure
 {{- end }}
 - --allowed-host=$(POD_IP)
+{{- with .Values.probes.tlsHost }}
+- --allowed-host={{ . }}
+{{- end }}
 {{- range .Values.allowedHosts }}
 - --allowed-host={{ . }}
 {{- end }}
@@ -85,6 +104,13 @@ httpGet:
   path: {{ .root.Values.probes.path }}
   port: http
   scheme: {{ if .root.Values.tls.enabled }}HTTPS{{ else }}HTTP{{ end }}
+  {{- if .root.Values.tls.enabled }}
+  # Over TLS the server (Jetty's SNI host check) answers 400 to a Host that its certificate does
+  # not name, such as the pod IP a kubelet sends: send a name of the certificate instead.
+  httpHeaders:
+    - name: Host
+      value: {{ include "fleetlog.tlsProbeHost" .root }}
+  {{- end }}
 initialDelaySeconds: {{ .probe.initialDelaySeconds }}
 periodSeconds: {{ .probe.periodSeconds }}
 timeoutSeconds: {{ .probe.timeoutSeconds }}

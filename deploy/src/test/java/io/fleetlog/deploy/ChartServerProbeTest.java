@@ -41,87 +41,228 @@ class ChartServerProbeTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
 
     @Test
-    void serverStartedWithTheChartsArgumentsAnswersItsReadinessProbe(@TempDir Path tmp) throws Exception {
+    void embeddedModeWithTlsAtTheIngressAnswersItsReadinessProbe(@TempDir Path tmp) throws Exception {
         List<Map<String, Object>> objects = Chart.render(Chart.dir().resolve("ci/embedded-values.yaml"));
-        Map<String, Object> workload = Chart.workload(objects);
-        Map<String, Object> container = Chart.serverContainer(workload);
-        Map<String, Object> probe = map(map(container, "readinessProbe"), "httpGet");
-        assertThat(probe.get("scheme")).isEqualTo("HTTP");
-
-        // the pod's file system: the Secret, the data volume and /tmp become temporary directories
-        Map<String, Path> mounts = new LinkedHashMap<>();
-        for (Map<String, Object> m : Chart.<Map<String, Object>>list(container, "volumeMounts")) {
-            Path dir = Files.createDirectories(tmp.resolve(m.get("name").toString()));
-            mounts.put(m.get("mountPath").toString(), dir);
+        Pod pod = Pod.start(objects, tmp);
+        try {
+            assertThat(pod.scheme).isEqualTo("HTTP");
+            pod.assertProbesAndAccess();
+            assertThat(pod.mounts.get("/var/lib/fleetlog").resolve("fleetlog.db"))
+                    .exists();
+        } finally {
+            pod.stop();
         }
-        Path secrets = mounts.get("/etc/fleetlog/secrets");
+    }
+
+    /**
+     * {@code ci/postgres-values.yaml} (TLS served by the pod, PostgreSQL through {@code PGPASSFILE})
+     * with the database URL pointed at the project's test PostgreSQL (127.0.0.1:5432, a fresh
+     * schema) and a self-signed certificate made with openssl; skipped with a line when either is
+     * missing. The probe is sent over TLS without verifying the certificate, as a kubelet does.
+     */
+    @Test
+    void postgresModeWithPodTlsAnswersItsReadinessProbe(@TempDir Path tmp) throws Exception {
+        if (!reachable("127.0.0.1", 5432) || !Files.isExecutable(Path.of("/usr/bin/openssl"))) {
+            System.out.println("ChartServerProbeTest: no PostgreSQL on 127.0.0.1:5432 or no /usr/bin/openssl,"
+                    + " postgres mode skipped");
+            return;
+        }
+        String schema = "deploy_" + Long.toHexString(System.nanoTime());
+        String url = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=" + schema;
+        Path overrides = Files.writeString(tmp.resolve("local-db.yaml"), "database:\n  url: \"" + url + "\"\n");
+        List<Map<String, Object>> objects = Chart.parse(new com.marcnuri.helm.Helm(Chart.dir())
+                .template()
+                .withName(Chart.RELEASE)
+                .withValuesFile(Chart.dir().resolve("ci/postgres-values.yaml"))
+                .withValuesFile(overrides)
+                .call());
+        Pod pod = Pod.prepare(objects, tmp);
+        Path tls = pod.mounts.get("/etc/fleetlog/tls");
+        Process openssl = new ProcessBuilder(
+                        "/usr/bin/openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:P-256",
+                        "-nodes",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=" + pod.probeHost,
+                        "-addext",
+                        "subjectAltName=DNS:" + pod.probeHost,
+                        "-keyout",
+                        tls.resolve("tls.key").toString(),
+                        "-out",
+                        tls.resolve("tls.crt").toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(openssl.waitFor()).as("openssl: %s", out).isZero();
+        Files.writeString(pod.mounts.get("/etc/fleetlog/pgpass").resolve("pgpass"), "*:*:*:*:unused\n");
+        pod.launch();
+        try {
+            assertThat(pod.scheme).isEqualTo("HTTPS");
+            assertThat(pod.env).containsEntry("PGPASSFILE", pod.mounts.get("/etc/fleetlog/pgpass") + "/pgpass");
+            pod.assertProbesAndAccess();
+            assertThat(Files.readString(pod.log)).contains("kind=postgres");
+        } finally {
+            pod.stop();
+            try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+                    var st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    /** The server container of a rendered chart, run as a plain process on this machine. */
+    static final class Pod {
+        final List<Map<String, Object>> objects;
+        final Map<String, Object> container;
+        final Path dir;
+        final Path log;
+        final Map<String, Path> mounts = new LinkedHashMap<>();
+        final Map<String, String> env = new LinkedHashMap<>();
+        final List<String> command = new ArrayList<>();
+        final InetAddress podIp;
+        final int port;
+        final String scheme;
+        final String probePath;
+        final String probeHost;
+        String apiToken;
+        Process process;
+
+        private Pod(List<Map<String, Object>> objects, Path dir) throws IOException {
+            this.objects = objects;
+            this.dir = dir;
+            this.log = dir.resolve("server.log");
+            this.container = Chart.serverContainer(Chart.workload(objects));
+            Map<String, Object> probe = map(map(container, "readinessProbe"), "httpGet");
+            this.scheme = probe.get("scheme").toString();
+            this.probePath = probe.get("path").toString();
+            this.podIp = podIp();
+            this.port = freePort();
+            // a kubelet sends Host: <pod IP>:<port> unless the probe names a Host header
+            this.probeHost = Chart.<Map<String, Object>>list(probe, "httpHeaders").stream()
+                    .filter(h -> "Host".equals(h.get("name")))
+                    .map(h -> h.get("value").toString())
+                    .findFirst()
+                    .orElse(podIp.getHostAddress() + ":" + port);
+        }
+
+        static Pod start(List<Map<String, Object>> objects, Path dir) throws Exception {
+            Pod pod = prepare(objects, dir);
+            pod.launch();
+            return pod;
+        }
+
+        /** Directories for the mounts, the Secret's files (0400), env and command; not started. */
+        static Pod prepare(List<Map<String, Object>> objects, Path dir) throws Exception {
+            Pod pod = new Pod(objects, dir);
+            // the pod's file system: the Secrets, the data volume and /tmp become temporary directories
+            for (Map<String, Object> m : Chart.<Map<String, Object>>list(pod.container, "volumeMounts")) {
+                Path d = Files.createDirectories(dir.resolve(m.get("name").toString()));
+                pod.mounts.put(m.get("mountPath").toString(), d);
+            }
+            Path secrets = pod.mounts.get("/etc/fleetlog/secrets");
+            Path jar = jar();
+            run(jar, dir, "token", "add", "--tokens", secrets.resolve("tokens").toString(), "5YJ3E1EB4PF100001");
+            pod.apiToken = lastLine(run(
+                    jar,
+                    dir,
+                    "api-token",
+                    "add",
+                    "probe",
+                    "--scope",
+                    "read",
+                    "--users",
+                    secrets.resolve("users").toString()));
+            for (String f : List.of("tokens", "users")) {
+                Files.setPosixFilePermissions(secrets.resolve(f), PosixFilePermissions.fromString("r--------"));
+            }
+            // environment: the ConfigMap (envFrom) and env, PORT moved to a free port
+            pod.env.putAll(stringValues(map(Chart.one(objects, "ConfigMap"), "data")));
+            for (Map<String, Object> e : Chart.<Map<String, Object>>list(pod.container, "env")) {
+                Object value = e.get("value");
+                if (value == null) {
+                    String field = map(map(e, "valueFrom"), "fieldRef")
+                            .get("fieldPath")
+                            .toString();
+                    assertThat(field).as("only status.podIP is emulated").isEqualTo("status.podIP");
+                    value = pod.podIp.getHostAddress();
+                }
+                pod.env.put(e.get("name").toString(), mapPaths(value.toString(), pod.mounts));
+            }
+            pod.env.put("PORT", String.valueOf(pod.port));
+            // the Dockerfile's ENTRYPOINT with this JVM's java and the built jar, then the chart's args
+            pod.command.addAll(Dockerfile.load().entrypointHere(jar));
+            for (String arg : Chart.<String>list(pod.container, "args")) {
+                pod.command.add(mapPaths(expand(arg, pod.env), pod.mounts));
+            }
+            assertThat(pod.command).contains("--allowed-host=" + pod.podIp.getHostAddress());
+            return pod;
+        }
+
+        void launch() throws IOException {
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            pb.redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            process = pb.start();
+        }
+
+        /** The readiness probe as a kubelet sends it, and why it is "/" with --allowed-host=$(POD_IP). */
+        void assertProbesAndAccess() throws Exception {
+            boolean tls = scheme.equals("HTTPS");
+            String host = probeHost;
+            int status = awaitStatus(process, podIp, port, tls, probePath, host, log);
+            assertThat(status)
+                    .as("readiness probe %s GET %s Host: %s", scheme, probePath, host)
+                    .isEqualTo(200);
+            assertThat(get(podIp, port, tls, probePath, host, null)).contains("<html");
+            // another Host is refused (403 by the allowlist; over TLS already 400 by Jetty's SNI host
+            // check, which is why the chart's TLS probes send a certificate name: the pod IP gets 400 too)
+            assertThat(statusOf(get(podIp, port, tls, probePath, "10.255.255.1:" + port, null)))
+                    .isEqualTo(tls ? 400 : 403);
+            if (tls) {
+                String podHost = podIp.getHostAddress() + ":" + port;
+                assertThat(statusOf(get(podIp, port, true, probePath, podHost, null)))
+                        .isEqualTo(400);
+            }
+            // /status needs a credential, and the users file supplies one
+            assertThat(statusOf(get(podIp, port, tls, "/status", host, null))).isEqualTo(401);
+            assertThat(statusOf(get(podIp, port, tls, "/status", host, apiToken)))
+                    .isEqualTo(200);
+            String out = Files.readString(log);
+            assertThat(out).contains(":" + port);
+            assertThat(out).doesNotContain(apiToken);
+        }
+
+        void stop() throws InterruptedException {
+            if (process == null) {
+                return;
+            }
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static Path jar() {
         Path jar = Path.of(System.getProperty("fleetlog.appJar")).toAbsolutePath();
         assertThat(jar).as("build the app first: ./mvnw -pl app -am package").exists();
-        run(jar, tmp, "token", "add", "--tokens", secrets.resolve("tokens").toString(), "5YJ3E1EB4PF100001");
-        String apiToken = lastLine(run(
-                jar,
-                tmp,
-                "api-token",
-                "add",
-                "probe",
-                "--scope",
-                "read",
-                "--users",
-                secrets.resolve("users").toString()));
-        for (String f : List.of("tokens", "users")) {
-            Files.setPosixFilePermissions(secrets.resolve(f), PosixFilePermissions.fromString("r--------"));
-        }
+        return jar;
+    }
 
-        // environment: the ConfigMap (envFrom) and env, PORT moved to a free port
-        InetAddress podIp = podIp();
-        int port = freePort();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.putAll(stringValues(map(Chart.one(objects, "ConfigMap"), "data")));
-        for (Map<String, Object> e : Chart.<Map<String, Object>>list(container, "env")) {
-            Object value = e.get("value");
-            if (value == null) {
-                String field =
-                        map(map(e, "valueFrom"), "fieldRef").get("fieldPath").toString();
-                assertThat(field).as("only status.podIP is emulated").isEqualTo("status.podIP");
-                value = podIp.getHostAddress();
-            }
-            env.put(e.get("name").toString(), mapPaths(value.toString(), mounts));
-        }
-        env.put("PORT", String.valueOf(port));
-
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
-        for (String arg : Chart.<String>list(container, "args")) {
-            command.add(mapPaths(expand(arg, env), mounts));
-        }
-        assertThat(command).contains("--allowed-host=" + podIp.getHostAddress());
-
-        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true);
-        pb.redirectOutput(tmp.resolve("server.log").toFile());
-        pb.environment().putAll(env);
-        Process server = pb.start();
-        try {
-            String host = podIp.getHostAddress() + ":" + port;
-            String path = probe.get("path").toString();
-            int status = awaitStatus(server, podIp, port, path, host, tmp.resolve("server.log"));
-            assertThat(status).as("readiness probe GET %s Host: %s", path, host).isEqualTo(200);
-            assertThat(get(podIp, port, path, host, null)).contains("<html");
-
-            // why the probe is "/" with --allowed-host=$(POD_IP): another Host is refused, /status needs a credential
-            assertThat(statusOf(get(podIp, port, path, "10.255.255.1:" + port, null)))
-                    .isEqualTo(403);
-            assertThat(statusOf(get(podIp, port, "/status", host, null))).isEqualTo(401);
-            assertThat(statusOf(get(podIp, port, "/status", host, apiToken))).isEqualTo(200);
-
-            String log = Files.readString(tmp.resolve("server.log"));
-            assertThat(log).contains("listening on *:" + port);
-            assertThat(log).doesNotContain(apiToken);
-            assertThat(mounts.get("/var/lib/fleetlog").resolve("fleetlog.db")).exists();
-        } finally {
-            server.destroy();
-            if (!server.waitFor(15, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+    static boolean reachable(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -181,7 +322,8 @@ class ChartServerProbeTest {
         }
     }
 
-    private static int awaitStatus(Process server, InetAddress ip, int port, String path, String host, Path log)
+    private static int awaitStatus(
+            Process server, InetAddress ip, int port, boolean tls, String path, String host, Path log)
             throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -189,7 +331,7 @@ class ChartServerProbeTest {
                 throw new AssertionError("server exited with " + server.exitValue() + ":\n" + Files.readString(log));
             }
             try {
-                return statusOf(get(ip, port, path, host, null));
+                return statusOf(get(ip, port, tls, path, host, null));
             } catch (IOException notYet) {
                 Thread.sleep(200);
             }
@@ -199,9 +341,11 @@ class ChartServerProbeTest {
     }
 
     /** A raw HTTP/1.1 GET, so that the Host header is exactly what a kubelet sends. */
-    static String get(InetAddress ip, int port, String path, String host, String bearer) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(ip, port), 2000);
+    static String get(InetAddress ip, int port, boolean tls, String path, String host, String bearer)
+            throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(ip, port), 2000);
+            Socket s = tls ? unverifiedTls().createSocket(plain, ip.getHostAddress(), port, true) : plain;
             s.setSoTimeout(5000);
             String req = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: kube-probe/1.31\r\n"
                     + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
@@ -211,6 +355,29 @@ class ChartServerProbeTest {
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** TLS without certificate verification: what a kubelet's HTTPS probe does. */
+    private static javax.net.ssl.SSLSocketFactory unverifiedTls() throws IOException {
+        try {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            };
+            ctx.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+            return ctx.getSocketFactory();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
         }
     }
 

@@ -115,6 +115,17 @@ class HelmChartTest {
             Map<String, Object> get = map(map(c, probe), "httpGet");
             assertThat(get).containsEntry("path", "/").containsEntry("port", "http");
             assertThat(get.get("scheme")).isEqualTo(args.contains("--insecure") ? "HTTP" : "HTTPS");
+            List<Map<String, Object>> headers = list(get, "httpHeaders");
+            if (args.contains("--insecure")) {
+                assertThat(headers)
+                        .as("plain HTTP: the kubelet's Host (pod IP) is allowed")
+                        .isEmpty();
+            } else {
+                // over TLS the Host must be a certificate name (Jetty answers 400 to the pod IP) and allowed
+                String host = byName(headers, "Host").get("value").toString();
+                assertThat(host).doesNotMatch("[0-9.]+");
+                assertThat(args).contains("--allowed-host=" + host);
+            }
         }
         List<Map<String, Object>> env = list(c, "env");
         assertThat(map(map(byName(env, "POD_IP"), "valueFrom"), "fieldRef")).containsEntry("fieldPath", "status.podIP");
@@ -146,10 +157,15 @@ class HelmChartTest {
         List<String> args = list(Chart.serverContainer(Chart.workload(objects)), "args");
         assertThat(args).contains("--allowed-host=fleet.example.com", "--insecure", "--retention-days=90");
         assertThat(Chart.ofKind(objects, "HorizontalPodAutoscaler")).isEmpty();
+        Map<String, Object> monitor = Chart.one(objects, "ServiceMonitor");
+        Map<String, Object> endpoint = Chart.<Map<String, Object>>list(map(monitor, "spec"), "endpoints")
+                .get(0);
+        assertThat(endpoint).containsEntry("path", "/metrics").containsEntry("scheme", "http");
+        assertThat(map(endpoint, "bearerTokenSecret")).containsEntry("name", "fleetlog-prometheus");
     }
 
     @Test
-    void postgresCiValuesRenderAScaledDeploymentWithPodTlsAndMonitoring() throws Exception {
+    void postgresCiValuesRenderAScaledDeploymentWithPodTls() throws Exception {
         List<Map<String, Object>> objects = Chart.render(Chart.dir().resolve("ci/postgres-values.yaml"));
         Map<String, Object> deployment = Chart.one(objects, "Deployment");
         assertThat(Chart.ofKind(objects, "StatefulSet")).isEmpty();
@@ -176,13 +192,9 @@ class HelmChartTest {
         assertThat(map(hpa, "spec")).containsEntry("minReplicas", 3).containsEntry("maxReplicas", 6);
         assertThat(map(map(hpa, "spec"), "scaleTargetRef")).containsEntry("kind", "Deployment");
         assertThat(map(deployment, "spec")).doesNotContainKey("replicas"); // the HPA owns it
-        Map<String, Object> monitor = Chart.one(objects, "ServiceMonitor");
-        Map<String, Object> endpoint = list(map(monitor, "spec"), "endpoints").isEmpty()
-                ? Map.of()
-                : Chart.<Map<String, Object>>list(map(monitor, "spec"), "endpoints")
-                        .get(0);
-        assertThat(endpoint).containsEntry("path", "/metrics").containsEntry("scheme", "https");
-        assertThat(map(endpoint, "bearerTokenSecret")).containsEntry("name", "fleetlog-prometheus");
+        assertThat(Chart.ofKind(objects, "ServiceMonitor")).isEmpty();
+        Map<String, Object> probe = map(map(c, "readinessProbe"), "httpGet");
+        assertThat(byName(list(probe, "httpHeaders"), "Host")).containsEntry("value", "fleet.internal.example.com");
     }
 
     @Test
@@ -194,6 +206,13 @@ class HelmChartTest {
         Path password = Files.writeString(
                 tmp.resolve("c.yaml"), "mode: postgres\ndatabase:\n  url: jdbc:postgresql://db/f?user=u&password=p\n");
         assertThatThrownBy(() -> Chart.render(password)).hasMessageContaining("must not contain password=");
+        Path monitorTls = Files.writeString(
+                tmp.resolve("e.yaml"),
+                "tls:\n  enabled: true\nprobes:\n  tlsHost: a.example\nserviceMonitor:\n  enabled: true\n"
+                        + "  bearerTokenSecret:\n    name: s\n");
+        assertThatThrownBy(() -> Chart.render(monitorTls)).hasMessageContaining("serviceMonitor with tls.enabled");
+        Path tlsNoHost = Files.writeString(tmp.resolve("f.yaml"), "tls:\n  enabled: true\n");
+        assertThatThrownBy(() -> Chart.render(tlsNoHost)).hasMessageContaining("tls.enabled needs probes.tlsHost");
         Path badMode = Files.writeString(tmp.resolve("d.yaml"), "mode: bus\n");
         assertThatThrownBy(() -> Chart.render(badMode)).hasMessageContaining("mode must be embedded or postgres");
     }
