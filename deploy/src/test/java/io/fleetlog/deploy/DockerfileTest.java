@@ -36,8 +36,9 @@ class DockerfileTest {
         assertThat(d.one("WORKDIR")).isEqualTo("/var/lib/fleetlog");
         String probePath = map(map(c, "readinessProbe"), "httpGet").get("path").toString();
         assertThat(d.one("HEALTHCHECK"))
-                .contains("http://127.0.0.1:${PORT}" + probePath + "\"")
-                .contains("https://127.0.0.1:${PORT}" + probePath + "\"");
+                .contains("\"http://127.0.0.1:${PORT}" + probePath + "\"")
+                .contains("--connect-to \"::127.0.0.1:${PORT}\" \"https://${FLEETLOG_TLS_HOST:-localhost}:${PORT}"
+                        + probePath + "\"");
         assertThat(list(c, "args")).first().isEqualTo("server"); // the chart passes args only: ENTRYPOINT stays
     }
 
