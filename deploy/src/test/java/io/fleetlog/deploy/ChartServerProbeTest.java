@@ -316,14 +316,13 @@ class ChartServerProbeTest {
         return InetAddress.getLoopbackAddress();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private static int awaitStatus(
-            Process server, InetAddress ip, int port, boolean tls, String path, String host, Path log)
+    static int awaitStatus(Process server, InetAddress ip, int port, boolean tls, String path, String host, Path log)
             throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -389,7 +388,7 @@ class ChartServerProbeTest {
         return Integer.parseInt(first[1]);
     }
 
-    private static String run(Path jar, Path dir, String... args) throws Exception {
+    static String run(Path jar, Path dir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         cmd.addAll(List.of(args));
@@ -404,7 +403,7 @@ class ChartServerProbeTest {
         return out;
     }
 
-    private static String lastLine(String out) {
+    static String lastLine(String out) {
         String[] lines = out.strip().split("\n");
         String last = lines[lines.length - 1].strip();
         Matcher m = Pattern.compile("(flt_[A-Za-z0-9_-]+)").matcher(out);
