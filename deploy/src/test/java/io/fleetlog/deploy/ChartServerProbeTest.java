@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -300,20 +298,14 @@ class ChartServerProbeTest {
         return out;
     }
 
-    /** A non-loopback IPv4 address of this machine (what a pod IP is); loopback when there is none. */
+    /**
+     * The pod IP as a kubelet names it in its probe's Host header (and the chart passes to
+     * {@code --allowed-host}): a documentation address (RFC 5737). The test connects through
+     * loopback — the server binds 0.0.0.0 as in the pod — so no probe leaves this machine; only the
+     * Host header carries the pod IP, which is what the server's checks see.
+     */
     static InetAddress podIp() throws IOException {
-        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-            if (!nic.isUp() || nic.isLoopback()) {
-                continue;
-            }
-            for (InetAddress a : nic.inetAddresses().toList()) {
-                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                    return a;
-                }
-            }
-        }
-        System.out.println("ChartServerProbeTest: no non-loopback IPv4 address; probing 127.0.0.1");
-        return InetAddress.getLoopbackAddress();
+        return InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, 7});
     }
 
     static int freePort() throws IOException {
@@ -343,8 +335,10 @@ class ChartServerProbeTest {
     static String get(InetAddress ip, int port, boolean tls, String path, String host, String bearer)
             throws IOException {
         try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(ip, port), 2000);
-            Socket s = tls ? unverifiedTls().createSocket(plain, ip.getHostAddress(), port, true) : plain;
+            // Always through loopback: `ip` is the pod IP the request names, not where it goes.
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            plain.connect(new InetSocketAddress(loopback, port), 2000);
+            Socket s = tls ? unverifiedTls().createSocket(plain, loopback.getHostAddress(), port, true) : plain;
             s.setSoTimeout(5000);
             String req = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: kube-probe/1.31\r\n"
                     + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
