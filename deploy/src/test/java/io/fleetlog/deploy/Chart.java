@@ -34,6 +34,42 @@ final class Chart {
         }
     }
 
+    /**
+     * A copy of the chart in {@code into} whose values.yaml is the chart's defaults with {@code
+     * valuesFile} merged over them as {@code helm -f} does (maps merge key by key, anything else is
+     * replaced): helm-java's lint takes no values file, so a CI values file is linted this way.
+     */
+    @SuppressWarnings("unchecked")
+    static Path withValues(Path valuesFile, Path into) throws IOException {
+        try (Stream<Path> all = Files.walk(dir())) {
+            for (Path p : all.toList()) {
+                Path target = into.resolve(dir().relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Map<String, Object> defaults = new Yaml().load(Files.readString(dir().resolve("values.yaml")));
+        Map<String, Object> over = new Yaml().load(Files.readString(valuesFile));
+        Files.writeString(into.resolve("values.yaml"), new Yaml().dump(merge(defaults, over)));
+        return into;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(base == null ? Map.of() : base);
+        if (over != null) {
+            over.forEach((k, v) -> out.put(
+                    k,
+                    v instanceof Map<?, ?> m && out.get(k) instanceof Map<?, ?> b
+                            ? merge((Map<String, Object>) b, (Map<String, Object>) m)
+                            : v));
+        }
+        return out;
+    }
+
     /** Renders with the given values file (null: the chart's defaults). */
     static List<Map<String, Object>> render(Path valuesFile) {
         var template = new Helm(dir()).template().withName(RELEASE).withNamespace("fleet");

@@ -50,6 +50,24 @@ class HelmChartTest {
         assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
     }
 
+    /** Each CI values file merged over the defaults (as {@code helm lint -f FILE}) lints strictly too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ciValues")
+    void lintsStrictlyWithEachCiValuesFile(Path values, @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        LintResult lint = new Helm(Chart.withValues(values, tmp.resolve("fleetlog")))
+                .lint()
+                .strict()
+                .call();
+        assertThat(lint.isFailed())
+                .as("helm lint --strict -f %s: %s", values.getFileName(), lint.getMessages())
+                .isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    static java.util.stream.Stream<Path> ciValues() throws Exception {
+        return Chart.ciValuesFiles().stream();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("valuesFiles")
     void rendersASecureServerWorkload(Path values) {
