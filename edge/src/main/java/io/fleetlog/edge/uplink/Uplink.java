@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * timeout, send heartbeats, batches and EdgeStatus. Tests drive it with a fake {@link Transport} and
  * an explicit clock; {@link #run} is the production loop that repeats it.
  *
- * <p><b>Protocol.</b> On open it sends Hello; Welcome's {@code last_stored_seq} is acknowledged in the
- * spool (the server already has those: a crash between its commit and our delete) and sending resumes
- * after it with a fresh {@link BatchEncoder} (a reconnect starts with a keyframe). A {@code
+ * <p><b>Protocol.</b> On open it sends Hello. Welcome is not an ack (another writer of the VIN may
+ * hold those seqs): only an Ack deletes, and sending resumes at the oldest unacknowledged sample with
+ * a fresh {@link BatchEncoder} (a reconnect starts with a keyframe); the server compares a resend of
+ * a stored seq with what it holds, acks it when equal and rejects it as a conflict when not. A {@code
  * last_stored_seq} beyond every seq this spool ever sent ({@link Spool#sentThrough}, written before
- * each send) is a conflict: nothing unsent is deleted, the unsent samples are renumbered after the
+ * each send) is a conflict: nothing is deleted, the certainly unsent samples are renumbered after the
  * server's seqs, and it is logged ({@code uplink_server_ahead}) and counted. A batch that skips seqs
  * carries {@code gap} and {@code gap_reason} (dropped, corrupt, set aside), from the spool. A batch is never
  * resent on the same connection; after a reconnect, whatever was not acknowledged is sent again and the
@@ -486,7 +487,7 @@ public final class Uplink implements AutoCloseable {
 
     /**
      * A batch not acknowledged for this long (6 heartbeat timeouts, 30 s by default) means the server
-     * answers heartbeats but does not store: reconnect, and Welcome tells what it has.
+     * answers heartbeats but does not store: reconnect and send what is unacknowledged again.
      */
     private long ackTimeoutMs() {
         return 6 * config.heartbeatTimeout().toMillis();
