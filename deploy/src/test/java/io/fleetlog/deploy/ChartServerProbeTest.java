@@ -3,6 +3,7 @@ package io.fleetlog.deploy;
 import static io.fleetlog.deploy.Chart.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetlog.server.testing.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,7 +56,7 @@ class ChartServerProbeTest {
     /**
      * {@code ci/postgres-values.yaml} (TLS served by the pod, PostgreSQL through {@code PGPASSFILE})
      * with the database URL pointed at the project's test PostgreSQL (127.0.0.1:5432, a fresh
-     * schema) and a self-signed certificate made with openssl; skipped with a line when either is
+     * schema) and a certificate for the probe host from a throw-away CA ({@link TestPki}, openssl); skipped with a line when either is
      * missing. The probe is sent over TLS without verifying the certificate, as a kubelet does.
      */
     @Test
@@ -76,29 +77,9 @@ class ChartServerProbeTest {
                 .call());
         Pod pod = Pod.prepare(objects, tmp);
         Path tls = pod.mounts.get("/etc/fleetlog/tls");
-        Process openssl = new ProcessBuilder(
-                        "/usr/bin/openssl",
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "ec",
-                        "-pkeyopt",
-                        "ec_paramgen_curve:P-256",
-                        "-nodes",
-                        "-days",
-                        "2",
-                        "-subj",
-                        "/CN=" + pod.probeHost,
-                        "-addext",
-                        "subjectAltName=DNS:" + pod.probeHost,
-                        "-keyout",
-                        tls.resolve("tls.key").toString(),
-                        "-out",
-                        tls.resolve("tls.crt").toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(openssl.waitFor()).as("openssl: %s", out).isZero();
+        TestPki.Issued id = TestPki.create(tmp, "probe").serverFor("pod", pod.probeHost);
+        Files.copy(id.cert(), tls.resolve("tls.crt"));
+        Files.copy(id.key(), tls.resolve("tls.key"));
         Files.writeString(pod.mounts.get("/etc/fleetlog/pgpass").resolve("pgpass"), "*:*:*:*:unused\n");
         pod.launch();
         try {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12, items 2, 3 and 4 and the stale spool depth: the real server on port 0, real WebSocket
- * clients, the real SQLite store. Each test failed on the code before the fix.
+ * clients, the real SQLite store. Each test covers a finding the code before the fix got wrong (it
+ * acked, stored or showed what these tests refuse; judged from that code, the tests use APIs added since).
  */
 class IngestIntegrityTest {
     static final String VIN = Samples.VIN_A;

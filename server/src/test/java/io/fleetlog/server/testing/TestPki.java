@@ -97,6 +97,11 @@ public final class TestPki {
                 "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     }
 
+    /** A server certificate for the DNS name {@code name} only (EC P-256, PKCS#8 key). */
+    public Issued serverFor(String file, String name) throws IOException, InterruptedException {
+        return issue(file, name, EC, "subjectAltName=DNS:" + name + "\nextendedKeyUsage=serverAuth\n");
+    }
+
     /** A client certificate with subject {@code CN=cn} (a vehicle: its VIN). */
     public Issued client(String file, String cn) throws IOException, InterruptedException {
         return issue(file, cn, EC, "extendedKeyUsage=clientAuth\n");
