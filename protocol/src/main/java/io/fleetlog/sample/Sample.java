@@ -1,61 +1,95 @@
 package io.fleetlog.sample;
 
-import java.util.Arrays;
+import io.fleetlog.frame.Frame;
 
 /**
- * One captured (or reconstructed) sample of one vehicle.
+ * One captured (or reconstructed) record of one vehicle: a seq and a {@link Frame} (capture time plus
+ * any subset of the vehicle's catalogue signals, keyed by catalogue id).
  *
- * <p>{@code values} is indexed by {@link Field#ordinal()}; {@link Double#NaN} means the sensor value
- * is unavailable. {@code omittedMask} has bit {@code f.ordinal()} set when the value is a
- * reconstruction (the field was omitted on the wire by predictive compression); captured samples
- * have 0. The array is not copied: treat it as immutable once the sample is built.
+ * <p>The seq is assigned by the edge spool; a source's seq is meaningless. A frame's signal ids refer to
+ * the vehicle's catalogue; every catalogue fleetlog accepts keeps the built-in catalogue's signals at
+ * their built-in ids (user catalogues extend it), so the eight legacy {@link Field}s are found at fixed
+ * ids ({@link LegacyFrames}).
+ *
+ * <p><b>Legacy view.</b> {@link #get}, {@link #available}, {@link #omitted}, {@link #values()} and the
+ * {@code (seq, time, double[8])} constructors read and build the eight fields: NaN means not captured
+ * or unavailable; latitude and longitude are the two coordinates of the one {@code Location} signal
+ * (a location is available only with both coordinates, and omitted as a whole).
  */
-public record Sample(long seq, long captureTimeMs, double[] values, int omittedMask) {
+public record Sample(long seq, Frame frame) {
 
     public Sample {
-        if (values.length != Field.COUNT) {
-            throw new IllegalArgumentException(
-                    "a sample has " + Field.COUNT + " values, got " + values.length + " (seq " + seq + ")");
-        }
+        java.util.Objects.requireNonNull(frame, "frame");
     }
 
+    /** A sample of the eight legacy fields, NaN = unavailable (see {@link LegacyFrames#frame}). */
     public Sample(long seq, long captureTimeMs, double[] values) {
-        this(seq, captureTimeMs, values, 0);
+        this(seq, LegacyFrames.frame(captureTimeMs, values, 0));
     }
 
-    /** A sample with every value unavailable. */
+    /** As {@link #Sample(long, long, double[])}, with fields marked omitted by compression. */
+    public Sample(long seq, long captureTimeMs, double[] values, int omittedMask) {
+        this(seq, LegacyFrames.frame(captureTimeMs, values, omittedMask));
+    }
+
+    /** A sample with every legacy field captured and unavailable. */
     public static Sample unavailable(long seq, long captureTimeMs) {
-        double[] v = new double[Field.COUNT];
-        Arrays.fill(v, Double.NaN);
-        return new Sample(seq, captureTimeMs, v);
+        return new Sample(seq, captureTimeMs, LegacyFrames.allUnavailable());
     }
 
+    /** Capture time, Unix epoch ms. */
+    public long captureTimeMs() {
+        return frame.timeMs();
+    }
+
+    /** A legacy field's value; NaN when not captured or unavailable. */
     public double get(Field f) {
-        return values[f.ordinal()];
+        return LegacyFrames.get(frame, f);
     }
 
     public boolean available(Field f) {
-        return !Double.isNaN(values[f.ordinal()]);
+        return !Double.isNaN(get(f));
     }
 
+    /** Whether a legacy field's value is a reconstruction (omitted on the wire). */
     public boolean omitted(Field f) {
-        return (omittedMask & (1 << f.ordinal())) != 0;
+        return LegacyFrames.omitted(frame, f);
     }
 
-    /** The same values under another seq (the spool assigns seqs to captured samples). */
+    /** The eight legacy fields, indexed by {@link Field#ordinal()} (a new array each call). */
+    public double[] values() {
+        double[] v = new double[Field.COUNT];
+        for (int i = 0; i < Field.COUNT; i++) {
+            v[i] = LegacyFrames.get(frame, Field.of(i));
+        }
+        return v;
+    }
+
+    /** Bit {@code f.ordinal()} set when legacy field {@code f} is omitted. */
+    public int omittedMask() {
+        int m = 0;
+        for (int i = 0; i < Field.COUNT; i++) {
+            if (LegacyFrames.omitted(frame, Field.of(i))) {
+                m |= 1 << i;
+            }
+        }
+        return m;
+    }
+
+    /** The same frame under another seq (the spool assigns seqs to captured samples). */
     public Sample withSeq(long newSeq) {
-        return new Sample(newSeq, captureTimeMs, values, omittedMask);
+        return new Sample(newSeq, frame);
     }
 
     /**
-     * Checks every value against its field's range.
+     * Checks every legacy value against its field's range.
      *
      * @throws IllegalArgumentException naming the field, the value and the seq
      */
     public Sample validate() {
-        for (int i = 0; i < Field.COUNT; i++) { // not Field.values(): no array copy per sample
+        for (int i = 0; i < Field.COUNT; i++) {
             Field f = Field.of(i);
-            double v = values[i];
+            double v = get(f);
             if (!Double.isNaN(v) && (!Double.isFinite(v) || !f.inRange(v))) {
                 throw new IllegalArgumentException("seq " + seq + ": " + f.key() + " " + v + " " + f.unit()
                         + " is outside [" + f.min() + ", " + f.max() + "]");
@@ -65,28 +99,7 @@ public record Sample(long seq, long captureTimeMs, double[] values, int omittedM
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof Sample s
-                && s.seq == seq
-                && s.captureTimeMs == captureTimeMs
-                && s.omittedMask == omittedMask
-                && Arrays.equals(s.values, values);
-    }
-
-    @Override
-    public int hashCode() {
-        return Long.hashCode(seq) * 31 + Arrays.hashCode(values);
-    }
-
-    @Override
     public String toString() {
-        StringBuilder b =
-                new StringBuilder("Sample[seq=").append(seq).append(", t=").append(captureTimeMs);
-        for (Field f : Field.values()) {
-            b.append(", ").append(f.key()).append('=').append(values[f.ordinal()]);
-        }
-        return b.append(omittedMask != 0 ? ", omitted=0x" + Integer.toHexString(omittedMask) : "")
-                .append(']')
-                .toString();
+        return "Sample[seq=" + seq + ", " + frame + "]";
     }
 }

@@ -86,10 +86,13 @@ class CodecLawsTest {
                 r.captureTimeMs() == x.captureTimeMs(),
                 () -> "seq " + seq + ": capture time " + r.captureTimeMs() + " decoded for " + x.captureTimeMs());
         check(key == step.keyframe(), () -> "seq " + seq + ": keyframe " + key + ", DESIGN says " + step.keyframe());
+        // latitude and longitude are one location signal: omitted as a whole
+        int latLon = (1 << Field.LATITUDE.ordinal()) | (1 << Field.LONGITUDE.ordinal());
+        int expectedMask = (step.omittedMask() & latLon) != 0 ? step.omittedMask() | latLon : step.omittedMask();
         check(
-                r.omittedMask() == step.omittedMask(),
+                r.omittedMask() == expectedMask,
                 () -> "seq " + seq + ": omitted mask 0x" + Integer.toHexString(r.omittedMask()) + ", expected 0x"
-                        + Integer.toHexString(step.omittedMask()));
+                        + Integer.toHexString(expectedMask));
         for (Field f : Field.values()) {
             double xv = x.get(f);
             double rv = r.get(f);
