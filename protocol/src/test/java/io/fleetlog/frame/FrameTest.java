@@ -55,4 +55,27 @@ class FrameTest {
                 .isEqualTo(Frame.builder(5).number(1, 2).number(2, 3).build());
         assertThat(f.toString()).isEqualTo("Frame[t=5, 1=2.0~, 2=3.0]");
     }
+
+    @Test
+    void anOverlayKeepsTheNewestValueOfEverySignal() {
+        Frame older =
+                Frame.builder(10).number(1, 1.5).string(3, "old").integer(5, 2).build();
+        Frame newer = Frame.builder(20)
+                .unavailable(1)
+                .bool(2, true)
+                .integer(5, 4)
+                .omitted()
+                .build();
+        Frame o = Frames.overlay(older, newer);
+        assertThat(o)
+                .isEqualTo(Frame.builder(20)
+                        .unavailable(1)
+                        .bool(2, true)
+                        .string(3, "old")
+                        .integer(5, 4)
+                        .omitted()
+                        .build());
+        assertThat(Frames.overlay(null, newer)).isSameAs(newer);
+        assertThat(Frames.overlay(newer, Frame.builder(30).build()).timeMs()).isEqualTo(30);
+    }
 }

@@ -3,7 +3,10 @@ package io.fleetlog.app.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.server.api.HttpApi;
+import io.fleetlog.server.api.SignalValues;
+import io.fleetlog.server.api.SignalValues.Selection;
 import io.fleetlog.server.store.SampleStore;
 import io.fleetlog.server.store.Stores;
 import java.io.BufferedWriter;
@@ -44,6 +47,12 @@ public final class ExportCommand implements Callable<Integer> {
     String format;
 
     @Option(
+            names = "--signals",
+            description = "Only these signals, comma-separated names or aliases (default: every signal; "
+                    + "only frames that captured one of them are written).")
+    String signals;
+
+    @Option(
             names = {"-o", "--out"},
             description = "Output file (default: standard output).")
     Path out;
@@ -61,23 +70,40 @@ public final class ExportCommand implements Callable<Integer> {
             if (vin != null && !store.vins().contains(vin)) {
                 throw new IllegalArgumentException("no vehicle " + vin + " in " + Stores.redact(db));
             }
-            long n = format.equals("csv") ? csv(store, vins, fromMs, toMs, os) : json(store, vins, fromMs, toMs, os);
+            long n = format.equals("csv")
+                    ? csv(store, vins, signals, fromMs, toMs, os)
+                    : json(store, vins, signals, fromMs, toMs, os);
             System.err.printf("exported %,d samples of %d vehicle(s)%n", n, vins.size());
         }
         return 0;
     }
 
-    private static long csv(SampleStore store, List<String> vins, long from, long to, OutputStream os)
+    /** One CSV has one header: every vehicle exported into it must share a catalogue. */
+    private static Catalogue commonCatalogue(SampleStore store, List<String> vins) {
+        Catalogue cat = vins.isEmpty() ? Catalogue.builtin() : store.catalogue(vins.get(0));
+        for (String v : vins) {
+            Catalogue c = store.catalogue(v);
+            if (!c.hash().equals(cat.hash())) {
+                throw new IllegalArgumentException("vehicles " + vins.get(0) + " (catalogue " + cat.shortId()
+                        + ") and " + v + " (catalogue " + c.shortId()
+                        + ") have different catalogues: export them one at a time with --vin");
+            }
+        }
+        return cat;
+    }
+
+    private static long csv(SampleStore store, List<String> vins, String signals, long from, long to, OutputStream os)
             throws IOException {
+        Selection sel = Selection.parse(commonCatalogue(store, vins), signals);
         Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 64 * 1024);
-        w.write(HttpApi.CSV_HEADER);
+        w.write(SignalValues.csvHeader(sel));
         w.write('\n');
         long[] n = {0};
         StringBuilder line = new StringBuilder(160);
         for (String v : vins) {
-            store.scan(v, from, to, s -> {
+            HttpApi.scanSelected(store, v, sel, from, to, Long.MAX_VALUE, s -> {
                 line.setLength(0);
-                HttpApi.csvLine(line, v, s);
+                SignalValues.csvLine(line, sel, v, s.seq(), s.frame());
                 n[0]++;
                 try {
                     w.append(line);
@@ -90,16 +116,17 @@ public final class ExportCommand implements Callable<Integer> {
         return n[0];
     }
 
-    private static long json(SampleStore store, List<String> vins, long from, long to, OutputStream os)
+    private static long json(SampleStore store, List<String> vins, String signals, long from, long to, OutputStream os)
             throws IOException {
         long[] n = {0};
         JsonGenerator g = new ObjectMapper().getFactory().createGenerator(os, JsonEncoding.UTF8);
         g.writeStartObject();
         for (String v : vins) {
+            Selection sel = Selection.parse(store.catalogue(v), signals);
             g.writeArrayFieldStart(v);
-            store.scan(v, from, to, s -> {
+            HttpApi.scanSelected(store, v, sel, from, to, Long.MAX_VALUE, s -> {
                 n[0]++;
-                HttpApi.writeSample(g, s);
+                HttpApi.writeSample(g, sel, s);
             });
             g.writeEndArray();
         }

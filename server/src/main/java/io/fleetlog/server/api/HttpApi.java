@@ -3,8 +3,8 @@ package io.fleetlog.server.api;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.server.api.SignalValues.Selection;
 import io.fleetlog.server.auth.Principal;
 import io.fleetlog.server.fleet.Fleet;
 import io.fleetlog.server.ingest.IngestMetrics;
@@ -18,9 +18,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,10 +39,6 @@ import java.util.function.Supplier;
  * vehicle-restricted {@link Principal} sees (the vehicle list, /status, another's VIN answers 404).
  */
 public final class HttpApi {
-    /** CSV header, exactly as docs/api.md states it. */
-    public static final String CSV_HEADER =
-            "vin,seq,capture_time,speed,power,soc,heading,odometer,latitude,longitude,elevation,reconstructed";
-
     static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -92,6 +87,7 @@ public final class HttpApi {
         cfg.routes.get("/metrics", this::metrics);
         cfg.routes.get("/api/vehicles", this::vehicles);
         cfg.routes.get("/api/vehicles/{vin}/samples", this::samples);
+        cfg.routes.get("/api/vehicles/{vin}/signals", this::signals);
         cfg.routes.get("/api/vehicles/{vin}/summary", this::summary);
         cfg.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         cfg.routes.exception(NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
@@ -165,98 +161,91 @@ public final class HttpApi {
             throw new BadRequest("limit " + limit + " exceeds the maximum of " + MAX_SAMPLES_PER_REQUEST
                     + " samples per request; page with from= the last sample's t");
         }
+        Selection sel;
+        try {
+            sel = Selection.parse(store.catalogue(vin), ctx.queryParam("signals"));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
         ctx.header("X-Fleetlog-Max-Samples", Long.toString(MAX_SAMPLES_PER_REQUEST));
         String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
         switch (format) {
-            case "json" -> streamJson(ctx, vin, from, to, limit);
-            case "csv" -> streamCsv(ctx, vin, from, to, limit);
+            case "json" -> streamJson(ctx, vin, sel, from, to, limit);
+            case "csv" -> streamCsv(ctx, vin, sel, from, to, limit);
             default -> throw new BadRequest("format '" + format + "' is not json or csv");
         }
     }
 
-    private void streamJson(Context ctx, String vin, long from, long to, long limit) throws IOException {
+    void signals(Context ctx) throws IOException {
+        writeJson(ctx, 200, SignalValues.describe(store.catalogue(knownVin(ctx))));
+    }
+
+    /** Ends a scan once a request's limit of selected frames is written. */
+    private static final class Enough extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Enough() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Streams the frames of {@code vin} in range that captured a selected signal, at most {@code limit}
+     * of them, to {@code sink}.
+     */
+    public static void scanSelected(
+            SampleStore store, String vin, Selection sel, long from, long to, long limit, Consumer<Sample> sink) {
+        boolean all = sel.size() == sel.catalogue().size();
+        long[] n = {0};
+        try {
+            store.scan(vin, from, to, all ? limit : Long.MAX_VALUE, s -> {
+                if (all || sel.touches(s.frame())) {
+                    if (n[0]++ >= limit) {
+                        throw new Enough();
+                    }
+                    sink.accept(s);
+                }
+            });
+        } catch (Enough e) {
+            // the limit is reached
+        }
+    }
+
+    private void streamJson(Context ctx, String vin, Selection sel, long from, long to, long limit) throws IOException {
         ctx.status(200).contentType("application/json");
         try (JsonGenerator g = json.getFactory().createGenerator(ctx.outputStream(), JsonEncoding.UTF8)) {
             g.writeStartArray();
-            store.scan(vin, from, to, limit, s -> writeSample(g, s));
+            scanSelected(store, vin, sel, from, to, limit, s -> writeSample(g, sel, s));
             g.writeEndArray();
         }
     }
 
-    public static void writeSample(JsonGenerator g, Sample s) {
+    /** One sample as the JSON API shows it (docs/api.md). */
+    public static void writeSample(JsonGenerator g, Selection sel, Sample s) {
         try {
-            g.writeStartObject();
-            g.writeNumberField("seq", s.seq());
-            g.writeNumberField("t", s.captureTimeMs());
-            for (Field f : Field.values()) {
-                g.writeFieldName(f.key());
-                if (s.available(f)) {
-                    g.writeNumber(s.get(f));
-                } else {
-                    g.writeNull();
-                }
-            }
-            g.writeArrayFieldStart("reconstructed");
-            for (Field f : Field.values()) {
-                if (s.omitted(f)) {
-                    g.writeString(f.key());
-                }
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+            SignalValues.writeJson(g, sel, s.seq(), s.frame());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the client went away; ends the scan
         }
     }
 
-    private void streamCsv(Context ctx, String vin, long from, long to, long limit) throws IOException {
+    private void streamCsv(Context ctx, String vin, Selection sel, long from, long to, long limit) throws IOException {
         ctx.status(200).contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"" + vin + ".csv\"");
         try (Writer w =
                 new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 64 * 1024)) {
-            w.write(CSV_HEADER);
+            w.write(SignalValues.csvHeader(sel));
             w.write('\n');
             StringBuilder line = new StringBuilder(160);
-            store.scan(vin, from, to, limit, s -> {
+            scanSelected(store, vin, sel, from, to, limit, s -> {
                 line.setLength(0);
-                csvLine(line, vin, s);
+                SignalValues.csvLine(line, sel, vin, s.seq(), s.frame());
                 try {
                     w.append(line);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
-        }
-    }
-
-    /** One CSV row; unavailable values are empty, reconstructed field keys are joined by ';'. */
-    public static void csvLine(StringBuilder b, String vin, Sample s) {
-        b.append(vin).append(',').append(s.seq()).append(',');
-        ISO_MILLIS.formatTo(Instant.ofEpochMilli(s.captureTimeMs()), b);
-        for (Field f : Field.values()) {
-            b.append(',');
-            if (s.available(f)) {
-                appendNumber(b, s.get(f));
-            }
-        }
-        b.append(',');
-        boolean first = true;
-        for (Field f : Field.values()) {
-            if (s.omitted(f)) {
-                b.append(first ? "" : ";").append(f.key());
-                first = false;
-            }
-        }
-        b.append('\n');
-    }
-
-    /** A plain decimal (never exponent notation), shortest form that reads back exactly. */
-    static void appendNumber(StringBuilder b, double v) {
-        double a = Math.abs(v);
-        if (v == 0 || (a >= 1e-3 && a < 1e7)) {
-            b.append(v == 0 ? 0.0 : v);
-        } else {
-            b.append(BigDecimal.valueOf(v).toPlainString());
         }
     }
 

@@ -1,8 +1,10 @@
 package io.fleetlog.server.fleet;
 
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.codec.CompressionStats;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.server.api.SignalValues;
 import io.fleetlog.server.store.SampleStore;
 import io.fleetlog.server.store.Vehicle;
 import io.fleetlog.server.store.VehicleTotals;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Fleet {
     private final SampleStore store;
+    private final Map<String, Catalogue> catalogues = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, VehicleStatus> statuses = new ConcurrentHashMap<>();
 
     public Fleet(SampleStore store) {
@@ -65,21 +68,28 @@ public final class Fleet {
         m.put("lastSeq", t.lastSeq());
         m.put("samplesStored", t.samples());
         m.put("lastCaptureMs", t.lastCaptureMs() >= 0 ? t.lastCaptureMs() : null);
-        m.put("latest", values(s.latest()));
+        m.put("catalogue", catalogue(vin).shortId());
+        m.put("latest", values(catalogue(vin), s.latest()));
         s.describe(m);
         return m;
     }
 
-    /** Field key → value (null when unavailable), or null without a sample. */
-    public static Map<String, Object> values(Sample s) {
+    /** Signal name → value (docs/api.md: null when unavailable), or null without a sample. */
+    public static Map<String, Object> values(Catalogue cat, Sample s) {
         if (s == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Field f : Field.values()) {
-            m.put(f.key(), s.available(f) ? s.get(f) : null);
-        }
-        return m;
+        return SignalValues.values(SignalValues.Selection.all(cat), s.frame());
+    }
+
+    /** The catalogue of {@code vin}'s frames (cached; {@link #catalogueChanged} after a Hello). */
+    public Catalogue catalogue(String vin) {
+        return catalogues.computeIfAbsent(vin, store::catalogue);
+    }
+
+    /** Forgets the cached catalogue of {@code vin} (its edge named another one). */
+    public void catalogueChanged(String vin) {
+        catalogues.remove(vin);
     }
 
     /** Compression statistics over all vehicles, as /status shows them. */

@@ -1,6 +1,7 @@
 package io.fleetlog.server.fleet;
 
 import io.fleetlog.codec.CompressionStats;
+import io.fleetlog.frame.Frames;
 import io.fleetlog.sample.Sample;
 import java.util.HashMap;
 import java.util.Map;
@@ -184,8 +185,11 @@ public final class VehicleStatus {
         connectionStats.put(connection, stats);
     }
 
-    /** A batch was committed; {@code newest} is its last sample. */
-    public synchronized void stored(long fromSeq, long toSeq, long fromMs, long toMs, Sample newest) {
+    /**
+     * A batch was committed ({@code batch} in seq order): the latest values take every frame's newer
+     * than what they hold (a signal captured early in a batch and not again is not missed).
+     */
+    public synchronized void stored(long fromSeq, long toSeq, long fromMs, long toMs, java.util.List<Sample> batch) {
         if (reportedNewestSeq >= 0 && spoolDepth > 0) {
             long left = Math.max(0, Math.min(spoolDepth, reportedNewestSeq - toSeq));
             if (left != spoolDepth) {
@@ -194,8 +198,10 @@ public final class VehicleStatus {
                 stateChanged = true;
             }
         }
-        if (latest == null || newest.seq() >= latest.seq()) {
-            latest = newest;
+        for (Sample s : batch) {
+            if (latest == null || s.seq() > latest.seq()) {
+                latest = new Sample(s.seq(), Frames.overlay(latest == null ? null : latest.frame(), s.frame()));
+            }
         }
         pendingSample = true;
         StoredRange p = pendingStored;
@@ -215,6 +221,7 @@ public final class VehicleStatus {
         return "DRAINING".equalsIgnoreCase(edgeLink) ? Link.DRAINING : Link.ONLINE;
     }
 
+    /** The newest value of every signal captured since the server started, as a sample (null: none). */
     public synchronized Sample latest() {
         return latest;
     }

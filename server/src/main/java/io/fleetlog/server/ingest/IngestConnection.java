@@ -544,7 +544,7 @@ final class IngestConnection {
         status.received(wireBytes, samples.size(), full);
         status.compression(this, decoder.stats());
         Sample newest = samples.get(samples.size() - 1);
-        status.stored(d.firstSeq(), d.lastSeq(), samples.get(0).captureTimeMs(), newest.captureTimeMs(), newest);
+        status.stored(d.firstSeq(), d.lastSeq(), samples.get(0).captureTimeMs(), newest.captureTimeMs(), samples);
         metrics.samples.increment(samples.size() - duplicates);
         metrics.duplicates.increment(duplicates);
     }

@@ -2,7 +2,7 @@ package io.fleetlog.server.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetlog.sample.Field;
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.fleet.Fleet;
 import io.fleetlog.server.fleet.VehicleStatus;
@@ -153,7 +153,7 @@ public final class LiveHub implements AutoCloseable {
             VehicleStatus.StoredRange r = s.takeStored();
             Sample latest = s.takeSample();
             if (latest != null) {
-                publish(sampleEvent(s.vin(), latest));
+                publish(sampleEvent(s.vin(), fleet.catalogue(s.vin()), latest));
             }
             if (r != null) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -181,15 +181,14 @@ public final class LiveHub implements AutoCloseable {
         }
     }
 
-    static Map<String, Object> sampleEvent(String vin, Sample s) {
+    /** The newest values of every signal of a vehicle (docs/api.md, live {@code sample}). */
+    static Map<String, Object> sampleEvent(String vin, Catalogue cat, Sample latest) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "sample");
         m.put("vin", vin);
-        m.put("seq", s.seq());
-        m.put("t", s.captureTimeMs());
-        for (Field f : Field.values()) {
-            m.put(f.key(), s.available(f) ? s.get(f) : null);
-        }
+        m.put("seq", latest.seq());
+        m.put("t", latest.captureTimeMs());
+        m.put("values", Fleet.values(cat, latest));
         return m;
     }
 

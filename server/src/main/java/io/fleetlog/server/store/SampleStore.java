@@ -82,6 +82,14 @@ public interface SampleStore extends AutoCloseable {
         return out;
     }
 
+    /**
+     * The catalogue the frames of {@code vin} are captured under (the built-in one when the store holds
+     * none for it): their signal ids are this catalogue's.
+     */
+    default io.fleetlog.catalog.Catalogue catalogue(String vin) {
+        return io.fleetlog.catalog.Catalogue.builtin();
+    }
+
     /** VINs with a registered vehicle or stored samples, sorted. */
     List<String> vins();
 

@@ -68,7 +68,10 @@ class HttpApiTest {
         assertThat(v.get("bytesPerSample").asDouble()).isBetween(0.5, 40.0);
         assertThat(v.get("fullProtobufBytesPerSample").asDouble())
                 .isGreaterThan(v.get("bytesPerSample").asDouble());
-        assertThat(v.get("latest").get("speed").isNumber()).isTrue();
+        assertThat(v.get("latest").get("VehicleSpeed").isNumber()).isTrue();
+        assertThat(v.get("latest").get("Location").get("lat").isNumber()).isTrue();
+        assertThat(v.get("catalogue").asText())
+                .isEqualTo(io.fleetlog.catalog.Catalogue.builtin().shortId());
         for (String k : List.of("link", "spoolDepth", "oldestBufferedMs", "bytesReceived", "gaps", "name")) {
             assertThat(v.has(k)).as(k).isTrue();
         }
@@ -110,10 +113,13 @@ class HttpApiTest {
         assertThat(a).hasSize(10);
         assertThat(a.get(0).get("seq").asLong()).isZero();
         assertThat(a.get(0).get("t").asLong()).isEqualTo(from);
-        for (Field f : Field.values()) {
-            assertThat(a.get(3).has(f.key())).as(f.key()).isTrue();
+        for (String name : List.of("VehicleSpeed", "Power", "Soc", "GpsHeading", "Odometer", "Location", "Elevation")) {
+            assertThat(a.get(3).get("values").has(name)).as(name).isTrue();
         }
-        assertThat(a.get(5).get("soc").isNull()).isTrue();
+        assertThat(a.get(3).get("values").size()).as("only what was captured").isEqualTo(7);
+        assertThat(a.get(3).get("values").get("Location").get("lon").asDouble())
+                .isEqualTo(in.get(3).get(Field.LONGITUDE));
+        assertThat(a.get(5).get("values").get("Soc").isNull()).isTrue();
         assertThat(a.get(0).get("reconstructed")).isEmpty(); // keyframe
         boolean anyReconstructed = false;
         for (JsonNode s : a) {
@@ -150,18 +156,23 @@ class HttpApiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
         String[] lines = r.body().split("\n");
+        io.fleetlog.catalog.Catalogue cat = io.fleetlog.catalog.Catalogue.builtin();
         assertThat(lines[0])
-                .isEqualTo(
-                        "vin,seq,capture_time,speed,power,soc,heading,odometer,latitude,longitude,elevation,reconstructed");
+                .startsWith("vin,seq,capture_time,VehicleSpeed,Power,Soc,GpsHeading,Odometer,Location,Elevation,Gear,")
+                .endsWith(",reconstructed");
         assertThat(lines).hasSize(N + 1);
         String[] first = lines[1].split(",", -1);
-        assertThat(first).hasSize(12);
+        assertThat(first).hasSize(3 + cat.size() + 1);
         assertThat(first[0]).isEqualTo(VIN);
         assertThat(first[1]).isEqualTo("0");
         assertThat(first[2]).isEqualTo("2025-11-26T18:00:00.000Z");
         assertThat(Double.parseDouble(first[3])).isEqualTo(in.get(0).get(Field.SPEED));
+        assertThat(first[8])
+                .as("one column, latitude and longitude")
+                .isEqualTo(in.get(0).get(Field.LATITUDE) + " " + in.get(0).get(Field.LONGITUDE));
+        assertThat(first[10]).as("Gear: not captured").isEmpty();
         String[] sixth = lines[6].split(",", -1);
-        assertThat(sixth[5]).as("unavailable soc is empty").isEmpty();
+        assertThat(sixth[5]).as("unavailable soc").isEqualTo("NA");
         assertThat(lines[2].split(",", -1)[2]).isEqualTo("2025-11-26T18:00:00.020Z");
         assertThat(Arrays.stream(lines)
                         .skip(1)
@@ -228,5 +239,51 @@ class HttpApiTest {
         assertThat(Summary.onlineMs(ev, 2_000, 7_000)).isEqualTo(3_000);
         assertThat(Summary.onlineMs(List.of(VehicleEvent.link(VIN, 1_000, true)), 0, 5_000))
                 .isEqualTo(4_000);
+    }
+
+    @Test
+    void signalsSelectColumnsInTheirOrderAndUnknownNamesAre400() throws Exception {
+        HttpResponse<String> r =
+                fx.get("/api/vehicles/" + VIN + "/samples?format=csv&limit=3&signals=soc,Vehicle.Speed");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String[] lines = r.body().split("\n");
+        assertThat(lines[0]).isEqualTo("vin,seq,capture_time,Soc,VehicleSpeed,reconstructed");
+        assertThat(lines).hasSize(4);
+        assertThat(Double.parseDouble(lines[1].split(",", -1)[4]))
+                .isEqualTo(in.get(0).get(Field.SPEED));
+        JsonNode a = JSON.readTree(
+                fx.get("/api/vehicles/" + VIN + "/samples?limit=2&signals=Soc").body());
+        assertThat(a.get(1).get("values").size()).isEqualTo(1);
+        assertThat(a.get(1).get("values").get("Soc").asDouble())
+                .isEqualTo(in.get(1).get(Field.SOC));
+        HttpResponse<String> bad = fx.get("/api/vehicles/" + VIN + "/samples?signals=Soc,NoSuchThing");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asText())
+                .startsWith("unknown signal 'NoSuchThing' (the vehicle's catalogue ");
+        HttpResponse<String> none = fx.get("/api/vehicles/" + VIN + "/samples?signals=Gear");
+        assertThat(JSON.readTree(none.body())).as("no frame captured the gear").isEmpty();
+    }
+
+    @Test
+    void theVehiclesCatalogueIsListedWithTypesUnitsAndEnumValues() throws Exception {
+        JsonNode c = JSON.readTree(fx.get("/api/vehicles/" + VIN + "/signals").body());
+        assertThat(c.get("hash").asText())
+                .isEqualTo(io.fleetlog.catalog.Catalogue.builtin().hash());
+        JsonNode speed = c.get("signals").get(0);
+        assertThat(speed.get("name").asText()).isEqualTo("VehicleSpeed");
+        assertThat(speed.get("unit").asText()).isEqualTo("mph");
+        assertThat(speed.get("bound").asDouble()).isEqualTo(2.0);
+        JsonNode gear = null;
+        for (JsonNode s : c.get("signals")) {
+            if (s.get("name").asText().equals("Gear")) {
+                gear = s;
+            }
+        }
+        assertThat(gear.get("type").asText()).isEqualTo("enum");
+        List<String> names = new java.util.ArrayList<>();
+        gear.get("values").forEach(v -> names.add(v.get("name").asText()));
+        assertThat(names).contains("P", "R", "N", "D");
+        assertThat(fx.get("/api/vehicles/NOSUCHVIN0000000/signals").statusCode())
+                .isEqualTo(404);
     }
 }

@@ -133,7 +133,8 @@ class LiveHubTest {
             assertThat(s.get("vin").asText()).isEqualTo(VIN);
             assertThat(s.get("seq").asLong()).isEqualTo(49);
             assertThat(s.get("t").asLong()).isEqualTo(Samples.T0 + 49 * 20);
-            assertThat(s.has("speed") && s.has("elevation")).isTrue();
+            assertThat(s.get("values").has("VehicleSpeed") && s.get("values").has("Elevation"))
+                    .isTrue();
             JsonNode st = firstOfType.get("stored");
             assertThat(st.get("fromSeq").asLong()).isZero();
             assertThat(st.get("toSeq").asLong()).isEqualTo(49);
