@@ -2,7 +2,6 @@ package io.fleetlog.app.demo;
 
 import io.fleetlog.app.report.FleetReport;
 import io.fleetlog.app.report.VehicleRun;
-import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.VehicleAgent;
@@ -347,7 +346,7 @@ public final class Demo implements AutoCloseable {
         run.put("seed", options.seed());
         run.put("db", Stores.redact(options.db()));
         run.put("dashboard", url());
-        return FleetReport.build(runs, server.store(), spoolDir, CodecConfig.defaults(), run);
+        return FleetReport.build(runs, server.store(), spoolDir, run);
     }
 
     @Override

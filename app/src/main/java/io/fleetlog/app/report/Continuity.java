@@ -1,6 +1,10 @@
 package io.fleetlog.app.report;
 
-import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.catalog.LegacyFields;
+import io.fleetlog.catalog.LocationType;
+import io.fleetlog.catalog.Signal;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import java.util.ArrayList;
@@ -16,12 +20,16 @@ import java.util.List;
  * (and not still buffered on the edge) is <em>missing</em>; a second stored row for the same capture
  * time is <em>duplicated</em>; a stored row whose capture time does not increase with its seq, or
  * whose seq does not follow the previous stored seq, is <em>out of order</em>; a stored row for a
- * time that was never captured is <em>unexpected</em>. For matched rows the reconstruction error of
- * every field is measured against the captured value (heading on the circle). Memory is O(1): it
- * never holds more than one sample of each stream. Not thread-safe.
+ * time that was never captured is <em>unexpected</em>. For matched rows every captured signal is
+ * checked against its stored value, per signal of the catalogue: a float's error in its unit (on the
+ * circle for an angle) and a location's in metres against the signal's effective bound; every other
+ * type (integer, boolean, enum, string) must be equal, and a captured-unavailable value must be stored
+ * unavailable — each difference is counted over its bound. A captured signal the stored frame lacks is
+ * <em>lost</em>, a stored signal that was not captured <em>invented</em>. Memory is O(1) in the
+ * streams: it never holds more than one sample of each. Not thread-safe.
  */
 public final class Continuity {
-    private final CodecConfig config;
+    private final Catalogue catalogue;
     private long captured;
     private long stored;
     private long missing;
@@ -29,14 +37,24 @@ public final class Continuity {
     private long outOfOrder;
     private long unexpected;
     private long stillBuffered;
-    private final double[] maxError = new double[Field.COUNT];
-    private final long[] overBound = new long[Field.COUNT];
+    private final double[] maxError;
+    private final long[] overBound;
+    private final long[] compared;
+    private final long[] lost;
+    private final long[] invented;
     private long lastStoredSeq = Long.MIN_VALUE;
     private long lastStoredTime = Long.MIN_VALUE;
     private boolean orderChecked;
 
-    public Continuity(CodecConfig config) {
-        this.config = config;
+    /** A comparison of frames over {@code catalogue} (their ids are its ids). */
+    public Continuity(Catalogue catalogue) {
+        this.catalogue = catalogue;
+        int n = catalogue.size();
+        maxError = new double[n];
+        overBound = new long[n];
+        compared = new long[n];
+        lost = new long[n];
+        invented = new long[n];
     }
 
     /**
@@ -134,22 +152,109 @@ public final class Continuity {
     }
 
     private void measure(Sample captured, Sample stored) {
-        for (Field f : Field.values()) {
-            double x = captured.get(f);
-            double r = stored.get(f);
-            double e;
-            if (Double.isNaN(x) || Double.isNaN(r)) {
-                e = Double.isNaN(x) == Double.isNaN(r) ? 0 : Double.POSITIVE_INFINITY;
+        Frame x = captured.frame();
+        Frame r = stored.frame();
+        int i = 0;
+        int j = 0;
+        while (i < x.size() || j < r.size()) {
+            if (j >= r.size() || (i < x.size() && x.id(i) < r.id(j))) {
+                count(lost, x.id(i++));
+            } else if (i >= x.size() || r.id(j) < x.id(i)) {
+                count(invented, r.id(j++));
             } else {
-                e = f.distance(x, r);
-            }
-            int i = f.ordinal();
-            maxError[i] = Math.max(maxError[i], e);
-            // 1e-9 absorbs the binary representation of decimal resolutions (e.g. 0.01 mph).
-            if (e > config.bound(f) + 1e-9) {
-                overBound[i]++;
+                compare(x.id(i), x, i++, r, j++);
             }
         }
+    }
+
+    private void count(long[] counter, int id) {
+        if (id < counter.length) {
+            counter[id]++;
+        } else {
+            unexpected++; // an id outside the catalogue: no signal to book it under
+        }
+    }
+
+    private void compare(int id, Frame x, int i, Frame r, int j) {
+        if (id >= compared.length) {
+            unexpected++;
+            return;
+        }
+        compared[id]++;
+        Signal sig = catalogue.signal(id);
+        double e;
+        boolean within;
+        if (x.kind(i) != r.kind(j)) {
+            e = Double.POSITIVE_INFINITY;
+            within = false;
+        } else {
+            switch (x.kind(i)) {
+                case NUMBER -> {
+                    e = sig.distance(x.number(i), r.number(j));
+                    within = sig.withinBound(x.number(i), r.number(j));
+                }
+                case POSITION -> {
+                    e = LocationType.distanceMetres(x.position(i), r.position(j));
+                    within = sig.withinBound(x.position(i), r.position(j));
+                }
+                case INTEGER -> {
+                    within = x.integer(i) == r.integer(j);
+                    e = within ? 0 : Double.POSITIVE_INFINITY;
+                }
+                case STRING -> {
+                    within = x.string(i).equals(r.string(j));
+                    e = within ? 0 : Double.POSITIVE_INFINITY;
+                }
+                default -> { // both unavailable
+                    within = true;
+                    e = 0;
+                }
+            }
+        }
+        maxError[id] = Math.max(maxError[id], e);
+        if (!within) {
+            overBound[id]++;
+        }
+    }
+
+    /**
+     * What the comparison found for one signal: values compared, the largest error (a float's unit, a
+     * location's metres; exact types 0 or infinity), how many were beyond the signal's effective bound
+     * (exact types: different), lost (captured, not stored) and invented (stored, not captured).
+     */
+    public record SignalResult(
+            Signal signal, long compared, double maxError, double bound, long overBound, long lost, long invented) {
+
+        /** Whether every value of this signal arrived within its bound and none was invented. */
+        public boolean ok() {
+            return overBound == 0 && lost == 0 && invented == 0;
+        }
+    }
+
+    /** One result per signal of the catalogue that was captured or stored, in catalogue order. */
+    public List<SignalResult> signals() {
+        List<SignalResult> out = new ArrayList<>();
+        for (int id = 0; id < compared.length; id++) {
+            if (compared[id] + lost[id] + invented[id] > 0) {
+                out.add(result(id));
+            }
+        }
+        return out;
+    }
+
+    /** The result for one signal (by name or alias). */
+    public SignalResult signal(String name) {
+        return result(catalogue.id(name));
+    }
+
+    private SignalResult result(int id) {
+        Signal s = catalogue.signal(id);
+        return new SignalResult(
+                s, compared[id], maxError[id], s.effectiveBound(), overBound[id], lost[id], invented[id]);
+    }
+
+    public Catalogue catalogue() {
+        return catalogue;
     }
 
     public long captured() {
@@ -180,24 +285,24 @@ public final class Continuity {
         return stillBuffered;
     }
 
+    /**
+     * The largest error of the signal carrying legacy field {@code f} (latitude and longitude: the
+     * location's, in metres).
+     */
     public double maxError(Field f) {
-        return maxError[f.ordinal()];
+        return signal(LegacyFields.of(f).signal()).maxError();
     }
 
-    /** Number of samples whose reconstruction of {@code f} exceeded the field's bound. */
+    /** Values of the signal carrying legacy field {@code f} beyond its bound. */
     public long overBound(Field f) {
-        return overBound[f.ordinal()];
-    }
-
-    public CodecConfig config() {
-        return config;
+        return signal(LegacyFields.of(f).signal()).overBound();
     }
 
     /** Whether the promise held: nothing missing, duplicated, out of order or unexpected, all within bounds. */
     public boolean perfect() {
         long over = 0;
-        for (long o : overBound) {
-            over += o;
+        for (int id = 0; id < overBound.length; id++) {
+            over += overBound[id] + lost[id] + invented[id];
         }
         return missing == 0 && duplicated == 0 && outOfOrder == 0 && unexpected == 0 && over == 0;
     }

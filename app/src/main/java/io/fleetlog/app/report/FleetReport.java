@@ -2,12 +2,13 @@ package io.fleetlog.app.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.catalog.FloatType;
+import io.fleetlog.catalog.LocationType;
+import io.fleetlog.catalog.Signal;
 import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.store.SampleStore;
 import java.io.IOException;
@@ -63,8 +64,7 @@ public final class FleetReport {
      * @param spoolDir where the vehicles' spools are (samples still buffered there are late, not lost)
      * @param run facts about the run for the JSON (duration, speed, db, …)
      */
-    public static FleetReport build(
-            List<VehicleRun> runs, SampleStore store, Path spoolDir, CodecConfig config, Map<String, Object> run) {
+    public static FleetReport build(List<VehicleRun> runs, SampleStore store, Path spoolDir, Map<String, Object> run) {
         List<Row> rows = new ArrayList<>();
         List<Map<String, Object>> vehicles = new ArrayList<>();
         boolean ok = true;
@@ -77,7 +77,7 @@ public final class FleetReport {
                 }
             });
             List<Sample> buffered = buffered(spoolDir, r.vin());
-            Continuity c = new Continuity(config).compare(captured, stored, buffered.iterator());
+            Continuity c = new Continuity(store.catalogue(r.vin())).compare(captured, stored, buffered.iterator());
             Totals t = totals(r, captured);
             rows.add(new Row(r.vin(), r.name(), c, t));
             vehicles.add(vehicleJson(r, c, t));
@@ -87,7 +87,7 @@ public final class FleetReport {
         json.put("run", run);
         json.put("ok", ok);
         json.put("vehicles", vehicles);
-        json.put("total", totalJson(rows, config));
+        json.put("total", totalJson(rows));
         return new FleetReport(json, rows, ok);
     }
 
@@ -170,17 +170,8 @@ public final class FleetReport {
                 c.outOfOrder(),
                 c.unexpected(),
                 c.stillBuffered());
-        Map<String, Object> errors = new LinkedHashMap<>();
-        for (Field f : Field.values()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("max", round(c.maxError(f)));
-            e.put("threshold", c.config().threshold(f));
-            e.put("bound", c.config().bound(f));
-            e.put("unit", f.unit());
-            e.put("over_bound", c.overBound(f));
-            errors.put(f.key(), e);
-        }
-        m.put("max_error", errors);
+        m.put("catalogue", c.catalogue().shortId());
+        m.put("signals", signalsJson(c.signals()));
         traffic(m, t, c.captured());
         return m;
     }
@@ -222,12 +213,59 @@ public final class FleetReport {
         m.put("dropped_by_spool", t.dropped());
     }
 
-    private static Map<String, Object> totalJson(List<Row> rows, CodecConfig config) {
+    /** Per signal: compared values, max error beside the bound, over bound, lost, invented. */
+    private static Map<String, Object> signalsJson(List<Continuity.SignalResult> results) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Continuity.SignalResult r : results) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", r.signal().type().keyword());
+            e.put("compared", r.compared());
+            e.put("max_error", round(r.maxError()));
+            e.put("bound", r.bound());
+            e.put("unit", unit(r.signal()));
+            e.put("over_bound", r.overBound());
+            e.put("lost", r.lost());
+            e.put("invented", r.invented());
+            m.put(r.signal().name(), e);
+        }
+        return m;
+    }
+
+    /** The unit errors of {@code s} are measured in (exact types: none). */
+    static String unit(Signal s) {
+        return switch (s.type()) {
+            case FloatType f -> f.unit();
+            case LocationType l -> "m";
+            default -> "exact";
+        };
+    }
+
+    /** Every vehicle's signal results merged by name (max of max errors, sums of counts). */
+    private static List<Continuity.SignalResult> merged(List<Row> rows) {
+        Map<String, Continuity.SignalResult> m = new LinkedHashMap<>();
+        for (Row row : rows) {
+            for (Continuity.SignalResult r : row.c().signals()) {
+                m.merge(
+                        r.signal().name(),
+                        r,
+                        (a, b) -> new Continuity.SignalResult(
+                                a.signal(),
+                                a.compared() + b.compared(),
+                                Math.max(a.maxError(), b.maxError()),
+                                Math.max(a.bound(), b.bound()),
+                                a.overBound() + b.overBound(),
+                                a.lost() + b.lost(),
+                                a.invented() + b.invented()));
+            }
+        }
+        return new ArrayList<>(m.values());
+    }
+
+    private static Map<String, Object> totalJson(List<Row> rows) {
         Map<String, Object> m = new LinkedHashMap<>();
         long captured = 0, stored = 0, missing = 0, dup = 0, ooo = 0, unexpected = 0, buffered = 0;
         long outages = 0, peak = 0, wire = 0, pb = 0, js = 0, reconnects = 0, rejects = 0, dropped = 0;
         double outageSeconds = 0, drain = 0;
-        Map<String, Object> errors = new LinkedHashMap<>();
         for (Row r : rows) {
             Continuity c = r.c();
             captured += c.captured();
@@ -250,17 +288,7 @@ public final class FleetReport {
             dropped += t.dropped();
         }
         counts(m, captured, stored, missing, dup, ooo, unexpected, buffered);
-        for (Field f : Field.values()) {
-            double max = 0;
-            long over = 0;
-            for (Row r : rows) {
-                max = Math.max(max, r.c().maxError(f));
-                over += r.c().overBound(f);
-            }
-            errors.put(
-                    f.key(), Map.of("max", round(max), "bound", config.bound(f), "unit", f.unit(), "over_bound", over));
-        }
-        m.put("max_error", errors);
+        m.put("signals", signalsJson(merged(rows)));
         traffic(
                 m,
                 new Totals(outages, outageSeconds, peak, drain, wire, pb, js, reconnects, rejects, dropped),
@@ -334,14 +362,24 @@ public final class FleetReport {
                 total.get("full_protobuf_bytes_per_sample"),
                 total.get("json_bytes_per_sample"));
         out.println();
-        out.printf("%-10s %12s %10s %10s%n", "field", "max error", "bound", "over");
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> errors = (Map<String, Map<String, Object>>) total.get("max_error");
-        for (Field f : Field.values()) {
-            Map<String, Object> e = errors.get(f.key());
+        List<Continuity.SignalResult> signals = merged(rows);
+        out.printf(
+                "%-24s %-8s %10s %12s %10s %6s %6s %8s  %s%n",
+                "signal", "type", "values", "max error", "bound", "over", "lost", "invented", "unit");
+        for (Continuity.SignalResult r : signals) {
             out.printf(
-                    "%-10s %12s %10s %10s  %s%n", f.key(), e.get("max"), e.get("bound"), e.get("over_bound"), f.unit());
+                    "%-24s %-8s %10d %12s %10s %6d %6d %8d  %s%n",
+                    r.signal().name(),
+                    r.signal().type().keyword(),
+                    r.compared(),
+                    round(r.maxError()),
+                    r.signal().exact() ? "exact" : round(r.bound()),
+                    r.overBound(),
+                    r.lost(),
+                    r.invented(),
+                    unit(r.signal()));
         }
+        out.printf("%d signals compared%n", signals.size());
         out.println();
         out.printf(
                 "wire bytes %,d = %.2f B/sample, %.0f %% less than full protobuf and %.0f %% less than JSON%n",
@@ -355,7 +393,7 @@ public final class FleetReport {
         out.println(
                 ok
                         ? "RESULT: OK — every captured sample stored exactly once, in order, within its error bound"
-                        : "RESULT: NOT OK — see missing / dup / order / over above");
+                        : "RESULT: NOT OK — see missing / dup / order / over / lost / invented above");
     }
 
     private static long total(Map<String, Object> m, String key) {

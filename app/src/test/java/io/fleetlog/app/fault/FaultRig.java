@@ -3,10 +3,8 @@ package io.fleetlog.app.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlog.app.report.Continuity;
-import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.sim.VehicleModel;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.store.SampleStore;
 import java.io.IOException;
@@ -35,7 +33,7 @@ final class FaultRig {
     static Continuity compare(SampleStore store, String vin, Iterator<Sample> captured) {
         List<Sample> stored = new ArrayList<>();
         store.scan(vin, Long.MIN_VALUE, Long.MAX_VALUE, stored::add);
-        return new Continuity(CodecConfig.defaults())
+        return new Continuity(io.fleetlog.catalog.Catalogue.builtin())
                 .compare(captured, stored.iterator(), List.<Sample>of().iterator());
     }
 
@@ -74,12 +72,12 @@ final class FaultRig {
         assertThat(c.duplicated()).as("duplicated, " + what).isZero();
         assertThat(c.outOfOrder()).as("out of order, " + what).isZero();
         assertThat(c.unexpected()).as("unexpected, " + what).isZero();
-        for (Field f : Field.values()) {
-            assertThat(c.overBound(f))
+        for (Continuity.SignalResult r : c.signals()) {
+            assertThat(r.ok())
                     .as(
-                            "samples with %s beyond its bound %s (max error %s), %s",
-                            f.key(), c.config().bound(f), c.maxError(f), what)
-                    .isZero();
+                            "%s: %d values beyond its bound %s (max error %s), %d lost, %d invented, %s",
+                            r.signal().name(), r.overBound(), r.bound(), r.maxError(), r.lost(), r.invented(), what)
+                    .isTrue();
         }
         assertThat(c.stored()).as("stored, " + what).isEqualTo(c.captured());
         assertThat(c.perfect()).as(what).isTrue();

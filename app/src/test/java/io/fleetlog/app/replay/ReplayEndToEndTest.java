@@ -98,7 +98,7 @@ class ReplayEndToEndTest {
     }
 
     private static Continuity continuity(List<Sample> captured, List<Sample> stored) {
-        return new Continuity(CodecConfig.defaults())
+        return new Continuity(io.fleetlog.catalog.Catalogue.builtin())
                 .compare(captured.iterator(), stored, List.<Sample>of().iterator());
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetlog.app.Main;
 import io.fleetlog.app.cli.ReplayCommand;
 import io.fleetlog.app.report.Continuity;
-import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.Spool;
@@ -173,7 +172,7 @@ class ReplayIntegrityTest {
             List<Sample> b = decoded(second);
             List<Sample> stored = stored(server);
             assertThat(stored).hasSize(a.size() + b.size());
-            Continuity c = new Continuity(CodecConfig.defaults())
+            Continuity c = new Continuity(io.fleetlog.catalog.Catalogue.builtin())
                     .compare(
                             b.iterator(),
                             stored.subList(a.size(), stored.size()),
@@ -206,7 +205,7 @@ class ReplayIntegrityTest {
         }
         try (FleetServer server = server()) {
             assertThat(replay(server, log, spoolDir)).as(err).isZero();
-            Continuity c = new Continuity(CodecConfig.defaults())
+            Continuity c = new Continuity(io.fleetlog.catalog.Catalogue.builtin())
                     .compare(all.iterator(), stored(server), List.<Sample>of().iterator());
             assertThat(c.missing()).isZero();
             assertThat(c.duplicated()).isZero();

@@ -2,7 +2,6 @@ package io.fleetlog.app.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import java.util.ArrayList;
@@ -11,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ContinuityTest {
-    private static final CodecConfig CONFIG = CodecConfig.defaults();
+    private static final io.fleetlog.catalog.Catalogue CONFIG = io.fleetlog.catalog.Catalogue.builtin();
 
     private static List<Sample> drive(int n) {
         List<Sample> out = new ArrayList<>();
@@ -120,5 +119,73 @@ class ContinuityTest {
         stored.add(new Sample(5, d.get(4).captureTimeMs() + 20, d.get(4).values()));
         Continuity c = compare(d, stored, List.of());
         assertThat(c.unexpected()).isEqualTo(1);
+    }
+
+    /** Issue 13: any signal, checked by its type; a value nobody captured is invented, one not stored lost. */
+    @Test
+    void sparseFramesAreCheckedPerSignalByType() {
+        io.fleetlog.catalog.Catalogue cat = io.fleetlog.catalog.Catalogue.builtin();
+        int speed = cat.id("VehicleSpeed");
+        int gear = cat.id("Gear");
+        int version = cat.id("Version");
+        int location = cat.id("Location");
+        int soc = cat.id("Soc");
+        long t0 = 1_764_000_000_000L;
+        java.util.function.IntFunction<io.fleetlog.frame.Frame.Builder> at =
+                i -> io.fleetlog.frame.Frame.builder(t0 + 20L * i);
+        List<Sample> captured = List.of(
+                new Sample(
+                        0,
+                        at.apply(0)
+                                .number(speed, 10)
+                                .integer(gear, 4)
+                                .string(version, "a")
+                                .build()),
+                new Sample(
+                        1,
+                        at.apply(1)
+                                .number(speed, 11)
+                                .position(location, 89.9999, 10)
+                                .build()),
+                new Sample(2, at.apply(2).integer(gear, 4).build()),
+                new Sample(3, at.apply(3).number(soc, 50).build()));
+        List<Sample> stored = List.of(
+                new Sample(
+                        0,
+                        at.apply(0)
+                                .number(speed, 11.5)
+                                .integer(gear, 4)
+                                .string(version, "b")
+                                .build()),
+                new Sample(
+                        1,
+                        at.apply(1)
+                                .number(speed, 11)
+                                .position(location, 89.9999, -170)
+                                .build()),
+                new Sample(2, at.apply(2).integer(gear, 1).number(soc, 1).build()),
+                new Sample(3, at.apply(3).build()));
+        Continuity c = new Continuity(cat)
+                .compare(
+                        captured.iterator(),
+                        stored.iterator(),
+                        List.<Sample>of().iterator());
+        assertThat(c.signal("VehicleSpeed").compared()).isEqualTo(2);
+        assertThat(c.signal("VehicleSpeed").maxError()).isEqualTo(1.5);
+        assertThat(c.signal("VehicleSpeed").overBound()).as("within 2 mph").isZero();
+        assertThat(c.signal("Gear").overBound()).as("exact: 4 stored as 1").isEqualTo(1);
+        assertThat(c.signal("Version").overBound()).as("exact string").isEqualTo(1);
+        // 1e-4 degrees from the pole, 180 degrees of longitude apart: about 22 m, beyond bound 0
+        assertThat(c.signal("Location").maxError()).isBetween(20.0, 24.0);
+        assertThat(c.signal("Location").overBound()).isEqualTo(1);
+        assertThat(c.signal("Soc").invented())
+                .as("stored at seq 2, never captured there")
+                .isEqualTo(1);
+        assertThat(c.signal("Soc").lost()).as("captured at seq 3, not stored").isEqualTo(1);
+        assertThat(c.signals())
+                .extracting(r -> r.signal().name())
+                .containsExactly("VehicleSpeed", "Soc", "Location", "Gear", "Version");
+        assertThat(c.missing() + c.duplicated() + c.unexpected()).isZero();
+        assertThat(c.perfect()).isFalse();
     }
 }
