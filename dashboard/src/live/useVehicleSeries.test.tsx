@@ -14,7 +14,7 @@ const T0 = NOW - 60_000;
 /** 50 Hz samples for seqs [from, to]. */
 function samples(from: number, to: number): StoredSample[] {
   const out: StoredSample[] = [];
-  for (let s = from; s <= to; s++) out.push({ seq: s, t: T0 + s * 20, speed: 30, power: 10, odometer: 100 + s * 0.0002 });
+  for (let s = from; s <= to; s++) out.push({ seq: s, t: T0 + s * 20, values: { VehicleSpeed: 30, Power: 10, Odometer: 100 + s * 0.0002 } });
   return out;
 }
 

@@ -13,6 +13,13 @@ export const LATE_MS = 3000;
 /** Charts redraw at most this often (ms): live data arrives at 10 Hz per vehicle. */
 const RENDER_MS = 500;
 
+/**
+ * The window is loaded this much further back: a state signal captured on change (gear) shows its
+ * value from the window's start when it was captured (or re-captured in a keyframe) in the 30 s
+ * before it.
+ */
+export const LOOKBACK_MS = 30_000;
+
 /** Marks the points that arrived late (or while the vehicle drains) as backfilled. */
 export function markLate(points: Point[], nowMs: number, draining: boolean): Point[] {
   const cutoff = nowMs - LATE_MS;
@@ -28,13 +35,22 @@ export interface VehicleSeries {
 }
 
 /**
- * The samples of one vehicle in a trailing window of capture time: loaded from REST on open
+ * The frames of one vehicle in a trailing window of capture time (plus LOOKBACK_MS), with only
+ * the `signals` selected (`?signals=`; null: not known yet, nothing is fetched; empty: every signal):
+ * loaded from REST on open
  * (and after every reconnect), extended by live `sample` messages, and on every `stored` event
  * the committed range is refetched and merged — that is how a drained backlog fills the gap at
  * its true capture times. Refetches are coalesced: at most one request in flight per vehicle,
  * pending ranges are merged into one. Re-renders at most every RENDER_MS.
  */
-export function useVehicleSeries(vin: string, windowMs: number, endMs: () => number, isDraining: () => boolean): VehicleSeries {
+export function useVehicleSeries(
+  vin: string,
+  windowMs: number,
+  endMs: () => number,
+  isDraining: () => boolean,
+  signals: readonly string[] | null = [],
+): VehicleSeries {
+  const signalKey = signals === null ? null : signals.join(',');
   const store = useStore();
   const [epoch, setEpoch] = useState(store.getSnapshot().epoch);
   const [series, setSeries] = useState<VehicleSeries>({ points: [], loading: true, error: null, newest: null });
@@ -47,6 +63,8 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
   useEffect(() => store.subscribe(() => setEpoch(store.getSnapshot().epoch)), [store]);
 
   useEffect(() => {
+    if (signalKey === null) return undefined; // the catalogue is not known yet
+    const selected = signalKey === '' ? undefined : signalKey.split(',');
     let alive = true;
     const ctrl = new AbortController();
     let renderTimer: ReturnType<typeof setTimeout> | null = null;
@@ -67,7 +85,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
       }, RENDER_MS);
     };
     const merge = (incoming: Point[]) => {
-      const start = endRef.current() - windowMs * 1.2;
+      const start = endRef.current() - windowMs * 1.2 - LOOKBACK_MS;
       const now = vehicleNow(store.getSnapshot().clocks[vin], Date.now());
       ref.current = trimBefore(mergeSamples(ref.current, markLate(incoming, now, drainingRef.current())), start);
       publishSoon();
@@ -79,7 +97,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
       pending = null;
       fetching = true;
       try {
-        const rows = await fetchSamples(vin, from, to + 1, ctrl.signal);
+        const rows = await fetchSamples(vin, from, to + 1, selected, ctrl.signal);
         if (!alive) return;
         merge(rows.map((s) => toPoint(s)));
       } catch {
@@ -93,7 +111,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
     ref.current = [];
     setSeries({ points: [], loading: true, error: null, newest: null });
     const end = endRef.current();
-    fetchSamples(vin, end - windowMs, end + 60_000, ctrl.signal)
+    fetchSamples(vin, end - windowMs - LOOKBACK_MS, end + 60_000, selected, ctrl.signal)
       .then((rows) => {
         if (!alive) return;
         ref.current = rows.map((s) => toPoint(s));
@@ -110,7 +128,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
 
     const offSample = store.onSample((m) => {
       if (m.vin !== vin) return;
-      const p = toPoint(m);
+      const p = toPoint(m, false, true);
       if (!loaded) {
         early.push(p);
         return;
@@ -133,7 +151,7 @@ export function useVehicleSeries(vin: string, windowMs: number, endMs: () => num
       offSample();
       offStored();
     };
-  }, [store, vin, windowMs, epoch]);
+  }, [store, vin, windowMs, epoch, signalKey]);
 
   return series;
 }
