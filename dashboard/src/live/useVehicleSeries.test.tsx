@@ -83,4 +83,33 @@ describe('useVehicleSeries', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(requests.length).toBe(before);
   });
+
+  it('refetches with ?signals= when the selection changes, keeping the backfill marks', async () => {
+    let held = samples(0, 49);
+    const requests = fakeServer(() => held);
+    const store = new FleetStore('ws://unused');
+    store.apply({ type: 'snapshot', vehicles: [], demo: false });
+    const wrapper = ({ children }: { children: ReactNode }) => <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+    const { result, rerender } = renderHook(({ sel }: { sel: string[] | null }) => useVehicleSeries(VIN, 120_000, () => NOW, () => false, sel), {
+      wrapper,
+      initialProps: { sel: null as string[] | null },
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(requests).toEqual([]); // the catalogue is not known yet: nothing is fetched
+    rerender({ sel: ['VehicleSpeed', 'Power'] });
+    await waitFor(() => expect(result.current.points).toHaveLength(50));
+    expect(new URL(requests[0], 'http://x').searchParams.get('signals')).toBe('VehicleSpeed,Power');
+    // a backlog arrives late (captured a minute ago): backfilled
+    held = samples(0, 99);
+    act(() => {
+      store.apply({ type: 'stored', vin: VIN, fromSeq: 50, toSeq: 99, fromMs: T0 + 1000, toMs: T0 + 99 * 20 });
+    });
+    await waitFor(() => expect(result.current.points).toHaveLength(100), { timeout: 3000 });
+    expect(result.current.points.filter((p) => p.backfilled)).toHaveLength(50);
+    rerender({ sel: ['VehicleSpeed', 'Power', 'Gear'] });
+    await waitFor(() => expect(requests.some((r) => r.includes('signals=VehicleSpeed%2CPower%2CGear'))).toBe(true));
+    await waitFor(() => expect(result.current.loading).toBe(false));
+    expect(result.current.points).toHaveLength(100);
+    expect(result.current.points.filter((p) => p.backfilled).map((p) => p.seq)).toEqual(samples(50, 99).map((s) => s.seq));
+  });
 });

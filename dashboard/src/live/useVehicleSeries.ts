@@ -108,13 +108,15 @@ export function useVehicleSeries(
       }
     };
 
-    ref.current = [];
-    setSeries({ points: [], loading: true, error: null, newest: null });
+    // A reload (another signal selection, window or a reconnect) keeps which frames arrived late:
+    // they stay highlighted as backfill. The old points stay on screen until the new ones are here.
+    const wasBackfilled = new Set(ref.current.filter((p) => p.backfilled).map((p) => p.seq));
+    setSeries((cur) => ({ ...cur, loading: true, error: null }));
     const end = endRef.current();
     fetchSamples(vin, end - windowMs - LOOKBACK_MS, end + 60_000, selected, ctrl.signal)
       .then((rows) => {
         if (!alive) return;
-        ref.current = rows.map((s) => toPoint(s));
+        ref.current = rows.map((s) => toPoint(s, wasBackfilled.has(s.seq)));
         loaded = true;
         if (early.length) ref.current = mergeSamples(ref.current, early);
         publish();
