@@ -112,4 +112,22 @@ describe('useVehicleSeries', () => {
     expect(result.current.points).toHaveLength(100);
     expect(result.current.points.filter((p) => p.backfilled).map((p) => p.seq)).toEqual(samples(50, 99).map((s) => s.seq));
   });
+
+  it('takes the merged values of a live sample only at the live edge; a late one is a bare marker until fetched', async () => {
+    fakeServer(() => samples(0, 49));
+    const store = new FleetStore('ws://unused');
+    store.apply({ type: 'snapshot', vehicles: [], demo: false });
+    const wrapper = ({ children }: { children: ReactNode }) => <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+    const { result } = renderHook(() => useVehicleSeries(VIN, 120_000, () => NOW, () => false), { wrapper });
+    await waitFor(() => expect(result.current.points).toHaveLength(50));
+    act(() => {
+      store.apply({ type: 'sample', vin: VIN, seq: 60, t: T0 + 60 * 20, values: { VehicleSpeed: 31, Gear: 'D' } }); // live edge
+      store.apply({ type: 'sample', vin: VIN, seq: 55, t: T0 + 55 * 20, values: { VehicleSpeed: 31, Gear: 'D' } }); // drained: older
+    });
+    await waitFor(() => expect(result.current.points).toHaveLength(52), { timeout: 3000 });
+    const bySeq = new Map(result.current.points.map((p) => [p.seq, p]));
+    expect(bySeq.get(60)!.values).toEqual({ VehicleSpeed: 31, Gear: 'D' });
+    expect(bySeq.get(55)!.values).toEqual({});
+    expect(bySeq.get(55)!.merged).toBe(true);
+  });
 });

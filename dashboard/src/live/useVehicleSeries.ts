@@ -130,7 +130,12 @@ export function useVehicleSeries(
 
     const offSample = store.onSample((m) => {
       if (m.vin !== vin) return;
-      const p = toPoint(m, false, true);
+      // The message carries the vehicle's merged newest values, not this frame's: right for a frame
+      // at the live edge, wrong for one drained from the backlog. A late frame enters as a bare
+      // marker (its time, no values) until its stored frame is fetched and replaces it.
+      const held = ref.current;
+      const late = drainingRef.current() || (held.length > 0 && m.t <= held[held.length - 1].t);
+      const p = toPoint(late ? { seq: m.seq, t: m.t, values: {} } : m, false, true);
       if (!loaded) {
         early.push(p);
         return;
