@@ -70,10 +70,6 @@ export const StateBands = memo(function StateBands({ bands, domain, holes, spans
               <span className="band-now">{now ? formatValue(b.signal, now.value) : '—'}</span>
             </div>
             <div className="band-track" role="img" aria-label={describe(b, domain)}>
-              {spans.map(([a, z]) => {
-                const g = clip(domain, a, z);
-                return g && <div key={`s${a}`} className="band-backfill" style={{ left: `${g.left}%`, width: `${g.width}%` }} />;
-              })}
               {inWindow.map((s) => {
                 const g = clip(domain, s.from, s.to)!;
                 const text = formatValue(b.signal, s.value);
@@ -87,6 +83,10 @@ export const StateBands = memo(function StateBands({ bands, domain, holes, spans
                     {g.width >= LABEL_PCT && <span>{text}</span>}
                   </div>
                 );
+              })}
+              {spans.map(([a, z]) => {
+                const g = clip(domain, a, z);
+                return g && <div key={`s${a}`} className="band-backfill" style={{ left: `${g.left}%`, width: `${g.width}%` }} />;
               })}
               {holes.map(([a, z]) => {
                 const g = clip(domain, a, z);
