@@ -209,4 +209,23 @@ describe('VehicleView', () => {
     expect(JSON.parse(localStorage.getItem(CHART_SIGNALS_KEY)!)).toEqual(['VehicleSpeed', 'Gear', 'Locked', 'Soc', 'NotInThisCatalogue']);
     await waitFor(() => expect(screen.getByTestId('chart-Soc')).toBeTruthy());
   });
+
+  it('without a catalogue (a server without /signals) fetches every signal and types them by their values', async () => {
+    const fake = globalThis.fetch;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/signals')) return new Response(JSON.stringify({ error: 'no route' }), { status: 404 });
+      return fake(String(input).replace('format=json', 'format=json&signals=VehicleSpeed,Gear,Power,Odometer'), init);
+    }) as typeof fetch;
+    localStorage.setItem(CHART_SIGNALS_KEY, JSON.stringify(['VehicleSpeed', 'Gear']));
+    const store = new FleetStore('ws://unused');
+    render(
+      <StoreContext.Provider value={store}>
+        <VehicleView vehicle={vehicle({ lastCaptureMs: NOW, catalogue: null })} captureNow={NOW} onClose={() => {}} />
+      </StoreContext.Provider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('state-band-Gear').getAttribute('data-values')).toBe('["P","D"]'));
+    const samples = requests.filter((r) => r.includes('/samples'));
+    expect(samples[0]).toMatch(/format=json&signals=VehicleSpeed,Gear,Power,Odometer$/); // the view itself sent no selection
+    expect(screen.getByTestId('chart-VehicleSpeed')).toBeTruthy();
+  });
 });

@@ -40,25 +40,33 @@ export function loadCatalogue(v: Pick<VehicleState, 'vin' | 'catalogue'>): Promi
 export function useCatalogue(vehicle: Pick<VehicleState, 'vin' | 'catalogue'> | undefined): CatalogueState {
   const key = vehicle ? catalogueKey(vehicle) : null;
   const [state, setState] = useState<{ key: string | null } & CatalogueState>({ key: null, index: null, error: null });
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!vehicle || key === null) return undefined;
     let alive = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     loadCatalogue(vehicle).then(
       (index) => alive && setState({ key, index, error: null }),
-      (e: unknown) => alive && setState({ key, index: null, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => {
+        if (!alive) return;
+        setState({ key, index: null, error: e instanceof Error ? e.message : String(e) });
+        retry = setTimeout(() => setAttempt((a) => a + 1), RETRY_MS + 1000); // after the cache forgot it
+      },
     );
     return () => {
       alive = false;
+      if (retry) clearTimeout(retry);
     };
     // the vehicle object changes on every state message; the catalogue only with its key
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, attempt]);
   return state.key === key ? { index: state.index, error: state.error } : { index: null, error: null };
 }
 
 /** Catalogues of many vehicles (the fleet's cards): a map from catalogue key to index. */
 export function useCatalogues(vehicles: ReadonlyArray<Pick<VehicleState, 'vin' | 'catalogue'>>): Map<string, SignalIndex> {
   const [map, setMap] = useState<Map<string, SignalIndex>>(() => new Map());
+  const [attempt, setAttempt] = useState(0);
   const keys: Array<[string, Pick<VehicleState, 'vin' | 'catalogue'>]> = [];
   const seen = new Set<string>();
   for (const v of vehicles) {
@@ -71,16 +79,21 @@ export function useCatalogues(vehicles: ReadonlyArray<Pick<VehicleState, 'vin' |
   const joined = keys.map(([k]) => k).join('|');
   useEffect(() => {
     let alive = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     for (const [k, v] of keys) {
       loadCatalogue(v).then(
         (idx) => alive && setMap((m) => (m.get(k) === idx ? m : new Map(m).set(k, idx))),
-        () => undefined, // the cards fall back to showing values without units
+        () => {
+          // the cards show values without units meanwhile; try again once the cache forgot it
+          if (alive && !retry) retry = setTimeout(() => setAttempt((a) => a + 1), RETRY_MS + 1000);
+        },
       );
     }
     return () => {
       alive = false;
+      if (retry) clearTimeout(retry);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [joined]);
+  }, [joined, attempt]);
   return map;
 }
