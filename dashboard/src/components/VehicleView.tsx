@@ -86,7 +86,11 @@ export function VehicleView({ vehicle, captureNow, values, onClose }: { vehicle:
   const cat = useCatalogue(vehicle);
   const latest = values ?? vehicle.latest;
   // without a catalogue (a server without /signals) every signal is fetched and typed by its values
-  const index = useMemo(() => cat.index ?? (cat.error ? inferCatalogue(latest) : null), [cat.index, cat.error, latest]);
+  // (guessed again only when the set of signal names changes, not on every live value)
+  const latestRef = useRef(latest);
+  latestRef.current = latest;
+  const names = cat.index || !cat.error ? '' : Object.keys(latest ?? {}).join(',');
+  const index = useMemo(() => cat.index ?? (cat.error ? inferCatalogue(latestRef.current) : null), [cat.index, cat.error, names]);
   const chosen = useMemo(() => (index ? index.known(selection).filter((n) => isChartable(index.get(n))) : []), [index, selection]);
   const fetchKey = index === null ? null : cat.index === null ? '' : index.known([...chosen, POWER, ODOMETER, LOCATION]).join(',');
   const fetchSignals = useMemo(() => (fetchKey === null ? null : fetchKey === '' ? [] : fetchKey.split(',')), [fetchKey]);
