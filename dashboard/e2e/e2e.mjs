@@ -4,14 +4,17 @@
 //
 // Needs only what docs/api.md promises (five demo vehicles, /live, the REST API, the demo control
 // API). Drives Debian's chromium (CHROMIUM, default /usr/bin/chromium) through playwright-core:
-// five cards appear; stop then play the demo; cut one vehicle's link ("dead zone now") and see its
-// card go offline, then draining, then online; see the gap in its chart fill at the true capture
-// times; take screenshots at desktop and phone width into E2E_OUT; fail on any console error or
-// any request leaving the server's origin. Exit code 0 = pass, 1 = fail.
+// five cards appear, showing their signals (speed, SoC, power, gear); stop then play the demo; cut
+// one vehicle's link ("dead zone now") and see its card go offline, then draining, then online; see
+// the gap in its chart fill at the true capture times; see the state bands (Gear) on the time axis;
+// pick one more signal to chart through the picker's search box and see it fetched (`?signals=`)
+// and drawn; take screenshots at desktop and phone width into E2E_OUT; fail on any console error
+// or any request leaving the server's origin. Exit code 0 = pass, 1 = fail.
 //
 // Optional: E2E_VEHICLES (default 5), E2E_DEADZONE_MS (how long the link stays cut, default 8000),
 // E2E_TIMEOUT_MS (per wait, default 45000), E2E_REQUIRE_DRAINING=0 (accept a drain too short to
-// be shown; for diagnosis only), E2E_HEADFUL=1.
+// be shown; for diagnosis only), E2E_HEADFUL=1, E2E_BAND (the state signal whose band must show,
+// default Gear), E2E_PICK (the signal to add through the picker, default InsideTemp).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +28,8 @@ const DEADZONE_MS = Number(process.env.E2E_DEADZONE_MS ?? 8000);
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 45000);
 // 0: accept offline → online when the drain was too short to be shown (diagnostics only)
 const REQUIRE_DRAINING = process.env.E2E_REQUIRE_DRAINING !== '0';
+const BAND = process.env.E2E_BAND ?? 'Gear';
+const PICK = process.env.E2E_PICK ?? 'InsideTemp';
 
 if (!BASE) {
   console.error('e2e: set FLEETLOG_URL to the base URL of a running fleetlog demo server');
@@ -89,6 +94,13 @@ try {
   await waitFor(`${VEHICLES} vehicle cards`, async () => (await cards.count()) >= VEHICLES);
   await waitFor('the live feed to connect', async () => (await page.getByTestId('connection-status').getAttribute('data-state')) === 'open');
   ok(`${await cards.count()} vehicle cards, live feed connected`);
+  const firstVin = (await cards.first().getAttribute('data-testid')).slice('vehicle-card-'.length);
+  const cardValue = (name) => page.getByTestId(`card-signal-${firstVin}-${name}`).getAttribute('data-value');
+  await waitFor('the first card to show speed, SoC, power and gear values', async () => {
+    for (const n of ['VehicleSpeed', 'Soc', 'Power', BAND]) if (!(await cardValue(n))) return false;
+    return true;
+  });
+  ok(`the first card shows VehicleSpeed ${await cardValue('VehicleSpeed')}, Soc ${await cardValue('Soc')}, Power ${await cardValue('Power')}, ${BAND} ${await cardValue(BAND)}`);
 
   // 2. stop, then play
   const demoState = page.getByTestId('demo-state');
@@ -111,7 +123,7 @@ try {
   const badge = page.getByTestId(`link-state-${vin}`);
   await waitFor(`${vin} to be online before the dead zone`, async () => (await card.getAttribute('data-link')) === 'online' && (await badge.textContent()).trim() === 'online');
   await card.click();
-  const chart = page.getByTestId('chart-speed');
+  const chart = page.getByTestId('chart-VehicleSpeed');
   await waitFor(`the vehicle view of ${vin} with data`, async () => (await page.getByTestId(`vehicle-view-${vin}`).count()) > 0 && Number(await chart.getAttribute('data-points')) > 0);
   ok(`vehicle view of ${vin} shows ${await chart.getAttribute('data-points')} chart points`);
 
@@ -182,7 +194,33 @@ try {
   filled.inside = settled;
   ok(`gap filled: ${beforeDrain} → ${filled.inside} points between ${new Date(cutAt).toISOString()} and ${new Date(backAt).toISOString()}, largest step ${filled.maxGap} ms, ${filled.backfilled} chart points highlighted as backfilled`);
 
-  // 7. terminal: Enter disconnects and reconnects the view
+  // 7. state bands on the charts' time axis, and a signal picked through the search box
+  const band = page.getByTestId(`state-band-${BAND}`);
+  await waitFor(`the ${BAND} state band with values`, async () => (await band.count()) > 0 && Number(await band.getAttribute('data-segments')) > 0);
+  ok(`state band ${BAND}: ${await band.getAttribute('data-segments')} segment(s), values ${await band.getAttribute('data-values')}`);
+  const sampleUrls = [];
+  const onRequest = (r) => {
+    if (r.url().includes(`/api/vehicles/${vin}/samples`)) sampleUrls.push(decodeURIComponent(r.url()));
+  };
+  page.on('request', onRequest);
+  await page.getByTestId('chart-signals-toggle').click();
+  await page.getByTestId('chart-signals-search').fill(PICK.slice(0, 6).toLowerCase());
+  const option = page.getByTestId(`chart-signals-option-${PICK}`);
+  await waitFor(`${PICK} among the picker's search results`, async () => (await option.count()) > 0);
+  if (!(await option.isChecked())) await option.check();
+  await page.keyboard.press('Escape');
+  const picked = page.getByTestId(`chart-${PICK}`);
+  await waitFor(`a chart of ${PICK} with data`, async () => (await picked.count()) > 0 && Number(await picked.getAttribute('data-points')) > 0);
+  page.off('request', onRequest);
+  const fetched = sampleUrls.find((u) => new RegExp(`[?&]signals=[^&]*\\b${PICK}\\b`).test(u));
+  if (!fetched) fail(`no samples request selected ${PICK} (requests: ${sampleUrls.slice(0, 3).join(' ')})`);
+  ok(`picked ${PICK}: fetched with ?signals= (${fetched.replace(/^.*signals=/, '').split('&')[0]}), chart has ${await picked.getAttribute('data-points')} points`);
+  // restore the defaults so a second run starts the same
+  await page.getByTestId('chart-signals-toggle').click();
+  await page.getByTestId('chart-signals-reset').click();
+  await page.keyboard.press('Escape');
+
+  // 8. terminal: Enter disconnects and reconnects the view
   const input = page.getByTestId('terminal-input');
   await input.fill('');
   await input.press('Enter');
@@ -191,7 +229,7 @@ try {
   await waitFor('the terminal to reconnect', async () => (await page.getByTestId('terminal-status').textContent()) === 'streaming');
   ok('terminal: Enter disconnects, Enter reconnects');
 
-  // 8. screenshots
+  // 9. screenshots
   await page.waitForTimeout(600);
   await page.screenshot({ path: path.join(OUT, 'desktop.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

@@ -1,5 +1,14 @@
-// A stand-in for the fleetlog server in demo mode, implementing docs/api.md with five simulated
-// vehicles, so the dashboard and e2e.mjs can be developed and tested without the Java server.
+// A stand-in for the fleetlog server in demo mode, implementing docs/api.md (issue 13's contract:
+// frames of any signals, `values` by signal name) with five simulated vehicles, so the dashboard
+// and e2e.mjs can be developed and tested without the Java server.
+//
+// Each vehicle sends sparse frames at their own rates: VehicleSpeed, Power and Odometer in every
+// frame (50 Hz), Location, GpsHeading and Elevation at 10 Hz, Soc, pack voltage and current, rated
+// range and (while charging) AC charging power at 1 Hz, temperatures at 0.2 Hz (OutsideTemp
+// unavailable for a while in each cycle), tyre pressures every 10 s, and the states Gear,
+// DetailedChargeState, Locked, ChargePortDoorOpen, SentryMode, ChargeLimitSoc and Version on change
+// plus every 10 s. A 3-minute cycle: P, R, D (driving), P, locked; the even vehicles then charge
+// (Starting, Charging, Complete) before unplugging.
 //
 //   node e2e/mock-server.mjs [--port 0] [--static target/classes/public] [--no-demo] [--rate 50] [--vehicles 5]
 //
@@ -10,6 +19,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { WebSocketServer } from 'ws';
 
 const args = process.argv.slice(2);
@@ -41,57 +51,156 @@ const FLEET = [
 
 let running = true;
 
+// ---- the catalogue: a subset of the built-in one, with its wire ids (protocol/…/builtin.catalog)
+const CATALOGUE_TEXT = `
+0 VehicleSpeed float unit=mph resolution=0.01 range=-500..500 bound=2 aliases=speed,Vehicle.Speed
+1 Power float unit=kW resolution=0.01 range=-10000..10000 bound=5
+2 Soc float unit=% resolution=0.01 range=0..100 bound=0.5 aliases=Vehicle.Powertrain.TractionBattery.StateOfCharge.Current
+3 GpsHeading float unit=deg resolution=0.01 range=-1000000..1000000 bound=5 circular aliases=heading,Vehicle.CurrentLocation.Heading
+4 Odometer float unit=mi resolution=0.001 range=0..10000000 bound=0 aliases=Vehicle.TraveledDistance
+5 Location location resolution=0.0000001 bound=0 aliases=latitude,longitude,Vehicle.CurrentLocation
+6 Elevation float unit=m resolution=0.01 range=-1000..20000 bound=0 aliases=Vehicle.CurrentLocation.Altitude
+7 Gear enum values=Unknown:0,Invalid:1,P:2,R:3,N:4,D:5,SNA:6 aliases=Vehicle.Powertrain.Transmission.SelectedGear
+17 PackVoltage float unit=V resolution=0.01 range=0..1500 bound=0.5
+18 PackCurrent float unit=A resolution=0.01 range=-3000..3000 bound=1
+21 RatedRange float unit=mi resolution=0.01 range=0..2000 bound=0.5
+33 DetailedChargeState enum values=Unknown:0,Disconnected:1,NoPower:2,Starting:3,Charging:4,Complete:5,Stopped:6
+34 ChargeLimitSoc integer unit=% range=0..100
+38 ACChargingPower float unit=kW resolution=0.01 range=0..1000 bound=0.5
+45 ChargePortDoorOpen boolean
+50 Locked boolean
+51 SentryMode enum values=Unknown:0,Off:1,Idle:2,Armed:3,Aware:4,Panic:5,Quiet:6
+67 TpmsPressureFl float unit=bar resolution=0.01 range=0..10 bound=0.02
+68 TpmsPressureFr float unit=bar resolution=0.01 range=0..10 bound=0.02
+69 TpmsPressureRl float unit=bar resolution=0.01 range=0..10 bound=0.02
+70 TpmsPressureRr float unit=bar resolution=0.01 range=0..10 bound=0.02
+71 InsideTemp float unit=degC resolution=0.1 range=-60..100 bound=0.5
+72 OutsideTemp float unit=degC resolution=0.1 range=-60..80 bound=0.5
+78 Version string maxlength=64
+`;
+function parseCatalogue(text) {
+  const signals = [];
+  for (const line of text.trim().split('\n')) {
+    const [id, name, type, ...attrs] = line.trim().split(/\s+/);
+    const sig = { id: Number(id), name, type };
+    for (const a of attrs) {
+      if (a === 'circular') { sig.circular = true; continue; }
+      const [k, v] = a.split('=');
+      if (k === 'aliases') sig.aliases = v.split(',');
+      else if (k === 'values') sig.values = v.split(',').map((e) => ({ code: Number(e.split(':')[1]), name: e.split(':')[0] }));
+      else if (k === 'range') [sig.min, sig.max] = v.split('..').map(Number);
+      else if (k === 'unit') sig.unit = v;
+      else sig[k] = Number(v);
+    }
+    signals.push(sig);
+  }
+  const hash = crypto.createHash('sha256').update(text).digest('hex');
+  return { catalogue: hash.slice(0, 16), hash, signals };
+}
+const CATALOGUE = parseCatalogue(CATALOGUE_TEXT);
+const SIGNAL_BY_KEY = new Map();
+for (const sig of CATALOGUE.signals) for (const k of [sig.name, ...(sig.aliases ?? [])]) SIGNAL_BY_KEY.set(k.toLowerCase(), sig);
+
 function makeVehicle([vin, name, model, lat0, lon0], i) {
   return {
-    vin, name, model, lat0, lon0, phase: i * 1.3,
+    vin, name, model, lat0, lon0, phase: i * 1.3, charges: i % 2 === 0,
     seq: 0, t: 0, odometer: 1000 + i * 2345.6, soc: 90 - i * 7, prevSpeed: null,
     spool: [], store: [], link: 'online', deadZone: false, reconnectAt: 0, drainStart: 0, drainCount: 0,
     bytesReceived: 0, lastVehicleMsg: 0, sentLink: null, sentSpool: -1,
+    due: {}, states: {}, merged: {}, mergedT: {},
   };
 }
 const vehicles = FLEET.slice(0, VEHICLE_COUNT).map(makeVehicle);
 const byVin = new Map(vehicles.map((v) => [v.vin, v]));
 
-/** Next simulated sample at capture time t: a loop around the vehicle's home, with stops. */
+/** True once per `periodMs` of capture time for `key` (a signal captured at its own rate). */
+function due(v, key, periodMs, t) {
+  const slot = Math.floor(t / periodMs);
+  if (v.due[key] === slot) return false;
+  v.due[key] = slot;
+  return true;
+}
+
+/** Where a vehicle is in its 3-minute cycle: gear, lock, charging, and the drive envelope. */
+function phaseOf(v, cycle) {
+  const gear = cycle < 0.04 ? 'P' : cycle < 0.07 ? 'R' : cycle < 0.72 ? 'D' : 'P';
+  const locked = cycle >= 0.74 && cycle < 0.99;
+  let charge = 'Disconnected';
+  if (v.charges) charge = cycle < 0.76 ? 'Disconnected' : cycle < 0.77 ? 'Starting' : cycle < 0.95 ? 'Charging' : cycle < 0.985 ? 'Complete' : 'Disconnected';
+  const door = v.charges && cycle >= 0.755 && cycle < 0.99;
+  const env = Math.min(1, Math.max(0, (cycle - 0.08) / 0.05)) * Math.min(1, Math.max(0, (0.71 - cycle) / 0.05));
+  return { gear, locked, charge, door, env, sentry: locked ? 'Armed' : 'Off' };
+}
+
+/** Next simulated frame at capture time t: a loop around the vehicle's home, parking and charging. */
 function capture(v, t) {
   const s = t / 1000 + v.phase * 100;
-  const cycle = (s % 180) / 180; // 3-minute drive cycle with a stop
-  const env = Math.min(1, Math.max(0, (cycle - 0.08) / 0.06)) * Math.min(1, Math.max(0, (1 - cycle) / 0.06));
-  const speed = Math.max(0, env * (38 + 22 * Math.sin(s / 23 + v.phase) + 6 * Math.sin(s / 5.1)));
+  const cycle = (s % 180) / 180;
+  const ph = phaseOf(v, cycle);
+  const speed = Math.max(0, ph.env * (38 + 22 * Math.sin(s / 23 + v.phase) + 6 * Math.sin(s / 5.1)));
   const dt = STEP_MS / 1000;
   const accel = v.prevSpeed === null ? 0 : (speed - v.prevSpeed) / dt; // mph/s
   v.prevSpeed = speed;
-  const power = speed === 0 ? 0.4 : 2 + speed * 0.18 + 0.004 * speed * speed + accel * speed * 0.045;
-  const miles = (speed * dt) / 3600;
-  v.odometer += miles;
-  v.soc = Math.max(5, v.soc - (power * dt) / 3600 / 0.75);
+  const charging = ph.charge === 'Charging';
+  const chargeKw = charging ? 11 + 0.3 * Math.sin(s / 7) : ph.charge === 'Starting' ? 2 : 0;
+  const power = charging || ph.charge === 'Starting' ? -chargeKw : speed === 0 ? 0.4 : 2 + speed * 0.18 + 0.004 * speed * speed + accel * speed * 0.045;
+  v.odometer += (speed * dt) / 3600;
+  v.soc = Math.min(100, Math.max(5, v.soc - (power * dt) / 3600 / 0.75));
   const ang = s / 60 + v.phase;
-  const heading = ((((ang + Math.PI / 2) * 180) / Math.PI) % 360 + 360) % 360;
-  return {
-    seq: ++v.seq, t,
-    speed: round(speed, 2), power: round(power, 2), soc: round(v.soc, 3), heading: round(heading, 1),
-    odometer: round(v.odometer, 4),
-    latitude: round(v.lat0 + 0.02 * Math.sin(ang) + 0.004 * Math.sin(3 * ang), 6),
-    longitude: round(v.lon0 + 0.03 * Math.cos(ang), 6),
-    elevation: round(20 + 10 * Math.sin(ang * 2), 1),
-  };
+  const values = { VehicleSpeed: round(speed, 2), Power: round(power, 2), Odometer: round(v.odometer, 3) };
+  if (due(v, 'pos', 100, t)) {
+    values.Location = { lat: round(v.lat0 + 0.02 * Math.sin(ang) + 0.004 * Math.sin(3 * ang), 7), lon: round(v.lon0 + 0.03 * Math.cos(ang), 7) };
+    values.GpsHeading = round(((((ang + Math.PI / 2) * 180) / Math.PI) % 360 + 360) % 360, 2);
+    values.Elevation = round(20 + 10 * Math.sin(ang * 2), 2);
+  }
+  if (due(v, '1hz', 1000, t)) {
+    values.Soc = round(v.soc, 2);
+    values.PackVoltage = round(350 + v.soc * 0.6 - power * 0.05, 2);
+    values.PackCurrent = round((power * 1000) / (350 + v.soc * 0.6), 2);
+    values.RatedRange = round(v.soc * 2.72, 2);
+    if (charging || ph.charge === 'Starting') values.ACChargingPower = round(chargeKw, 2);
+  }
+  if (due(v, 'temp', 5000, t)) {
+    values.InsideTemp = round(21 + 1.5 * Math.sin(s / 90), 1);
+    values.OutsideTemp = cycle >= 0.3 && cycle < 0.36 ? null : round(14 + 3 * Math.sin(s / 400), 1); // sensor dropout: unavailable
+  }
+  if (due(v, 'tpms', 10_000, t)) {
+    const warm = 0.05 * ph.env;
+    Object.assign(values, { TpmsPressureFl: round(2.9 + warm, 2), TpmsPressureFr: round(2.91 + warm, 2), TpmsPressureRl: round(2.88 + warm, 2), TpmsPressureRr: round(2.87 + warm, 2) });
+  }
+  // states: on change, and all of them again every 10 s (so a window shows them from its start)
+  const keyframe = due(v, 'states', 10_000, t);
+  const states = { Gear: ph.gear, DetailedChargeState: ph.charge, Locked: ph.locked, ChargePortDoorOpen: ph.door, SentryMode: ph.sentry, ChargeLimitSoc: 90, Version: '2026.44.25.1' };
+  for (const [k, val] of Object.entries(states)) {
+    if (keyframe || v.states[k] !== val) values[k] = val;
+    v.states[k] = val;
+  }
+  return { seq: ++v.seq, t, values };
 }
 const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** The server's merged newest values: a signal's value stays until a newer frame captures it. */
+function absorb(v, frame) {
+  for (const [k, val] of Object.entries(frame.values)) {
+    if (!(v.mergedT[k] > frame.t)) {
+      v.merged[k] = val;
+      v.mergedT[k] = frame.t;
+    }
+  }
+}
 
 function vehicleState(v) {
   const last = v.store[v.store.length - 1];
   const n = v.seq - v.spool.length;
   return {
-    vin: v.vin, name: v.name, model: v.model, link: v.link,
+    vin: v.vin, name: v.name, model: v.model, link: v.link, catalogue: CATALOGUE.catalogue,
     spoolDepth: v.spool.length, oldestBufferedMs: v.spool.length ? v.spool[0].t : null,
     lastSeq: last ? last.seq : null, samplesStored: n, lastCaptureMs: last ? last.t : null,
-    latest: last ? pick(last) : null,
+    latest: Object.keys(v.merged).length ? { ...v.merged } : null,
     bytesReceived: Math.round(v.bytesReceived), bytesPerSample: n ? round(v.bytesReceived / n, 2) : null,
     fullProtobufBytesPerSample: n ? 71.0 : null, gaps: 0,
   };
 }
-const pick = (s) => ({ speed: s.speed, power: s.power, soc: s.soc, heading: s.heading, odometer: s.odometer,
-  latitude: s.latitude, longitude: s.longitude, elevation: s.elevation });
 
 // ---- live hub
 const clients = new Set();
@@ -108,6 +217,7 @@ for (const v of vehicles) {
   for (let t = started - HISTORY_MS; t < started; t += STEP_MS) {
     const s = capture(v, Math.round(t));
     v.store.push(s);
+    absorb(v, s);
     v.bytesReceived += 6.1;
   }
   v.t = v.store[v.store.length - 1].t;
@@ -143,11 +253,12 @@ function uplink(v, now) {
   if (v.link !== 'offline' && v.spool.length) {
     const batch = v.spool.splice(0, v.link === 'draining' ? DRAIN_PER_TICK : v.spool.length);
     v.store.push(...batch);
+    batch.forEach((f) => absorb(v, f));
     v.bytesReceived += batch.length * 6.1;
     const first = batch[0];
     const last = batch[batch.length - 1];
     broadcast({ type: 'stored', vin: v.vin, fromSeq: first.seq, toSeq: last.seq, fromMs: first.t, toMs: last.t });
-    broadcast({ type: 'sample', vin: v.vin, ...last });
+    broadcast({ type: 'sample', vin: v.vin, seq: last.seq, t: last.t, values: { ...v.merged } });
     if (v.link === 'draining' && v.spool.length <= RATE_HZ * 0.2) {
       log('INFO', `edge ${v.vin} drain_complete samples=${v.drainCount} in ${((now - v.drainStart) / 1000).toFixed(1)} s, none lost`);
       setLink(v, 'online');
@@ -217,7 +328,12 @@ const server = http.createServer(async (req, res) => {
     if (p === '/status') {
       return send(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), vehicles: vehicles.map(vehicleState), store: { kind: 'mock' }, ingest: {}, compression: {}, jvm: {} });
     }
-    let m = p.match(/^\/api\/vehicles\/([^/]+)\/(samples|summary)$/);
+    let m = p.match(/^\/api\/vehicles\/([^/]+)\/signals$/);
+    if (m) {
+      if (!byVin.has(decodeURIComponent(m[1]))) return send(res, 404, { error: `unknown vin ${m[1]}` });
+      return send(res, 200, CATALOGUE);
+    }
+    m = p.match(/^\/api\/vehicles\/([^/]+)\/(samples|summary)$/);
     if (m) {
       const v = byVin.get(decodeURIComponent(m[1]));
       if (!v) return send(res, 404, { error: `unknown vin ${m[1]}` });
@@ -231,17 +347,55 @@ const server = http.createServer(async (req, res) => {
       const rows = v.store.slice(lowerBound(v.store, from), lowerBound(v.store, to));
       if (m[2] === 'summary') {
         let energy = 0;
-        for (let i = 1; i < rows.length; i++) energy += ((rows[i].power + rows[i - 1].power) / 2) * ((rows[i].t - rows[i - 1].t) / 3.6e6);
-        const dist = rows.length ? rows[rows.length - 1].odometer - rows[0].odometer : 0;
+        let prev = null;
+        let odo0 = null;
+        let odo1 = null;
+        for (const r of rows) {
+          const pw = r.values.Power;
+          if (typeof pw === 'number') {
+            if (prev) energy += ((pw + prev.p) / 2) * ((r.t - prev.t) / 3.6e6);
+            prev = { p: pw, t: r.t };
+          }
+          if (typeof r.values.Odometer === 'number') {
+            odo0 ??= r.values.Odometer;
+            odo1 = r.values.Odometer;
+          }
+        }
+        const dist = odo0 === null ? 0 : odo1 - odo0;
         return send(res, 200, { vin: v.vin, samples: rows.length, distanceMi: round(dist, 3), energyKwh: round(energy, 3), whPerMi: dist > 0.01 ? round((energy * 1000) / dist, 1) : null, onlineSeconds: null, offlineSeconds: null });
       }
-      const limit = Number(url.searchParams.get('limit') ?? rows.length);
-      const out = rows.slice(0, limit);
-      if (url.searchParams.get('format') === 'csv') {
-        const head = 'vin,seq,capture_time,speed,power,soc,heading,odometer,latitude,longitude,elevation,reconstructed\n';
-        return send(res, 200, head + out.map((s) => [v.vin, s.seq, new Date(s.t).toISOString(), s.speed, s.power, s.soc, s.heading, s.odometer, s.latitude, s.longitude, s.elevation, ''].join(',')).join('\n'), 'text/csv');
+      // ?signals=A,B: names or aliases, case-insensitive; unknown → 400 naming it
+      const rawSel = url.searchParams.get('signals');
+      let selected = CATALOGUE.signals.map((x) => x.name);
+      if (rawSel !== null && rawSel.trim() !== '') {
+        selected = [];
+        for (const n of rawSel.split(',').map((x) => x.trim()).filter(Boolean)) {
+          const sig = SIGNAL_BY_KEY.get(n.toLowerCase());
+          if (!sig) return send(res, 400, { error: `parameter 'signals': unknown signal '${n}'` });
+          if (!selected.includes(sig.name)) selected.push(sig.name);
+        }
       }
-      return send(res, 200, out.map((s) => ({ ...s, reconstructed: [] })));
+      const limit = Number(url.searchParams.get('limit') ?? rows.length);
+      const out = [];
+      for (const r of rows) {
+        if (out.length >= limit) break;
+        const values = {};
+        let any = false;
+        for (const n of selected) if (n in r.values) { values[n] = r.values[n]; any = true; }
+        if (any) out.push({ seq: r.seq, t: r.t, values });
+      }
+      if (url.searchParams.get('format') === 'csv') {
+        const cell = (x) => {
+          if (x === undefined) return '';
+          if (x === null) return 'NA';
+          if (typeof x === 'object') return `${x.lat} ${x.lon}`;
+          const str = String(x);
+          return /[",\r\n]/.test(str) ? `"${str.replace(/"/g, '""')}"` : str;
+        };
+        const head = `vin,seq,capture_time,${selected.join(',')},reconstructed\n`;
+        return send(res, 200, head + out.map((r) => [v.vin, r.seq, new Date(r.t).toISOString(), ...selected.map((n) => cell(r.values[n])), ''].join(',')).join('\n'), 'text/csv');
+      }
+      return send(res, 200, out);
     }
     // like the real server on loopback without users: reads open, POSTs need the session's CSRF token
     if (p === '/api/session' && req.method === 'GET') {

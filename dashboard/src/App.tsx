@@ -1,8 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FleetHeader } from './components/FleetHeader';
 import { Terminal } from './components/Terminal';
 import { VehicleCard } from './components/VehicleCard';
+import { SignalPicker } from './components/SignalPicker';
 import { VehicleView } from './components/VehicleView';
+import { CARD_SIGNALS_KEY, DEFAULT_CARD_SIGNALS, isChartable, loadSelection, newestValues, saveSelection } from './data/signals';
+import type { SignalInfo } from './api/types';
+import { catalogueKey, useCatalogues } from './live/useCatalogue';
 import { vehicleNow } from './live/fleetStore';
 import { useFleet, useNow } from './live/hooks';
 import { useDemo } from './live/useDemo';
@@ -32,6 +36,24 @@ export function App() {
     }
   }, []);
 
+  const [cardSignals, setCardSignals] = useState(() => loadSelection(CARD_SIGNALS_KEY, DEFAULT_CARD_SIGNALS));
+  const chooseCardSignals = useCallback((names: string[]) => {
+    setCardSignals(names);
+    saveSelection(CARD_SIGNALS_KEY, names);
+  }, []);
+  const catalogues = useCatalogues(fleet.vehicles);
+  // the card settings offer every signal of the fleet's catalogues (a location is shown as lat, lon)
+  const fleetSignals = useMemo(() => {
+    const byName = new Map<string, SignalInfo>();
+    for (const idx of catalogues.values()) for (const s of idx.signals) if (!byName.has(s.name) && (isChartable(s) || s.type === 'location')) byName.set(s.name, s);
+    return [...byName.values()];
+  }, [catalogues]);
+  const fleetWithData = useMemo(() => {
+    const names = new Set<string>();
+    for (const v of fleet.vehicles) for (const k of Object.keys(v.latest ?? {})) names.add(k);
+    return names;
+  }, [fleet.vehicles]);
+
   const vehicle = fleet.vehicles.find((v) => v.vin === selected);
   const deadZones = new Map((demo.state?.vehicles ?? []).map((d) => [d.vin, d.deadZone]));
   const closed = fleet.connection.state === 'closed' || (fleet.connection.state === 'connecting' && fleet.connection.attempt > 0);
@@ -51,6 +73,20 @@ export function App() {
           <div className="section-head">
             <h2>Fleet</h2>
             <span className="muted small">{fleet.loaded && fleet.vehicles.length > 0 ? `${fleet.vehicles.length} vehicles · click one for live charts` : ''}</span>
+            {fleetSignals.length > 0 && (
+              <div className="section-tools">
+                <SignalPicker
+                  id="card-signals"
+                  label="Card signals"
+                  title="Signals on the cards"
+                  signals={fleetSignals}
+                  withData={fleetWithData}
+                  selected={cardSignals}
+                  onChange={chooseCardSignals}
+                  defaults={DEFAULT_CARD_SIGNALS}
+                />
+              </div>
+            )}
           </div>
           {!fleet.loaded ? (
             <div className="placeholder" data-testid="fleet-loading">
@@ -71,6 +107,8 @@ export function App() {
                   now={vehicleNow(fleet.clocks[v.vin], wallNow)}
                   silentMs={fleet.clocks[v.vin] ? wallNow - fleet.clocks[v.vin].heardAt : null}
                   selected={v.vin === selected}
+                  signals={cardSignals}
+                  catalogue={catalogues.get(catalogueKey(v)) ?? null}
                   onSelect={(vin) => select(vin === selected ? null : vin)}
                   deadZone={
                     demo.available && deadZones.has(v.vin)
@@ -84,10 +122,16 @@ export function App() {
         </section>
         <div className="detail">
           {vehicle ? (
-            <VehicleView key={vehicle.vin} vehicle={vehicle} captureNow={vehicleNow(fleet.clocks[vehicle.vin], wallNow)} onClose={() => select(null)} />
+            <VehicleView
+              key={vehicle.vin}
+              vehicle={vehicle}
+              captureNow={vehicleNow(fleet.clocks[vehicle.vin], wallNow)}
+              values={newestValues(vehicle.latest, fleet.latest[vehicle.vin], vehicle.lastCaptureMs)}
+              onClose={() => select(null)}
+            />
           ) : (
             <section className="panel placeholder-panel">
-              <div className="placeholder">Select a vehicle to see its live speed, distance, power, efficiency and route.</div>
+              <div className="placeholder">Select a vehicle to chart its signals live: speed, power, charge, gear and charge state bands, any other signal it sends, and its route.</div>
             </section>
           )}
           <Terminal logs={fleet.logs} demo={demo} vehicles={fleet.vehicles} />

@@ -1,5 +1,5 @@
 import { mutate, UNAUTHORIZED_EVENT } from './session';
-import type { DemoState, StoredSample, Summary } from './types';
+import type { CatalogueInfo, DemoState, StoredSample, Summary } from './types';
 
 /** A response other than 2xx; `status` 404 on the demo paths means "no demo mode". */
 export class HttpError extends Error {
@@ -26,9 +26,23 @@ async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function fetchSamples(vin: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<StoredSample[]> {
+/**
+ * Frames of `vin` captured in [fromMs, toMs). `signals` (canonical names) selects what is returned:
+ * only those values, and only frames that captured at least one of them; undefined = every signal.
+ */
+export async function fetchSamples(vin: string, fromMs: number, toMs: number, signals?: readonly string[], abort?: AbortSignal): Promise<StoredSample[]> {
   const q = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), format: 'json' });
-  return json<StoredSample[]>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/samples?${q}`, { signal }));
+  if (signals && signals.length > 0) q.set('signals', signals.join(','));
+  const rows = await json<StoredSample[]>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/samples?${q}`, { signal: abort }));
+  if (!Array.isArray(rows)) throw new Error(`samples of ${vin}: expected a JSON array`);
+  return rows;
+}
+
+/** The vehicle's signal catalogue (`GET /api/vehicles/{vin}/signals`). */
+export async function fetchSignals(vin: string, abort?: AbortSignal): Promise<CatalogueInfo> {
+  const cat = await json<CatalogueInfo>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/signals`, { signal: abort }));
+  if (!cat || !Array.isArray(cat.signals)) throw new Error(`signals of ${vin}: expected {"signals": [...]}`);
+  return cat;
 }
 
 export async function fetchSummary(vin: string, fromMs: number, toMs: number, signal?: AbortSignal): Promise<Summary> {

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { GAP_MS, type Point } from '../data/series';
+import { GAP_MS, LOCATION, position, type Point } from '../data/series';
 
 const W = 320;
 const H = 220;
@@ -11,20 +11,43 @@ interface Segment {
   backfilled: boolean;
 }
 
+interface Fix {
+  lat: number;
+  lon: number;
+  backfilled: boolean;
+  /** the frames have a hole (> GAP_MS without any frame) since the previous fix */
+  afterHole: boolean;
+}
+
 /**
- * Projects points to SVG paths: equirectangular around the mean latitude, fitted into the box,
- * a new path at every gap (> GAP_MS) and at every change between live and backfilled.
+ * Projects the Location fixes of sparse frames to SVG paths: equirectangular around the mean
+ * latitude, fitted into the box, a new path at every hole in the frames (> GAP_MS without any
+ * frame: fixes at their own rate, e.g. 1 Hz, are one line) and at every change between live and
+ * backfilled.
  */
 export function routeSegments(points: Point[], width = W, height = H): { segments: Segment[]; head: [number, number] | null } {
-  const pts = points.filter((p) => p.latitude !== null && p.longitude !== null);
-  if (pts.length < 2) return { segments: [], head: null };
-  const step = Math.max(1, Math.ceil(pts.length / MAX_POINTS));
+  const fixes: Fix[] = [];
+  let prevT = Number.NaN;
+  let hole = false;
+  for (const p of points) {
+    if (!Number.isNaN(prevT) && p.t - prevT > GAP_MS) hole = true;
+    prevT = p.t;
+    const pos = position(p.values, LOCATION);
+    if (pos) {
+      fixes.push({ lat: pos.lat, lon: pos.lon, backfilled: p.backfilled, afterHole: hole });
+      hole = false;
+    } else if (Object.prototype.hasOwnProperty.call(p.values, LOCATION)) {
+      hole = true; // unavailable: do not join across it
+    }
+  }
+  if (fixes.length < 2) return { segments: [], head: null };
+  const step = Math.max(1, Math.ceil(fixes.length / MAX_POINTS));
   let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
-  for (const p of pts) {
-    minLat = Math.min(minLat, p.latitude!);
-    maxLat = Math.max(maxLat, p.latitude!);
-    minLon = Math.min(minLon, p.longitude!);
-    maxLon = Math.max(maxLon, p.longitude!);
+  for (const f of fixes) {
+    minLat = Math.min(minLat, f.lat);
+    maxLat = Math.max(maxLat, f.lat);
+    minLon = Math.min(minLon, f.lon);
+    maxLon = Math.max(maxLon, f.lon);
   }
   const kx = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
   const spanX = Math.max((maxLon - minLon) * kx, 1e-6);
@@ -32,26 +55,29 @@ export function routeSegments(points: Point[], width = W, height = H): { segment
   const scale = Math.min((width - 2 * PAD) / spanX, (height - 2 * PAD) / spanY);
   const ox = (width - spanX * scale) / 2;
   const oy = (height - spanY * scale) / 2;
-  const xy = (p: Point): [number, number] => [ox + (p.longitude! - minLon) * kx * scale, height - oy - (p.latitude! - minLat) * scale];
+  const xy = (f: Fix): [number, number] => [ox + (f.lon - minLon) * kx * scale, height - oy - (f.lat - minLat) * scale];
   const segments: Segment[] = [];
   let cur: Segment | null = null;
-  let prev: Point | null = null;
-  for (let i = 0; i < pts.length; i++) {
-    const p = pts[i];
-    if (i % step !== 0 && i !== pts.length - 1 && !(prev && p.t - prev.t > GAP_MS)) continue;
-    const [x, y] = xy(p);
-    const gap = prev !== null && p.t - prev.t > GAP_MS;
-    if (!cur || gap || cur.backfilled !== p.backfilled) {
+  let prev: Fix | null = null;
+  let holeSincePrev = false;
+  for (let i = 0; i < fixes.length; i++) {
+    const f = fixes[i];
+    holeSincePrev ||= f.afterHole;
+    if (i % step !== 0 && i !== fixes.length - 1 && !holeSincePrev && !(prev && prev.backfilled !== f.backfilled)) continue;
+    const [x, y] = xy(f);
+    const gap = prev !== null && holeSincePrev;
+    holeSincePrev = false;
+    if (!cur || gap || cur.backfilled !== f.backfilled) {
       if (cur) segments.push(cur);
       const start = prev && !gap ? xy(prev) : null; // keep the line joined at a colour change
-      cur = { d: start ? `M${start[0].toFixed(1)},${start[1].toFixed(1)}L${x.toFixed(1)},${y.toFixed(1)}` : `M${x.toFixed(1)},${y.toFixed(1)}`, backfilled: p.backfilled };
+      cur = { d: start ? `M${start[0].toFixed(1)},${start[1].toFixed(1)}L${x.toFixed(1)},${y.toFixed(1)}` : `M${x.toFixed(1)},${y.toFixed(1)}`, backfilled: f.backfilled };
     } else {
       cur.d += `L${x.toFixed(1)},${y.toFixed(1)}`;
     }
-    prev = p;
+    prev = f;
   }
   if (cur) segments.push(cur);
-  return { segments, head: xy(pts[pts.length - 1]) };
+  return { segments, head: xy(fixes[fixes.length - 1]) };
 }
 
 export const RouteMap = memo(function RouteMap({ points }: { points: Point[] }) {

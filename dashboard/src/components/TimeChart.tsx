@@ -1,14 +1,15 @@
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { timeTicks, type ChartRow } from '../data/series';
+import { timeTicks } from '../data/series';
 import { formatClock } from '../data/format';
 
 export interface TimeChartProps {
   id: string;
   title: string;
   unit: string;
-  rows: ChartRow[];
-  field: 'speed' | 'power' | 'distance' | 'efficiency' | 'soc';
+  rows: ReadonlyArray<TimeRow>;
+  /** the row key drawn as the line */
+  field: string;
   domain: [number, number];
   color: string;
   decimals?: number;
@@ -16,10 +17,17 @@ export interface TimeChartProps {
   gaps: Array<[number, number]>;
   /** Time ranges without data (gaps, and a silent vehicle's trailing time), shaded. */
   holes: Array<[number, number]>;
-  /** Draw the backfilled rows a second time, highlighted (the speed chart). */
-  highlightBackfill?: boolean;
+  /** A row key holding the value only on backfilled rows: drawn a second time, highlighted. */
+  highlightField?: string;
   zeroLine?: boolean;
+  /** Draw steps (a value holds until the next one: integer signals) instead of straight segments. */
+  step?: boolean;
 }
+
+/** A chart row: capture time, whether it holds backfilled data, and the values by key. */
+export type TimeRow = { t: number; backfilled: boolean } & { [key: string]: number | boolean | null };
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Time ticks, without those so close to an edge that their label would be clipped. */
 function innerTicks([from, to]: [number, number]): number[] {
@@ -32,9 +40,9 @@ function innerTicks([from, to]: [number, number]): number[] {
  * backfilled spans are shaded. The container carries data-* counts for the browser test.
  */
 export const TimeChart = memo(function TimeChart(p: TimeChartProps) {
-  const points = p.rows.reduce((n, r) => (r[p.field] !== null ? n + 1 : n), 0);
-  const backfilled = p.rows.reduce((n, r) => (r.backfilled && r[p.field] !== null ? n + 1 : n), 0);
-  const last = [...p.rows].reverse().find((r) => r[p.field] !== null);
+  const points = p.rows.reduce((n, r) => (isNum(r[p.field]) ? n + 1 : n), 0);
+  const backfilled = p.rows.reduce((n, r) => (r.backfilled && isNum(r[p.field]) ? n + 1 : n), 0);
+  const last = [...p.rows].reverse().find((r) => isNum(r[p.field]));
   return (
     <figure
       className="chart"
@@ -50,7 +58,7 @@ export const TimeChart = memo(function TimeChart(p: TimeChartProps) {
         </span>
       </figcaption>
       <ResponsiveContainer width="100%" height={170}>
-        <LineChart data={p.rows} margin={{ top: 6, right: 8, bottom: 0, left: -14 }}>
+        <LineChart data={p.rows as TimeRow[]} margin={{ top: 6, right: 8, bottom: 0, left: -14 }}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
           <XAxis
             dataKey="t"
@@ -87,6 +95,7 @@ export const TimeChart = memo(function TimeChart(p: TimeChartProps) {
             isAnimationActive={false}
           />
           <Line
+            type={p.step ? 'stepAfter' : 'linear'}
             dataKey={p.field}
             stroke={p.color}
             strokeWidth={1.8}
@@ -95,9 +104,10 @@ export const TimeChart = memo(function TimeChart(p: TimeChartProps) {
             isAnimationActive={false}
             name={p.title}
           />
-          {p.highlightBackfill && (
+          {p.highlightField && (
             <Line
-              dataKey="backfilledSpeed"
+              type={p.step ? 'stepAfter' : 'linear'}
+              dataKey={p.highlightField}
               stroke="var(--backfill)"
               strokeWidth={2.6}
               dot={false}

@@ -1,5 +1,6 @@
-import type { VehicleState } from '../api/types';
-import { formatAge, formatClock, formatCount, formatNum, linkBadge } from '../data/format';
+import type { SignalValue, VehicleState } from '../api/types';
+import { formatAge, formatClock, formatCount, linkBadge } from '../data/format';
+import { DEFAULT_CARD_SIGNALS, formatValue, labelOf, newestValues, unitOf, type SignalIndex } from '../data/signals';
 import type { LiveSample } from '../live/fleetStore';
 
 export interface VehicleCardProps {
@@ -13,6 +14,24 @@ export interface VehicleCardProps {
   onSelect(vin: string): void;
   /** Present only in demo mode: the "dead zone now" toggle. */
   deadZone?: { on: boolean; busy: boolean; toggle(): void };
+  /** The signals to show (canonical names), in order; default DEFAULT_CARD_SIGNALS. */
+  signals?: readonly string[];
+  /** The vehicle's catalogue (units, types); values are shown without units until it is known. */
+  catalogue?: SignalIndex | null;
+}
+
+/** The charge state is shown too, whenever the vehicle is plugged in (not Disconnected/Unknown). */
+const CHARGE_STATE = 'DetailedChargeState';
+const UNPLUGGED = new Set(['Disconnected', 'Unknown', 'SNA', 'Invalid']);
+
+/** Whole miles per hour on a card; everything else by its resolution and magnitude. */
+const CARD_DECIMALS: Record<string, number> = { VehicleSpeed: 0, Soc: 1, Power: 1 };
+
+export function cardSignals(selected: readonly string[], values: Record<string, SignalValue>): string[] {
+  const out = [...selected];
+  const cs = values[CHARGE_STATE];
+  if (!out.includes(CHARGE_STATE) && typeof cs === 'string' && !UNPLUGGED.has(cs)) out.push(CHARGE_STATE);
+  return out;
 }
 
 /** An online vehicle without a new sample for this long (wall time) gets a "no data" warning. */
@@ -32,11 +51,10 @@ export function modelName(model: string | null | undefined): string {
   return MODEL_NAMES[model.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? model;
 }
 
-export function VehicleCard({ vehicle: v, live, stored, now, selected, silentMs, onSelect, deadZone }: VehicleCardProps) {
+export function VehicleCard({ vehicle: v, live, stored, now, selected, silentMs, onSelect, deadZone, signals = DEFAULT_CARD_SIGNALS, catalogue }: VehicleCardProps) {
   const badge = linkBadge(v.link);
-  const useLive = live && (v.lastCaptureMs === null || live.t >= v.lastCaptureMs);
-  const speed = useLive ? live.speed : v.latest?.speed;
-  const soc = useLive ? live.soc : v.latest?.soc;
+  const values = newestValues(v.latest, live, v.lastCaptureMs);
+  const shown = cardSignals(signals, values);
   const lastCapture = Math.max(v.lastCaptureMs ?? 0, live?.t ?? 0) || null;
   const oldestAge = v.oldestBufferedMs !== null && v.oldestBufferedMs !== undefined ? now - v.oldestBufferedMs : null;
   return (
@@ -74,21 +92,36 @@ export function VehicleCard({ vehicle: v, live, stored, now, selected, silentMs,
         </div>
       )}
       <dl className="card-metrics">
-        <div>
-          <dt>Speed</dt>
-          <dd>
-            {formatNum(speed, 0)} <small>mph</small>
-          </dd>
-        </div>
-        <div>
-          <dt>Charge</dt>
-          <dd>
-            {formatNum(soc, 1)} <small>%</small>
-            <span className="soc-bar" aria-hidden="true">
-              <span style={{ width: `${Math.max(0, Math.min(100, soc ?? 0))}%` }} />
-            </span>
-          </dd>
-        </div>
+        {shown.map((name) => {
+          const sig = catalogue?.get(name);
+          const canonical = sig?.name ?? name;
+          const value = values[canonical];
+          const unit = unitOf(sig);
+          const charging = canonical === CHARGE_STATE && (value === 'Charging' || value === 'Starting');
+          return (
+            <div key={name} data-testid={`card-signal-${v.vin}-${canonical}`} data-value={value === undefined ? '' : JSON.stringify(value)}>
+              <dt title={canonical}>{labelOf(canonical)}</dt>
+              <dd className={`${typeof value === 'string' ? 'state' : ''}${charging ? ' charging' : ''}`}>
+                {typeof value === 'boolean' ? (
+                  <span aria-label={value ? 'yes' : 'no'}>
+                    <span aria-hidden="true" className={value ? 'bool-yes' : 'bool-no'}>
+                      {value ? '● ' : '○ '}
+                    </span>
+                    {value ? 'yes' : 'no'}
+                  </span>
+                ) : (
+                  formatValue(sig, value, typeof value === 'number' && sig?.type !== 'enum' ? CARD_DECIMALS[canonical] : undefined)
+                )}{' '}
+                {unit && value !== undefined && value !== null && <small>{unit}</small>}
+                {canonical === 'Soc' && (
+                  <span className="soc-bar" aria-hidden="true">
+                    <span style={{ width: `${Math.max(0, Math.min(100, typeof value === 'number' ? value : 0))}%` }} />
+                  </span>
+                )}
+              </dd>
+            </div>
+          );
+        })}
         <div>
           <dt>Spool</dt>
           <dd data-testid={`spool-${v.vin}`}>

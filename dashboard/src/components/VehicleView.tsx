@@ -1,13 +1,41 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { fetchSummary } from '../api/client';
-import type { Summary, VehicleState } from '../api/types';
+import type { Summary, Values, VehicleState } from '../api/types';
 import { fillRollingEfficiency } from '../data/efficiency';
 import { formatClock, formatNum, linkBadge } from '../data/format';
-import { backfilledSpans, bucketFor, findGaps, toChartRows } from '../data/series';
+import { backfilledSpans, bucketFor, findGaps, LOCATION, ODOMETER, POWER, toChartRows } from '../data/series';
+import {
+  CHART_SIGNALS_KEY,
+  decimalsFor,
+  DEFAULT_CHART_SIGNALS,
+  inferCatalogue,
+  isChartable,
+  isNumeric,
+  labelOf,
+  loadSelection,
+  saveSelection,
+  signalRows,
+  stateSegments,
+} from '../data/signals';
+import { useCatalogue } from '../live/useCatalogue';
 import { useVehicleSeries } from '../live/useVehicleSeries';
 import { RouteMap } from './RouteMap';
-import { TimeChart } from './TimeChart';
+import { SignalPicker } from './SignalPicker';
+import { StateBands } from './StateBands';
+import { TimeChart, type TimeRow } from './TimeChart';
 import { modelName } from './VehicleCard';
+
+const LINE_COLORS = ['var(--accent)', '#34d399', '#fbbf24', '#a78bfa', '#f472b6', '#60a5fa', '#fb7185', '#4ade80'];
+
+/** The user's chart selection, kept in localStorage (shared by every vehicle). */
+function useChartSelection(): [string[], (names: string[]) => void] {
+  const [selected, setSelected] = useState(() => loadSelection(CHART_SIGNALS_KEY, DEFAULT_CHART_SIGNALS));
+  const set = useCallback((names: string[]) => {
+    setSelected(names);
+    saveSelection(CHART_SIGNALS_KEY, names);
+  }, []);
+  return [selected, set];
+}
 
 export const WINDOWS = [
   { label: '1 min', ms: 60_000 },
@@ -52,8 +80,21 @@ function useSummary(vin: string, windowMs: number, endRef: { current: number }):
   return summary;
 }
 
-export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: VehicleState; captureNow: number; onClose(): void }) {
+export function VehicleView({ vehicle, captureNow, values, onClose }: { vehicle: VehicleState; captureNow: number; values?: Values; onClose(): void }) {
   const [windowMs, setWindowMs] = useState(WINDOWS[1].ms); // 2 min: a dead zone is clearly visible
+  const [selection, setSelection] = useChartSelection();
+  const cat = useCatalogue(vehicle);
+  const latest = values ?? vehicle.latest;
+  // without a catalogue (a server without /signals) every signal is fetched and typed by its values
+  // (guessed again only when the set of signal names changes, not on every live value)
+  const latestRef = useRef(latest);
+  latestRef.current = latest;
+  const names = cat.index || !cat.error ? '' : Object.keys(latest ?? {}).join(',');
+  const index = useMemo(() => cat.index ?? (cat.error ? inferCatalogue(latestRef.current) : null), [cat.index, cat.error, names]);
+  const chosen = useMemo(() => (index ? index.known(selection).filter((n) => isChartable(index.get(n))) : []), [index, selection]);
+  const fetchKey = index === null ? null : cat.index === null ? '' : index.known([...chosen, POWER, ODOMETER, LOCATION]).join(',');
+  const fetchSignals = useMemo(() => (fetchKey === null ? null : fetchKey === '' ? [] : fetchKey.split(',')), [fetchKey]);
+  const withData = useMemo(() => new Set(Object.keys(latest ?? {})), [latest]);
   const nowRef = useRef(captureNow);
   nowRef.current = captureNow;
   const linkRef = useRef(vehicle.link);
@@ -63,6 +104,7 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
     windowMs,
     () => nowRef.current,
     () => linkRef.current === 'draining',
+    fetchSignals,
   );
 
   useEffect(() => {
@@ -86,14 +128,22 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
   const domain = useMemo<[number, number]>(() => [end - windowMs, end], [end, windowMs]);
   const view = useMemo(() => {
     const pts = series.points.filter((p) => p.t >= end - windowMs);
-    const rows = fillRollingEfficiency(toChartRows(pts, bucketFor(windowMs)), EFFICIENCY_WINDOW_MS);
+    const bucket = bucketFor(windowMs);
+    const rows = fillRollingEfficiency(toChartRows(pts, bucket), EFFICIENCY_WINDOW_MS);
+    const lines = chosen
+      .filter((n) => isNumeric(index?.get(n)))
+      .map((name) => ({ name, signal: index?.get(name), rows: signalRows(pts, name, bucket) as TimeRow[] }));
+    // bands start from the lookback before the window: a value captured before it holds into it
+    const bands = chosen.filter((n) => !isNumeric(index?.get(n))).map((name) => ({ name, signal: index?.get(name), segments: stateSegments(series.points, name) }));
     const gaps = findGaps(pts);
     // the time since the newest sample is a gap too (a vehicle in a dead zone), once it is clear
     const newest = pts.length ? pts[pts.length - 1].t : null;
     const holes: Array<[number, number]> = newest !== null && end - newest > TRAILING_GAP_MS ? [...gaps, [newest, end]] : gaps;
-    return { pts, rows, spans: backfilledSpans(rows), gaps, holes };
+    return { pts, rows, lines, bands, spans: backfilledSpans(rows), gaps, holes };
     // re-derive when the data or the window changes, not on every clock tick
-  }, [series.points, windowMs, end]);
+  }, [series.points, windowMs, end, chosen, index]);
+  const chartable = useMemo(() => (index ? index.signals.filter(isChartable) : []), [index]);
+  const has = (name: string) => !!index?.get(name);
 
   const badge = linkBadge(vehicle.link);
   const backfilledCount = view.pts.reduce((n, p) => (p.backfilled ? n + 1 : n), 0);
@@ -113,6 +163,16 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
           </div>
         </div>
         <div className="panel-actions">
+          <SignalPicker
+            id="chart-signals"
+            label="Signals"
+            title="Signals to chart"
+            signals={chartable}
+            withData={withData}
+            selected={index ? chosen : selection}
+            onChange={(names) => setSelection([...names, ...selection.filter((n) => !index?.get(n))])}
+            defaults={DEFAULT_CHART_SIGNALS}
+          />
           <div className="seg" role="group" aria-label="time window">
             {WINDOWS.map((w) => (
               <button key={w.ms} className={w.ms === windowMs ? 'active' : ''} onClick={() => setWindowMs(w.ms)} data-testid={`window-${w.ms / 1000}s`}>
@@ -149,11 +209,41 @@ export function VehicleView({ vehicle, captureNow, onClose }: { vehicle: Vehicle
         </div>
       ) : (
         <div className="charts">
-          <TimeChart id="speed" title="Speed" unit="mph" field="speed" rows={view.rows} domain={domain} color="var(--accent)" spans={view.spans} gaps={view.gaps} holes={view.holes} highlightBackfill decimals={1} />
-          <TimeChart id="distance" title="Distance traveled" unit="mi" field="distance" rows={view.rows} domain={domain} color="#a78bfa" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={2} />
-          <TimeChart id="power" title="Power" unit="kW" field="power" rows={view.rows} domain={domain} color="#34d399" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={1} zeroLine />
-          <TimeChart id="efficiency" title="Efficiency (30 s rolling)" unit="Wh/mi" field="efficiency" rows={view.rows} domain={domain} color="#f472b6" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={0} zeroLine />
-          <RouteMap points={view.pts} />
+          {view.bands.length > 0 && <StateBands bands={view.bands} domain={domain} holes={view.holes} spans={view.spans} />}
+          {view.lines.map((l, i) => {
+            const lastV = [...l.rows].reverse().find((r) => typeof r.v === 'number')?.v;
+            return (
+              <TimeChart
+                key={l.name}
+                id={l.name}
+                title={labelOf(l.name)}
+                unit={l.signal?.unit ?? ''}
+                field="v"
+                highlightField="bv"
+                step={l.signal?.type === 'integer'}
+                rows={l.rows}
+                domain={domain}
+                color={LINE_COLORS[i % LINE_COLORS.length]}
+                spans={view.spans}
+                gaps={view.gaps}
+                holes={view.holes}
+                decimals={decimalsFor(l.signal, typeof lastV === 'number' ? lastV : 0)}
+                zeroLine={l.name === POWER}
+              />
+            );
+          })}
+          {has(ODOMETER) && (
+            <TimeChart id="distance" title="Distance traveled" unit="mi" field="distance" rows={view.rows} domain={domain} color="#a78bfa" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={2} />
+          )}
+          {has(ODOMETER) && has(POWER) && (
+            <TimeChart id="efficiency" title="Efficiency (30 s rolling)" unit="Wh/mi" field="efficiency" rows={view.rows} domain={domain} color="#f472b6" spans={view.spans} gaps={view.gaps} holes={view.holes} decimals={0} zeroLine />
+          )}
+          {has(LOCATION) && <RouteMap points={view.pts} />}
+          {index && view.lines.length === 0 && view.bands.length === 0 && (
+            <div className="placeholder" data-testid="no-signals">
+              No signal chosen: pick some with “Signals”.
+            </div>
+          )}
         </div>
       )}
     </section>

@@ -13,7 +13,7 @@ const NOW = 1_764_180_060_000;
 const V: VehicleState = {
   vin: '5YJ3E1EA7KF000001', name: 'Model 3 #1', model: 'model3', link: 'offline', spoolDepth: 1500,
   oldestBufferedMs: NOW - 30_000, lastSeq: 10, samplesStored: 11, lastCaptureMs: NOW - 31_000,
-  latest: { speed: 61.2, soc: 81.3 }, bytesReceived: 0, bytesPerSample: 6, fullProtobufBytesPerSample: 70, gaps: 0,
+  latest: { VehicleSpeed: 61.2, Soc: 81.3, Gear: 'D' }, bytesReceived: 0, bytesPerSample: 6, fullProtobufBytesPerSample: 70, gaps: 0,
 };
 
 function demo(p: Partial<Demo> = {}): Demo {

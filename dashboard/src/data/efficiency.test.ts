@@ -8,7 +8,7 @@ const T0 = 1_764_180_000_000;
 function drive(seconds: number, mph: number, kw: number, startSeq = 0, startT = T0, startOdo = 1000): Point[] {
   const out: Point[] = [];
   for (let i = 0; i <= seconds; i++) {
-    out.push({ seq: startSeq + i, t: startT + i * 1000, speed: mph, power: kw, soc: 80, odometer: startOdo + (mph * i) / 3600, latitude: null, longitude: null, backfilled: false });
+    out.push({ seq: startSeq + i, t: startT + i * 1000, values: { VehicleSpeed: mph, Power: kw, Soc: 80, Odometer: startOdo + (mph * i) / 3600 }, backfilled: false });
   }
   return out;
 }
@@ -52,7 +52,7 @@ describe('fillRollingEfficiency', () => {
   it('uses only the trailing window', () => {
     // 60 s at 300 Wh/mi (18 kW @ 60 mph), then 60 s at 200 Wh/mi (12 kW @ 60 mph)
     const first = drive(60, 60, 18);
-    const second = drive(60, 60, 12, 61, T0 + 61_000, first[first.length - 1].odometer! + 60 / 3600).slice(0);
+    const second = drive(60, 60, 12, 61, T0 + 61_000, (first[first.length - 1].values.Odometer as number) + 60 / 3600).slice(0);
     const rows = fillRollingEfficiency(toChartRows([...first, ...second], 1000), 30_000);
     expect(rows[rows.length - 1].efficiency!).toBeCloseTo(200, 6);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backfilledSpans, bucketFor, findGaps, GAP_MS, mergeSamples, timeTicks, toChartRows, toPoint, trimBefore, type Point } from './series';
+import { backfilledSpans, bucketFor, findGaps, GAP_MS, mergeSamples, num, position, timeTicks, toChartRows, toPoint, trimBefore, type Point } from './series';
 
 const T0 = 1_764_180_000_000;
 
-function pt(seq: number, t: number, extra: Partial<Point> = {}): Point {
-  return { seq, t, speed: seq, power: 10, soc: 80, odometer: 1000 + seq * 0.001, latitude: 37, longitude: -122, backfilled: false, ...extra };
+function pt(seq: number, t: number, values: Record<string, number | null> = {}, extra: Partial<Point> = {}): Point {
+  return { seq, t, values: { VehicleSpeed: seq, Power: 10, Soc: 80, Odometer: 1000 + seq * 0.001, Location: { lat: 37, lon: -122 }, ...values }, backfilled: false, ...extra };
 }
 
 /** Samples every 20 ms (50 Hz) for seqs [from, to]. */
@@ -43,12 +43,24 @@ describe('mergeSamples', () => {
   });
 
   it('dedupes duplicates inside one incoming batch and keeps the held copy', () => {
-    const held = [pt(1, T0 + 20, { speed: 11 })];
-    const merged = mergeSamples(held, [pt(1, T0 + 20, { speed: 99 }), pt(2, T0 + 40), pt(2, T0 + 40)]);
-    expect(merged.map((p) => [p.seq, p.speed])).toEqual([
+    const held = [pt(1, T0 + 20, { VehicleSpeed: 11 })];
+    const merged = mergeSamples(held, [pt(1, T0 + 20, { VehicleSpeed: 99 }), pt(2, T0 + 40), pt(2, T0 + 40)]);
+    expect(merged.map((p) => [p.seq, p.values.VehicleSpeed])).toEqual([
       [1, 11],
       [2, 2],
     ]);
+  });
+
+  it('replaces the merged values of a live point by its stored frame, keeping the backfill flag', () => {
+    const live: Point = { seq: 5, t: T0 + 100, values: { VehicleSpeed: 30, Gear: 'D', Soc: 80 }, backfilled: true, merged: true };
+    const held = [pt(4, T0 + 80), live];
+    const stored: Point = { seq: 5, t: T0 + 100, values: { VehicleSpeed: 30 }, backfilled: false };
+    const merged = mergeSamples(held, [stored]);
+    expect(merged).not.toBe(held);
+    expect(merged[1]).toEqual({ seq: 5, t: T0 + 100, values: { VehicleSpeed: 30 }, backfilled: true });
+    expect(held[1]).toBe(live); // the input is not modified
+    // a second live copy of the same seq changes nothing; the stored frame stays
+    expect(mergeSamples(merged, [{ ...live, backfilled: false }])).toBe(merged);
   });
 
   it('marks every incoming sample backfilled while the vehicle drains', () => {
@@ -69,7 +81,8 @@ describe('toChartRows', () => {
     const rows = toChartRows(pts, 100);
     const nulls = rows.filter((r) => r.count === 0);
     expect(nulls).toHaveLength(1);
-    expect(nulls[0].speed).toBeNull();
+    expect(nulls[0].power).toBeNull();
+    expect(nulls[0].distance).toBeNull();
     expect(nulls[0].t).toBeGreaterThan(T0 + 49 * 20);
     expect(nulls[0].t).toBeLessThan(T0 + 200 * 20);
   });
@@ -87,11 +100,32 @@ describe('toChartRows', () => {
     expect(rows[rows.length - 1].distance).toBeCloseTo(0.099, 6);
   });
 
-  it('averages power within a bucket and keeps the last speed', () => {
-    const pts = [pt(0, T0, { power: 10, speed: 1 }), pt(1, T0 + 20, { power: 30, speed: 2 })];
+  it('averages power within a bucket', () => {
+    const pts = [pt(0, T0, { Power: 10 }), pt(1, T0 + 20, { Power: 30 })];
     const [row] = toChartRows(pts, 1000);
     expect(row.power).toBe(20);
-    expect(row.speed).toBe(2);
+    expect(row.count).toBe(2);
+  });
+
+  it('carries power and odometer of sparse frames into buckets without a capture, not across a gap', () => {
+    const sparse = (seq: number, t: number, values: Record<string, number>): Point => ({ seq, t, values, backfilled: false });
+    const pts = [
+      sparse(0, T0, { Power: 10, Odometer: 100 }),
+      sparse(1, T0 + 500, { VehicleSpeed: 30 }), // no power, no odometer in this bucket
+      sparse(2, T0 + 900, { Odometer: 100.01 }),
+      sparse(3, T0 + 5000, { VehicleSpeed: 31 }), // after a 4.1 s hole
+    ];
+    const rows = toChartRows(pts, 200);
+    expect(rows.map((r) => [r.count, r.power])).toEqual([
+      [1, 10],
+      [1, 10],
+      [1, 10],
+      [0, null],
+      [1, null],
+    ]);
+    expect(rows[1].distance).toBe(0);
+    expect(rows[2].distance).toBeCloseTo(0.01, 9);
+    expect(rows[4].distance).toBeNull(); // the odometer is not known again after the hole
   });
 
   it('carries backfill into rows and spans', () => {
@@ -101,7 +135,7 @@ describe('toChartRows', () => {
     expect(spans).toHaveLength(1);
     expect(spans[0][0]).toBeGreaterThanOrEqual(T0 + 50 * 20);
     expect(spans[0][1]).toBeLessThanOrEqual(T0 + 300 * 20);
-    expect(rows.filter((r) => r.backfilledSpeed !== null).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.backfilled).length).toBeGreaterThan(0);
   });
 });
 
@@ -123,9 +157,15 @@ describe('window helpers', () => {
     expect(findGaps([pt(0, T0), pt(1, T0 + GAP_MS + 1)])).toEqual([[T0, T0 + GAP_MS + 1]]);
   });
 
-  it('converts stored samples, turning missing values into null', () => {
-    const p = toPoint({ seq: 3, t: T0, speed: 12.5, power: null });
-    expect(p).toMatchObject({ seq: 3, t: T0, speed: 12.5, power: null, odometer: null, backfilled: false });
+  it('converts stored frames, keeping captured, unavailable and absent signals apart', () => {
+    const p = toPoint({ seq: 3, t: T0, values: { VehicleSpeed: 12.5, Power: null, Location: { lat: 1, lon: 2 } } });
+    expect(p).toEqual({ seq: 3, t: T0, values: { VehicleSpeed: 12.5, Power: null, Location: { lat: 1, lon: 2 } }, backfilled: false });
+    expect(num(p.values, 'VehicleSpeed')).toBe(12.5);
+    expect(num(p.values, 'Power')).toBeNull();
+    expect(num(p.values, 'Odometer')).toBeNull();
+    expect(position(p.values, 'Location')).toEqual({ lat: 1, lon: 2 });
+    expect(position(p.values, 'Power')).toBeNull();
+    expect(toPoint({ seq: 4, t: T0, values: null }).values).toEqual({}); // a malformed row: nothing captured
   });
 });
 

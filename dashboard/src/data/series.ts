@@ -1,62 +1,81 @@
-import type { StoredSample } from '../api/types';
+import type { LatLon, Values } from '../api/types';
+
+/** Signals the derived views read: distance and efficiency (Odometer, Power), the route (Location). */
+export const SPEED = 'VehicleSpeed';
+export const POWER = 'Power';
+export const ODOMETER = 'Odometer';
+export const LOCATION = 'Location';
 
 /**
- * A sample held in a chart window. `backfilled` marks samples that reached the dashboard late:
- * they arrived while the vehicle was draining its backlog, or they filled a hole between two
- * samples already held.
+ * A frame held in a chart window: the signals it captured (`values`, sparse: a signal that was not
+ * captured has no key, an unavailable one is null). `backfilled` marks frames that reached the
+ * dashboard late: they arrived while the vehicle was draining its backlog, or they filled a hole
+ * between two frames already held. `merged` marks a point made from a live `sample` message, whose
+ * values are the vehicle's merged newest values rather than one frame's: the stored frame of the same
+ * seq replaces its values when it is fetched.
  */
 export interface Point {
   seq: number;
   t: number;
-  speed: number | null;
-  power: number | null;
-  soc: number | null;
-  odometer: number | null;
-  latitude: number | null;
-  longitude: number | null;
+  values: Values;
   backfilled: boolean;
+  merged?: boolean;
 }
 
-/** A time delta between neighbouring samples above this is a gap (no data), drawn as a break. */
+/** A time delta between neighbouring frames above this is a gap (no data), drawn as a break. */
 export const GAP_MS = 1000;
 
-export function toPoint(s: StoredSample, backfilled = false): Point {
-  return {
-    seq: s.seq,
-    t: s.t,
-    speed: num(s.speed),
-    power: num(s.power),
-    soc: num(s.soc),
-    odometer: num(s.odometer),
-    latitude: num(s.latitude),
-    longitude: num(s.longitude),
-    backfilled,
-  };
+export function toPoint(s: { seq: number; t: number; values?: Values | null }, backfilled = false, merged = false): Point {
+  const values = s.values && typeof s.values === 'object' ? s.values : {};
+  return merged ? { seq: s.seq, t: s.t, values, backfilled, merged } : { seq: s.seq, t: s.t, values, backfilled };
 }
 
-function num(v: number | null | undefined): number | null {
+/** The number a frame holds for `name`: null when not captured, unavailable or not a finite number. */
+export function num(values: Values, name: string): number | null {
+  const v = values[name];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** The position a frame holds for `name` (a location signal), or null. */
+export function position(values: Values, name: string): LatLon | null {
+  const v = values[name];
+  if (v === null || typeof v !== 'object') return null;
+  return Number.isFinite(v.lat) && Number.isFinite(v.lon) ? v : null;
 }
 
 /**
  * Merges `incoming` into `held` (both in any order) and returns a new array sorted by capture
  * time (then seq) with one entry per seq. On a duplicate seq the held entry wins, so a sample
- * never flips to "backfilled" when it is fetched a second time. An incoming sample that lands
- * strictly inside a gap (> GAP_MS) of the held data is marked backfilled, as is every incoming
- * sample when `arrivingLate`; incoming samples already marked backfilled stay so.
+ * never flips to "backfilled" when it is fetched a second time — except that a stored frame
+ * replaces the values of a held `merged` (live) point, keeping its backfilled flag. An incoming
+ * sample that lands strictly inside a gap (> GAP_MS) of the held data is marked backfilled, as is
+ * every incoming sample when `arrivingLate`; incoming samples already marked backfilled stay so.
  */
 export function mergeSamples(held: Point[], incoming: Point[], arrivingLate = false): Point[] {
   if (incoming.length === 0) return held;
   const last0 = held[held.length - 1];
-  // live samples are newer than everything held: only they need deduplicating (no Set of the window)
+  // live samples are newer than everything held: only they need deduplicating (no map of the window)
   const allNewer = last0 !== undefined && incoming.every((p) => p.t > last0.t && p.seq > last0.seq);
-  const bySeq = new Set(allNewer ? [] : held.map((p) => p.seq));
+  const index = new Map<number, number>();
+  if (!allNewer) held.forEach((p, i) => index.set(p.seq, i));
   const fresh: Point[] = [];
+  const seen = new Set<number>();
+  let replaced: Point[] | null = null;
   for (const p of incoming) {
-    if (bySeq.has(p.seq)) continue;
-    bySeq.add(p.seq);
+    if (seen.has(p.seq)) continue;
+    seen.add(p.seq);
+    const i = index.get(p.seq);
+    if (i !== undefined) {
+      const h = (replaced ?? held)[i];
+      if (h.merged && !p.merged) {
+        replaced ??= held.slice();
+        replaced[i] = { seq: h.seq, t: h.t, values: p.values, backfilled: h.backfilled };
+      }
+      continue;
+    }
     fresh.push(p);
   }
+  if (replaced) held = replaced;
   if (fresh.length === 0) return held;
   fresh.sort(byTime);
   const last = held[held.length - 1];
@@ -99,25 +118,25 @@ export function trimBefore(points: Point[], fromMs: number): Point[] {
   return lo === 0 ? points : points.slice(lo);
 }
 
-/** A chart row: one time bucket, or a `null` row that breaks the line at a gap. */
-export interface ChartRow {
+/** A row of the derived charts (distance, efficiency): one time bucket, or a `count` 0 row that
+ * breaks the line at a gap. */
+export type ChartRow = {
   t: number;
-  speed: number | null;
+  /** drive power (kW), averaged over the bucket's frames that captured it (else the last known) */
   power: number | null;
-  soc: number | null;
+  /** miles since the first odometer in the window */
   distance: number | null;
   efficiency: number | null;
-  /** The speed again, only on backfilled rows, so the chart can draw them highlighted. */
-  backfilledSpeed: number | null;
   backfilled: boolean;
   count: number;
-}
+};
 
 /**
- * Turns sorted points into chart rows: at most one row per `bucketMs` (the last sample of the
- * bucket, power averaged), distance from the first odometer in the window, and a null row
- * inserted wherever neighbouring rows are more than max(GAP_MS, 2.5 buckets) apart so the line
- * shows the gap instead of bridging it.
+ * Turns sorted frames into derived chart rows: at most one row per `bucketMs` (the last frame of
+ * the bucket, power averaged), distance from the first Odometer in the window, and a gap row
+ * inserted wherever neighbouring frames are more than max(GAP_MS, 2.5 buckets) apart so the line
+ * shows the gap instead of bridging it. Frames are sparse: a bucket without a Power or Odometer
+ * capture carries the last value seen since the last gap (a value holds until the next capture).
  */
 export function toChartRows(points: Point[], bucketMs: number): ChartRow[] {
   const rows: ChartRow[] = [];
@@ -126,22 +145,29 @@ export function toChartRows(points: Point[], bucketMs: number): ChartRow[] {
   let cur: ChartRow | null = null;
   let powerSum = 0;
   let powerN = 0;
+  let lastPower: number | null = null;
+  let lastOdo: number | null = null;
   let curBucket = Number.NaN;
   let prevSampleT = Number.NaN;
   const flush = () => {
     if (cur) {
-      cur.power = powerN > 0 ? powerSum / powerN : null;
+      cur.power = powerN > 0 ? powerSum / powerN : lastPower;
+      if (powerN > 0) lastPower = cur.power;
+      cur.distance = lastOdo !== null && odo0 !== null ? lastOdo - odo0 : null;
       rows.push(cur);
     }
   };
   for (const p of points) {
-    if (odo0 === null && p.odometer !== null) odo0 = p.odometer;
     const bucket = Math.floor(p.t / bucketMs);
     const gap = !Number.isNaN(prevSampleT) && p.t - prevSampleT > gapMs;
     prevSampleT = p.t;
     if (bucket !== curBucket || gap) {
       flush();
-      if (gap && cur) rows.push(nullRow((cur.t + p.t) / 2));
+      if (gap && cur) {
+        rows.push(emptyRow((cur.t + p.t) / 2));
+        lastPower = null;
+        lastOdo = null;
+      }
       cur = emptyRow(p.t);
       powerSum = 0;
       powerN = 0;
@@ -150,36 +176,24 @@ export function toChartRows(points: Point[], bucketMs: number): ChartRow[] {
     const row = cur!;
     row.t = p.t;
     row.count++;
-    if (p.speed !== null) row.speed = p.speed;
-    if (p.soc !== null) row.soc = p.soc;
-    if (p.odometer !== null && odo0 !== null) row.distance = p.odometer - odo0;
-    if (p.power !== null) {
-      powerSum += p.power;
+    const odo = num(p.values, ODOMETER);
+    if (odo !== null) {
+      if (odo0 === null) odo0 = odo;
+      lastOdo = odo;
+    }
+    const power = num(p.values, POWER);
+    if (power !== null) {
+      powerSum += power;
       powerN++;
     }
     if (p.backfilled) row.backfilled = true;
-    row.backfilledSpeed = row.backfilled ? row.speed : null;
   }
   flush();
   return rows;
 }
 
 function emptyRow(t: number): ChartRow {
-  return {
-    t,
-    speed: null,
-    power: null,
-    soc: null,
-    distance: null,
-    efficiency: null,
-    backfilledSpeed: null,
-    backfilled: false,
-    count: 0,
-  };
-}
-
-function nullRow(t: number): ChartRow {
-  return emptyRow(t);
+  return { t, power: null, distance: null, efficiency: null, backfilled: false, count: 0 };
 }
 
 /** Gaps (> max(GAP_MS, 2.5 buckets)) between consecutive points, as [fromMs, toMs] pairs. */
@@ -192,7 +206,7 @@ export function findGaps(points: Point[], minGapMs = GAP_MS): Array<[number, num
 }
 
 /** Contiguous spans of backfilled rows (for highlighting), as [fromMs, toMs] pairs. */
-export function backfilledSpans(rows: ChartRow[]): Array<[number, number]> {
+export function backfilledSpans(rows: ReadonlyArray<{ t: number; count: number; backfilled: boolean }>): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   let start: number | null = null;
   let end = 0;

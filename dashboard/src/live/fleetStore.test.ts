@@ -93,9 +93,9 @@ describe('FleetStore.apply', () => {
       const stored: number[] = [];
       s.onSample((m) => samples.push(m.seq));
       s.onStored((m) => stored.push(m.toSeq));
-      s.apply({ type: 'sample', vin: 'A', seq: 5, t: 5000, speed: 30 });
+      s.apply({ type: 'sample', vin: 'A', seq: 5, t: 5000, values: { VehicleSpeed: 30 } });
       wall = 100_500;
-      s.apply({ type: 'sample', vin: 'A', seq: 4, t: 4000, speed: 20 }); // a drain: older
+      s.apply({ type: 'sample', vin: 'A', seq: 4, t: 4000, values: { VehicleSpeed: 20 } }); // a drain: older
       s.apply({ type: 'stored', vin: 'A', fromSeq: 1, toSeq: 5, fromMs: 1000, toMs: 5000 });
       expect(samples).toEqual([5, 4]);
       expect(stored).toEqual([5]);
@@ -124,14 +124,14 @@ describe('FleetStore.apply', () => {
     try {
       let wall = 0;
       const s = new FleetStore('ws://unused', () => wall);
-      s.apply({ type: 'sample', vin: 'A', seq: 1, t: 10_000 });
+      s.apply({ type: 'sample', vin: 'A', seq: 1, t: 10_000, values: {} });
       wall = 30_000; // 30 s dead zone: the clock says 40 s
       expect(vehicleNow(s.getSnapshot().clocks.A, wall)).toBe(40_000);
-      s.apply({ type: 'sample', vin: 'A', seq: 2, t: 12_000 }); // the first drained sample
+      s.apply({ type: 'sample', vin: 'A', seq: 2, t: 12_000, values: {} }); // the first drained sample
       const c = s.getSnapshot().clocks.A;
       expect(vehicleNow(c, wall)).toBe(40_000);
       expect(c).toMatchObject({ newest: 12_000, heardAt: 30_000 });
-      s.apply({ type: 'sample', vin: 'A', seq: 3, t: 41_000 }); // live again, ahead of the clock
+      s.apply({ type: 'sample', vin: 'A', seq: 3, t: 41_000, values: {} }); // live again, ahead of the clock
       expect(vehicleNow(s.getSnapshot().clocks.A, wall)).toBe(41_000);
     } finally {
       vi.useRealTimers();

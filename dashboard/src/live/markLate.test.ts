@@ -3,7 +3,7 @@ import type { Point } from '../data/series';
 import { LATE_MS, markLate } from './useVehicleSeries';
 
 const NOW = 1_764_180_000_000;
-const pt = (seq: number, t: number): Point => ({ seq, t, speed: 1, power: 1, soc: 1, odometer: 1, latitude: null, longitude: null, backfilled: false });
+const pt = (seq: number, t: number): Point => ({ seq, t, values: { VehicleSpeed: 1 }, backfilled: false });
 
 describe('markLate', () => {
   it('marks samples captured more than LATE_MS before now as backfilled', () => {

@@ -14,7 +14,7 @@ const T0 = NOW - 60_000;
 /** 50 Hz samples for seqs [from, to]. */
 function samples(from: number, to: number): StoredSample[] {
   const out: StoredSample[] = [];
-  for (let s = from; s <= to; s++) out.push({ seq: s, t: T0 + s * 20, speed: 30, power: 10, odometer: 100 + s * 0.0002 });
+  for (let s = from; s <= to; s++) out.push({ seq: s, t: T0 + s * 20, values: { VehicleSpeed: 30, Power: 10, Odometer: 100 + s * 0.0002 } });
   return out;
 }
 
@@ -82,5 +82,52 @@ describe('useVehicleSeries', () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     expect(requests.length).toBe(before);
+  });
+
+  it('refetches with ?signals= when the selection changes, keeping the backfill marks', async () => {
+    let held = samples(0, 49);
+    const requests = fakeServer(() => held);
+    const store = new FleetStore('ws://unused');
+    store.apply({ type: 'snapshot', vehicles: [], demo: false });
+    const wrapper = ({ children }: { children: ReactNode }) => <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+    const { result, rerender } = renderHook(({ sel }: { sel: string[] | null }) => useVehicleSeries(VIN, 120_000, () => NOW, () => false, sel), {
+      wrapper,
+      initialProps: { sel: null as string[] | null },
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(requests).toEqual([]); // the catalogue is not known yet: nothing is fetched
+    rerender({ sel: ['VehicleSpeed', 'Power'] });
+    await waitFor(() => expect(result.current.points).toHaveLength(50));
+    expect(new URL(requests[0], 'http://x').searchParams.get('signals')).toBe('VehicleSpeed,Power');
+    // a backlog arrives late (captured a minute ago): backfilled
+    held = samples(0, 99);
+    act(() => {
+      store.apply({ type: 'stored', vin: VIN, fromSeq: 50, toSeq: 99, fromMs: T0 + 1000, toMs: T0 + 99 * 20 });
+    });
+    await waitFor(() => expect(result.current.points).toHaveLength(100), { timeout: 3000 });
+    expect(result.current.points.filter((p) => p.backfilled)).toHaveLength(50);
+    rerender({ sel: ['VehicleSpeed', 'Power', 'Gear'] });
+    await waitFor(() => expect(requests.some((r) => r.includes('signals=VehicleSpeed%2CPower%2CGear'))).toBe(true));
+    await waitFor(() => expect(result.current.loading).toBe(false));
+    expect(result.current.points).toHaveLength(100);
+    expect(result.current.points.filter((p) => p.backfilled).map((p) => p.seq)).toEqual(samples(50, 99).map((s) => s.seq));
+  });
+
+  it('takes the merged values of a live sample only at the live edge; a late one is a bare marker until fetched', async () => {
+    fakeServer(() => samples(0, 49));
+    const store = new FleetStore('ws://unused');
+    store.apply({ type: 'snapshot', vehicles: [], demo: false });
+    const wrapper = ({ children }: { children: ReactNode }) => <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+    const { result } = renderHook(() => useVehicleSeries(VIN, 120_000, () => NOW, () => false), { wrapper });
+    await waitFor(() => expect(result.current.points).toHaveLength(50));
+    act(() => {
+      store.apply({ type: 'sample', vin: VIN, seq: 60, t: T0 + 60 * 20, values: { VehicleSpeed: 31, Gear: 'D' } }); // live edge
+      store.apply({ type: 'sample', vin: VIN, seq: 55, t: T0 + 55 * 20, values: { VehicleSpeed: 31, Gear: 'D' } }); // drained: older
+    });
+    await waitFor(() => expect(result.current.points).toHaveLength(52), { timeout: 3000 });
+    const bySeq = new Map(result.current.points.map((p) => [p.seq, p]));
+    expect(bySeq.get(60)!.values).toEqual({ VehicleSpeed: 31, Gear: 'D' });
+    expect(bySeq.get(55)!.values).toEqual({});
+    expect(bySeq.get(55)!.merged).toBe(true);
   });
 });
