@@ -1,5 +1,11 @@
 package io.fleetlog.logs.export;
 
+import io.fleetlog.catalog.BooleanType;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.catalog.EnumType;
+import io.fleetlog.catalog.LocationType;
+import io.fleetlog.catalog.Signal;
+import io.fleetlog.catalog.StringType;
 import io.fleetlog.logs.mapping.MappingException;
 import io.fleetlog.logs.mapping.Units;
 import io.fleetlog.sample.Field;
@@ -13,13 +19,16 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Collections;
-import java.util.EnumMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Which CSV columns make a sample: the time column and its format and zone, one column per field
- * with a unit factor, and optionally the columns telling vehicles apart and holding the VIN.
+ * Which CSV columns make a sample: the time column and its format and zone, one column per catalogue
+ * signal (two for a location) with a factor, a unit and for enums and booleans a value list, and
+ * optionally the columns telling vehicles apart and holding the VIN.
  *
  * <p>The file form ({@link #parse}), one {@code key = value} per line, {@code #} starts a comment:
  *
@@ -29,12 +38,19 @@ import java.util.Map;
  * time.zone   = America/Los_Angeles      # for times without an offset (default UTC)
  * vehicle     = vehicle_id               # optional: the column --vehicle selects by
  * vin         = vin                      # optional: the column holding the VIN
- * speed       = "Speed (km/h)" [km/h]    # a field: column, then [unit] and/or * factor
+ * VehicleSpeed = "Speed (km/h)" [km/h]   # a catalogue signal (or alias): column, then [unit] and/or * factor
  * odometer    = odo * 0.001 [km]         # metres → km by factor, km → mi by unit
+ * latitude    = lat                      # latitude and longitude: the two halves of Location
+ * longitude   = lon
+ * InsideTemp  = "Inside Temp (°F)" [°F]  # converted to the signal's unit (degC)
+ * Gear        = shift                    # enum: the cell is a value name (ignoring case and '_')
+ * HvacPower   = climate {1=On, 0=Off}    # or an explicit list: cell text = value name (or unavailable)
+ * Locked      = locked                   # boolean: true/false, 1/0, yes/no, on/off
+ * Version     = car_version              # string: the cell text
  * </pre>
  *
- * <p>A value is the column value × factor, converted from {@code [unit]} to the field's unit (see
- * {@link Units}); without a unit it is taken as the field's unit. Column names match exactly, else
+ * <p>A number is the column value × factor, converted from {@code [unit]} to the signal's unit (see
+ * {@link Units}); without a unit it is taken as the signal's unit. Column names match exactly, else
  * ignoring case and surrounding blanks. Built-in presets may also match a column by name prefix and
  * take the unit from the header's parentheses ({@code "Speed (mph)"}). Immutable.
  */
@@ -47,11 +63,20 @@ public final class ColumnMapping {
      * @param factor multiplier applied to the number
      * @param unit the unit of {@code number × factor}, empty for the field's unit
      * @param unitFromHeader take the unit from the header's last "(…)" instead
-     * @param optional a missing column leaves the field unavailable instead of failing
+     * @param optional a missing column leaves the signal out instead of failing
+     * @param values for enum and boolean signals: cell text (compared ignoring case) → value name,
+     *     {@code true}/{@code false} or {@code unavailable}; empty to match the cell with the names
      */
     public record Column(
-            String name, boolean prefix, double factor, String unit, boolean unitFromHeader, boolean optional) {
+            String name,
+            boolean prefix,
+            double factor,
+            String unit,
+            boolean unitFromHeader,
+            boolean optional,
+            Map<String, String> values) {
         public Column {
+            values = Map.copyOf(values);
             if (name.isBlank()) {
                 throw new IllegalArgumentException("a column name is empty");
             }
@@ -61,10 +86,37 @@ public final class ColumnMapping {
             }
         }
 
+        public Column(
+                String name, boolean prefix, double factor, String unit, boolean unitFromHeader, boolean optional) {
+            this(name, prefix, factor, unit, unitFromHeader, optional, Map.of());
+        }
+
         public static Column named(String name) {
             return new Column(name, false, 1, "", false, false);
         }
+
+        /** An optional column of that exact name (ignoring case), in the signal's unit. */
+        public static Column optional(String name) {
+            return new Column(name, false, 1, "", false, true);
+        }
+
+        /** An optional column in {@code unit}. */
+        public static Column optional(String name, String unit) {
+            return new Column(name, false, 1, unit, false, true);
+        }
+
+        /** This column with a value list (see {@link #values}). */
+        public Column withValues(Map<String, String> list) {
+            return new Column(name, prefix, factor, unit, unitFromHeader, optional, list);
+        }
     }
+
+    /**
+     * One catalogue signal from one column.
+     *
+     * @param part -1 for the whole signal; 0 / 1 for the latitude / longitude column of a location
+     */
+    public record Binding(Signal signal, int id, int part, Column column) {}
 
     private final String name;
     private final Column time;
@@ -73,8 +125,9 @@ public final class ColumnMapping {
     private final ZoneOffset preferredOffset;
     private final Column vehicle;
     private final Column vin;
-    private final Map<Field, Column> fields;
+    private final List<Binding> bindings;
 
+    /** A mapping of legacy fields (latitude and longitude are the halves of Location). */
     public ColumnMapping(
             String name,
             Column time,
@@ -84,8 +137,21 @@ public final class ColumnMapping {
             Column vehicle,
             Column vin,
             Map<Field, Column> fields) {
-        if (fields.isEmpty()) {
-            throw new IllegalArgumentException("mapping " + name + " maps no field");
+        this(name, time, timeFormat, zone, preferredOffset, vehicle, vin, legacy(fields));
+    }
+
+    /** A mapping of catalogue signals (see {@link Binding}). */
+    public ColumnMapping(
+            String name,
+            Column time,
+            TimeFormat timeFormat,
+            ZoneId zone,
+            ZoneOffset preferredOffset,
+            Column vehicle,
+            Column vin,
+            List<Binding> bindings) {
+        if (bindings.isEmpty()) {
+            throw new IllegalArgumentException("mapping " + name + " maps no signal");
         }
         this.name = name;
         this.time = time;
@@ -94,7 +160,61 @@ public final class ColumnMapping {
         this.preferredOffset = preferredOffset;
         this.vehicle = vehicle;
         this.vin = vin;
-        this.fields = Collections.unmodifiableMap(new EnumMap<>(fields));
+        this.bindings = List.copyOf(bindings);
+    }
+
+    private static List<Binding> legacy(Map<Field, Column> fields) {
+        Catalogue c = Catalogue.builtin();
+        List<Binding> out = new ArrayList<>();
+        fields.forEach((f, col) -> {
+            Signal s = c.get(f.key());
+            int part = f == Field.LATITUDE ? 0 : f == Field.LONGITUDE ? 1 : -1;
+            out.add(new Binding(s, c.id(s.name()), part, col));
+        });
+        return out;
+    }
+
+    /** Builds the bindings of a preset: catalogue signal name → column, in order. */
+    static final class Signals {
+        private final Catalogue catalogue = Catalogue.builtin();
+        private final List<Binding> list = new ArrayList<>();
+
+        Signals put(String signal, Column c) {
+            Signal s = catalogue.get(signal);
+            list.add(new Binding(s, catalogue.id(s.name()), -1, c));
+            return this;
+        }
+
+        Signals location(Column latitude, Column longitude) {
+            Signal s = catalogue.get("Location");
+            list.add(new Binding(s, catalogue.id(s.name()), 0, latitude));
+            list.add(new Binding(s, catalogue.id(s.name()), 1, longitude));
+            return this;
+        }
+
+        List<Binding> build() {
+            return list;
+        }
+    }
+
+    /** {@code a=x, b=y} as a map (for value lists). */
+    static Map<String, String> values(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : list.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException(
+                        "expected 'text=name' in the value list, got '" + item.strip() + "'");
+            }
+            String key = item.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            if (out.put(key, item.substring(eq + 1).strip()) != null) {
+                throw new IllegalArgumentException("'" + key + "' is listed twice in the value list");
+            }
+        }
+        return out;
     }
 
     public static ColumnMapping parse(Path file) throws IOException {
@@ -114,7 +234,9 @@ public final class ColumnMapping {
         ZoneId zone = ZoneOffset.UTC;
         Column vehicle = null;
         Column vin = null;
-        Map<Field, Column> fields = new EnumMap<>(Field.class);
+        Catalogue catalogue = Catalogue.builtin();
+        List<Binding> bindings = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
         String line;
         int n = 0;
         while ((line = in.readLine()) != null) {
@@ -140,10 +262,15 @@ public final class ColumnMapping {
                     case "vehicle" -> vehicle = column(value, null);
                     case "vin" -> vin = column(value, null);
                     default -> {
-                        Field f = Field.byKey(key);
-                        if (fields.put(f, column(value, f)) != null) {
-                            throw new IllegalArgumentException(f.key() + " is mapped twice");
+                        Binding b = binding(catalogue, t.substring(0, eq).strip(), value);
+                        String what = b.part() < 0 ? b.signal().name() : key.toLowerCase(Locale.ROOT);
+                        Integer before = seen.putIfAbsent(what.toLowerCase(Locale.ROOT), n);
+                        Integer whole = seen.get(b.signal().name().toLowerCase(Locale.ROOT));
+                        if (before != null || (b.part() >= 0 && whole != null)) {
+                            throw new IllegalArgumentException(
+                                    what + " is already mapped at line " + (before != null ? before : whole));
                         }
+                        bindings.add(b);
                     }
                 }
             } catch (IllegalArgumentException | DateTimeException e) {
@@ -153,14 +280,65 @@ public final class ColumnMapping {
         if (time == null) {
             throw new MappingException(name, Math.max(n, 1), "no 'time = <column>' line");
         }
-        if (fields.isEmpty()) {
-            throw new MappingException(name, Math.max(n, 1), "no field is mapped (e.g. 'speed = \"Speed (mph)\"')");
+        if (bindings.isEmpty()) {
+            throw new MappingException(
+                    name, Math.max(n, 1), "no signal is mapped (e.g. 'VehicleSpeed = \"Speed (mph)\"')");
         }
-        return new ColumnMapping(name, time, format, zone, null, vehicle, vin, fields);
+        long lat = bindings.stream().filter(b -> b.part() == 0).count();
+        long lon = bindings.stream().filter(b -> b.part() == 1).count();
+        if (lat != lon) {
+            throw new MappingException(
+                    name,
+                    Math.max(n, 1),
+                    (lat == 0 ? "latitude" : "longitude") + " is not mapped (a location needs both)");
+        }
+        return new ColumnMapping(name, time, format, zone, null, vehicle, vin, bindings);
+    }
+
+    /** {@code key = value} of a signal line. */
+    private static Binding binding(Catalogue catalogue, String key, String value) {
+        Signal s = catalogue
+                .find(key)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown signal '" + key + "': the catalogue has no such name or alias"));
+        int part = -1;
+        if (s.type() instanceof LocationType) {
+            part = key.equalsIgnoreCase("latitude") ? 0 : key.equalsIgnoreCase("longitude") ? 1 : -2;
+            if (part == -2) {
+                throw new IllegalArgumentException(
+                        s.name() + " is a location: map its columns as 'latitude = …' and 'longitude = …'");
+            }
+        }
+        Map<String, String> list = Map.of();
+        String v = value;
+        if (v.endsWith("}") && v.lastIndexOf('{') > 0) {
+            list = values(v.substring(v.lastIndexOf('{') + 1, v.length() - 1));
+            v = v.substring(0, v.lastIndexOf('{')).strip();
+            if (!(s.type() instanceof EnumType || s.type() instanceof BooleanType)) {
+                throw new IllegalArgumentException(
+                        s.name() + ": a value list {text=name} is only for enum and boolean signals");
+            }
+            checkNames(s, list);
+        }
+        Column c = column(v, s).withValues(list);
+        return new Binding(s, catalogue.id(s.name()), part, c);
+    }
+
+    /** Every name of a value list is one of the signal's values, true/false or unavailable. */
+    static void checkNames(Signal s, Map<String, String> list) {
+        for (String name : list.values()) {
+            boolean ok = name.equalsIgnoreCase("unavailable")
+                    || (s.type() instanceof EnumType et
+                            ? et.byName(name).isPresent()
+                            : name.equalsIgnoreCase("true") || name.equalsIgnoreCase("false"));
+            if (!ok) {
+                throw new IllegalArgumentException(s.name() + " has no value '" + name + "'");
+            }
+        }
     }
 
     /** {@code "name"} or {@code name}, then optionally {@code * factor} and {@code [unit]} in any order. */
-    private static Column column(String value, Field field) {
+    private static Column column(String value, Signal signal) {
         String rest;
         String col;
         if (value.startsWith("\"")) {
@@ -201,16 +379,34 @@ public final class ColumnMapping {
                         "unexpected '" + rest + "' after the column name (quote names with symbols)");
             }
         }
-        if (field == null && (factor != 1 || !unit.isEmpty())) {
-            throw new IllegalArgumentException("a factor or unit only applies to field columns");
+        if (signal == null && (factor != 1 || !unit.isEmpty())) {
+            throw new IllegalArgumentException("a factor or unit only applies to signal columns");
         }
-        if (field != null) {
-            Units.factor(unit, field);
+        if (signal != null && (factor != 1 || !unit.isEmpty()) && !numeric(signal)) {
+            throw new IllegalArgumentException(
+                    signal.name() + " is " + signal.type().keyword() + ": a factor or unit only applies to numbers");
+        }
+        if (signal != null) {
+            Units.conversion(unit, unitOf(signal));
         }
         if (col.isEmpty()) {
             throw new IllegalArgumentException("the column name is empty");
         }
         return new Column(col, false, factor, unit, false, false);
+    }
+
+    static boolean numeric(Signal s) {
+        return !(s.type() instanceof EnumType || s.type() instanceof BooleanType || s.type() instanceof StringType);
+    }
+
+    /** The unit numbers are converted to: a float's or integer's unit, degrees for a location. */
+    static String unitOf(Signal s) {
+        return switch (s.type()) {
+            case io.fleetlog.catalog.FloatType f -> f.unit();
+            case io.fleetlog.catalog.IntegerType i -> i.unit() == null ? "" : i.unit();
+            case LocationType l -> "deg";
+            default -> "";
+        };
     }
 
     private static String stripComment(String line) {
@@ -228,7 +424,7 @@ public final class ColumnMapping {
 
     /** This mapping with another zone (and preferred offset) for local times. */
     public ColumnMapping withZone(ZoneId newZone, ZoneOffset preferred) {
-        return new ColumnMapping(name, time, timeFormat, newZone, preferred, vehicle, vin, fields);
+        return new ColumnMapping(name, time, timeFormat, newZone, preferred, vehicle, vin, bindings);
     }
 
     public String name() {
@@ -262,7 +458,8 @@ public final class ColumnMapping {
         return vin;
     }
 
-    public Map<Field, Column> fields() {
-        return fields;
+    /** The signal columns, in mapping order. */
+    public List<Binding> bindings() {
+        return bindings;
     }
 }

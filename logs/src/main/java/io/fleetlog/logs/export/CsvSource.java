@@ -1,9 +1,16 @@
 package io.fleetlog.logs.export;
 
+import io.fleetlog.catalog.BooleanType;
+import io.fleetlog.catalog.EnumType;
+import io.fleetlog.catalog.FloatType;
+import io.fleetlog.catalog.IntegerType;
+import io.fleetlog.catalog.LocationType;
+import io.fleetlog.catalog.Signal;
+import io.fleetlog.catalog.StringType;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.logs.LogFileException;
 import io.fleetlog.logs.Problems;
 import io.fleetlog.logs.mapping.Units;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.source.Source;
 import java.io.IOException;
@@ -13,7 +20,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,17 +28,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Samples from a CSV file through a {@link ColumnMapping}: each row with data becomes one sample at
- * its own capture time (no resampling; wrap in {@link Resampler} for a fixed rate).
+ * Sparse samples from a CSV file through a {@link ColumnMapping}: each row with data becomes one
+ * sample at its own capture time (no resampling; wrap in {@link Resampler} for a fixed rate), whose
+ * frame holds exactly the signals the row has a value for: an empty cell is "not captured"; a cell
+ * reading {@code unavailable}, {@code null}, {@code n/a} or {@code <invalid>} (any case) is captured
+ * as unavailable.
  *
  * <p>The first record is the header; a mapped column it lacks fails the open with a {@link
  * LogFileException} (unless the column is optional). Then, per row: a row of another vehicle than
- * the selected one is read over ({@link #otherVehicleRows()}); a row whose mapped values are all
- * empty (a car offline or asleep) is read over ({@link #emptyRows()}); a row with the wrong number
+ * the selected one is read over ({@link #otherVehicleRows()}); a row whose mapped cells are all
+ * empty but for strings (a car offline or asleep still has its name) is read over ({@link
+ * #emptyRows()}); a row with the wrong number
  * of fields, an unreadable time, or a time not after the previous row's is skipped and recorded in
- * {@link #problems()}; a value that is not a number or outside its field's range becomes
- * unavailable (NaN) and is recorded too, the rest of the row is kept. Values are converted to the
- * field units; heading is normalised to [0, 360). Not thread-safe; never sleeps.
+ * {@link #problems()}; a value that is not a number, outside its signal's range, not a whole number
+ * (integers), not a value name (enums, by the column's list or the names ignoring case and
+ * underscores), not true/false/1/0/yes/no/on/off (booleans) or too long (strings) is captured as
+ * unavailable and recorded too, the rest of the row is kept. Numbers are converted to the signal's
+ * unit; circular signals (heading) are normalised to [0, 360); a location needs both cells (one
+ * empty: unavailable). Not thread-safe; never sleeps.
  */
 public final class CsvSource implements Source {
     private static final Map<String, ZoneOffset> ABBREVIATIONS = Map.ofEntries(
@@ -57,8 +71,14 @@ public final class CsvSource implements Source {
     private int timeIndex;
     private int vehicleIndex = -1;
     private int vinIndex = -1;
-    private final int[] fieldIndex = new int[Field.COUNT];
-    private final double[] scale = new double[Field.COUNT];
+    /** A mapped signal's column(s) in this file. */
+    private record Bound(
+            Signal signal, int id, int index, int lonIndex, Units.Conversion conversion, ColumnMapping.Column column) {}
+
+    private static final java.util.Set<String> UNAVAILABLE =
+            java.util.Set.of("unavailable", "null", "n/a", "<invalid>");
+
+    private final List<Bound> bound = new ArrayList<>();
     private ZoneId zone;
     private ZoneOffset preferred;
     private long lastTimeMs = Long.MIN_VALUE;
@@ -139,22 +159,38 @@ public final class CsvSource implements Source {
                     1,
                     "a vehicle was chosen (" + vehicleFilter + ") but the file has no column telling vehicles apart");
         }
-        Arrays.fill(fieldIndex, -1);
-        for (Map.Entry<Field, ColumnMapping.Column> e : mapping.fields().entrySet()) {
-            Field f = e.getKey();
-            ColumnMapping.Column c = e.getValue();
+        Map<Integer, int[]> locations = new LinkedHashMap<>(); // id → latitude, longitude column
+        Map<Integer, ColumnMapping.Binding> locationBindings = new LinkedHashMap<>();
+        Map<Integer, Units.Conversion> locationConversions = new LinkedHashMap<>();
+        for (ColumnMapping.Binding b : mapping.bindings()) {
+            ColumnMapping.Column c = b.column();
             int i = c.optional() ? find(header, c) : required(header, c);
-            if (i < 0) {
-                continue;
+            Units.Conversion conv = Units.Conversion.IDENTITY;
+            if (i >= 0 && ColumnMapping.numeric(b.signal())) {
+                String unit = c.unitFromHeader() ? parenthesised(header.get(i)) : c.unit();
+                try {
+                    Units.Conversion u = Units.conversion(unit == null ? "" : unit, ColumnMapping.unitOf(b.signal()));
+                    conv = new Units.Conversion(c.factor() * u.factor(), u.offset());
+                } catch (IllegalArgumentException ex) {
+                    throw new LogFileException(file, 1, "column '" + header.get(i) + "': " + ex.getMessage());
+                }
             }
-            String unit = c.unitFromHeader() ? parenthesised(header.get(i)) : c.unit();
-            try {
-                scale[f.ordinal()] = c.factor() * Units.factor(unit == null ? "" : unit, f);
-            } catch (IllegalArgumentException ex) {
-                throw new LogFileException(file, 1, "column '" + header.get(i) + "': " + ex.getMessage());
+            if (b.part() >= 0) {
+                locations.computeIfAbsent(b.id(), k -> new int[] {-1, -1})[b.part()] = i;
+                locationBindings.putIfAbsent(b.id(), b);
+                if (b.part() == 0) {
+                    locationConversions.put(b.id(), conv);
+                }
+            } else if (i >= 0) {
+                bound.add(new Bound(b.signal(), b.id(), i, -1, conv, c));
             }
-            fieldIndex[f.ordinal()] = i;
         }
+        locations.forEach((id, cols) -> {
+            if (cols[0] >= 0 && cols[1] >= 0) {
+                ColumnMapping.Binding b = locationBindings.get(id);
+                bound.add(new Bound(b.signal(), id, cols[0], cols[1], locationConversions.get(id), b.column()));
+            }
+        });
     }
 
     private void timeZoneFromHeader(String header) {
@@ -240,34 +276,26 @@ public final class CsvSource implements Source {
             otherVehicleRows++;
             return null;
         }
-        double[] v = new double[Field.COUNT];
-        boolean any = false;
+        Frame.Builder frame = null;
         StringBuilder bad = null;
-        for (Field f : Field.values()) {
-            int i = fieldIndex[f.ordinal()];
-            v[f.ordinal()] = Double.NaN;
-            String cell = i < 0 ? "" : r.get(i).strip();
-            if (cell.isEmpty()) {
-                continue;
+        boolean any = false;
+        for (Bound b : bound) {
+            String cell = r.get(b.index()).strip();
+            String lon = b.lonIndex() < 0 ? null : r.get(b.lonIndex()).strip();
+            if (cell.isEmpty() && (lon == null || lon.isEmpty())) {
+                continue; // not captured
             }
-            double x = number(cell) * scale[f.ordinal()];
-            x = f.normalise(x);
-            if (!Double.isFinite(x) || !f.inRange(x)) {
-                bad = (bad == null ? new StringBuilder() : bad.append("; "))
-                        .append(f.key())
-                        .append(" '")
-                        .append(cell)
-                        .append("' is ")
-                        .append(
-                                Double.isNaN(x)
-                                        ? "not a number"
-                                        : "outside [" + f.min() + ", " + f.max() + "] " + f.unit());
-                continue;
+            if (frame == null) {
+                frame = Frame.builder(0, bound.size());
             }
-            v[f.ordinal()] = x;
-            any = true;
+            any |= !(b.signal().type() instanceof StringType); // names and versions alone are no data
+            String problem = cell(b, cell, lon, frame);
+            if (problem != null) {
+                bad = (bad == null ? new StringBuilder() : bad.append("; ")).append(problem);
+                frame.unavailable(b.id());
+            }
         }
-        if (!any && bad == null) {
+        if (!any) {
             emptyRows++;
             return null;
         }
@@ -288,15 +316,127 @@ public final class CsvSource implements Source {
         }
         if (bad != null) {
             problems.add(line, bad + " (sent as unavailable)");
-            if (!any) {
-                return null;
-            }
         }
         lastTimeMs = t;
         if (vin == null && vinIndex >= 0 && !r.get(vinIndex).isBlank()) {
             vin = r.get(vinIndex).strip();
         }
-        return new Sample(-1, t, v);
+        return new Sample(-1, retime(frame.build(), t));
+    }
+
+    /** The frame's entries at capture time {@code t} (rows are parsed before their time is known). */
+    private static Frame retime(Frame f, long t) {
+        Frame.Builder b = Frame.builder(t, f.size());
+        for (int i = 0; i < f.size(); i++) {
+            int id = f.id(i);
+            switch (f.kind(i)) {
+                case NUMBER -> b.number(id, f.number(i));
+                case INTEGER -> b.integer(id, f.integer(i));
+                case POSITION -> b.position(id, f.latitude(i), f.longitude(i));
+                case STRING -> b.string(id, f.string(i));
+                case UNAVAILABLE -> b.unavailable(id);
+            }
+        }
+        return b.build();
+    }
+
+    /** Adds one cell's value to {@code frame}; returns a problem (the value not added) or null. */
+    private static String cell(Bound b, String cell, String lon, Frame.Builder frame) {
+        Signal s = b.signal();
+        if (UNAVAILABLE.contains(cell.toLowerCase(Locale.ROOT))) {
+            frame.unavailable(b.id());
+            return null;
+        }
+        String what = s.name() + " '" + cell + (lon == null ? "" : ", " + lon) + "'";
+        switch (s.type()) {
+            case FloatType ft -> {
+                double x = b.conversion().apply(number(cell));
+                if (Double.isNaN(x)) {
+                    return what + " is not a number";
+                }
+                if (!Double.isFinite(x) || !ft.inRange(x)) {
+                    return what + " is outside [" + ft.min() + ", " + ft.max() + "] " + ft.unit();
+                }
+                frame.number(b.id(), ft.normalise(x));
+            }
+            case IntegerType it -> {
+                double x = b.conversion().apply(number(cell));
+                if (Double.isNaN(x)) {
+                    return what + " is not a number";
+                }
+                if (Math.abs(x - Math.rint(x)) > 1e-6) {
+                    return what + " is not a whole number";
+                }
+                if (!it.inRange((long) Math.rint(x))) {
+                    return what + " is outside [" + it.min() + ", " + it.max() + "]";
+                }
+                frame.integer(b.id(), (long) Math.rint(x));
+            }
+            case LocationType lt -> {
+                double la = b.conversion().apply(number(cell));
+                double lo = b.conversion().apply(number(lon));
+                if (cell.isEmpty() || lon.isEmpty()) {
+                    frame.unavailable(b.id()); // half a position is no position
+                    return null;
+                }
+                if (Double.isNaN(la) || Double.isNaN(lo)) {
+                    return what + " is not a number";
+                }
+                if (!(Math.abs(la) <= 90 && Math.abs(lo) <= 180)) {
+                    return what + " is outside [-90, 90] × [-180, 180] deg";
+                }
+                frame.position(b.id(), la, lo);
+            }
+            case BooleanType bt -> {
+                String v = listed(b, cell);
+                Boolean x = switch (v.toLowerCase(Locale.ROOT)) {
+                    case "true", "1", "yes", "on", "t", "1.0" -> Boolean.TRUE;
+                    case "false", "0", "no", "off", "f", "0.0" -> Boolean.FALSE;
+                    default -> null;
+                };
+                if (v.equalsIgnoreCase("unavailable")) {
+                    frame.unavailable(b.id());
+                } else if (x == null) {
+                    return what + " is not true or false";
+                } else {
+                    frame.bool(b.id(), x);
+                }
+            }
+            case EnumType et -> {
+                String v = listed(b, cell);
+                if (v.equalsIgnoreCase("unavailable")) {
+                    frame.unavailable(b.id());
+                    return null;
+                }
+                java.util.Optional<EnumType.Value> x = byName(et, v);
+                if (x.isEmpty()) {
+                    return what + " is not a value of " + s.name() + " "
+                            + et.values().stream().map(EnumType.Value::name).toList();
+                }
+                frame.integer(b.id(), x.get().code());
+            }
+            case StringType st -> {
+                if (!st.fits(cell)) {
+                    return s.name() + " is longer than " + st.maxBytes() + " bytes";
+                }
+                frame.string(b.id(), cell);
+            }
+        }
+        return null;
+    }
+
+    /** The cell through the column's value list (by text ignoring case), else the cell itself. */
+    private static String listed(Bound b, String cell) {
+        String v = b.column().values().get(cell.toLowerCase(Locale.ROOT));
+        return v == null ? cell : v;
+    }
+
+    /** An enum value by name, ignoring case, '_' and blanks. */
+    static java.util.Optional<EnumType.Value> byName(EnumType et, String name) {
+        String want = name.replace("_", "").replace(" ", "").toLowerCase(Locale.ROOT);
+        return et.values().stream()
+                .filter(v -> v.name().replace("_", "").toLowerCase(Locale.ROOT).equals(want))
+                .findFirst();
     }
 
     private boolean selected(List<String> r) {

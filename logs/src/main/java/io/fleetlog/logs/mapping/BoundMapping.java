@@ -1,43 +1,77 @@
 package io.fleetlog.logs.mapping;
 
+import io.fleetlog.catalog.BooleanType;
+import io.fleetlog.catalog.EnumType;
+import io.fleetlog.catalog.FloatType;
+import io.fleetlog.catalog.IntegerType;
+import io.fleetlog.catalog.LocationType;
+import io.fleetlog.catalog.Signal;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.logs.dbc.Dbc;
 import io.fleetlog.logs.dbc.DbcMessage;
 import io.fleetlog.logs.dbc.DbcSignal;
-import io.fleetlog.sample.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * A {@link SignalMapping} resolved against a DBC: the signals it reads ("slots") by CAN ID, and per
- * field the expression over those slots with its unit factor. Immutable and thread-safe; the slot
- * values live in a caller-owned {@code double[]} ({@link #newSlots()}).
+ * A {@link SignalMapping} resolved against a DBC: the DBC signals it reads ("slots") by CAN ID, and
+ * per catalogue signal its expression(s) over those slots, its unit conversion and, for enums and
+ * listed booleans, the raw value → code table. Immutable and thread-safe; the slot values and their
+ * "arrived" marks live in caller-owned arrays ({@link #newSlots()}, {@link #newArrived()}).
+ *
+ * <p>A catalogue signal is captured in a frame when a message carrying one of its DBC signals
+ * arrived since the last frame ({@link #capture}); its value is computed from the latest value of
+ * every slot it reads. A DBC value the table calls SNA/invalid (decoded as NaN) makes it
+ * unavailable; a value outside the catalogue signal's range, a non-whole integer, a boolean other
+ * than 0/1 and a raw enum value without a name are problems (reported, captured as unavailable).
  */
 public final class BoundMapping {
+    /** The code an explicit {@code raw=unavailable} maps to. */
+    static final long UNAVAILABLE_CODE = Long.MIN_VALUE;
+
+    /**
+     * One mapped catalogue signal.
+     *
+     * @param slots the slots its expressions read
+     * @param codes raw → code (enums, listed booleans), else null
+     * @param single the slot of a single-signal line, else -1
+     */
+    record Target(
+            int id,
+            Signal signal,
+            Expr[] exprs,
+            int[] slots,
+            Units.Conversion conversion,
+            Map<Long, Long> codes,
+            int single,
+            int line) {}
+
     private final SignalMapping mapping;
     private final Dbc dbc;
     private final List<DbcMessage> slotMessages;
     private final List<DbcSignal> slotSignals;
+    private final List<Target> targets;
     private final Map<Long, int[]> slotsByKey = new HashMap<>();
     /** Slots by standard (11-bit) ID, so the hot path does not box a key. */
     private final int[][] slotsByStandardId = new int[0x800][];
-
-    private final Expr[] exprs = new Expr[Field.COUNT];
-    private final double[] factors = new double[Field.COUNT];
 
     BoundMapping(
             SignalMapping mapping,
             Dbc dbc,
             List<DbcMessage> slotMessages,
             List<DbcSignal> slotSignals,
-            Map<Field, Expr> bound,
-            Map<Field, Double> factorByField) {
+            List<Target> targets) {
         this.mapping = mapping;
         this.dbc = dbc;
         this.slotMessages = List.copyOf(slotMessages);
         this.slotSignals = List.copyOf(slotSignals);
+        this.targets = List.copyOf(targets);
         Map<Long, List<Integer>> byKey = new HashMap<>();
         for (int i = 0; i < slotMessages.size(); i++) {
             DbcMessage m = slotMessages.get(i);
@@ -51,10 +85,6 @@ public final class BoundMapping {
                 slotsByStandardId[(int) (long) k] = v;
             }
         });
-        for (Map.Entry<Field, Expr> e : bound.entrySet()) {
-            exprs[e.getKey().ordinal()] = e.getValue();
-            factors[e.getKey().ordinal()] = factorByField.get(e.getKey());
-        }
     }
 
     /** Slot values, all unavailable (NaN) until their signal is first seen. */
@@ -64,11 +94,17 @@ public final class BoundMapping {
         return s;
     }
 
+    /** Marks of the slots whose message arrived since the last {@link #capture}. */
+    public boolean[] newArrived() {
+        return new boolean[slotSignals.size()];
+    }
+
     /**
-     * Updates {@code slots} from one frame's payload; returns whether the frame carried any mapped
-     * signal (multiplexed signals count only in frames of their multiplexor value).
+     * Updates {@code slots} from one frame's payload and marks them in {@code arrived}; returns
+     * whether the frame carried any mapped signal (multiplexed signals count only in frames of their
+     * multiplexor value).
      */
-    public boolean apply(long id, boolean extended, byte[] data, int length, double[] slots) {
+    public boolean apply(long id, boolean extended, byte[] data, int length, double[] slots, boolean[] arrived) {
         int[] mine = extended ? slotsByKey.get(Dbc.key(id, true)) : slotsByStandardId[(int) id & 0x7FF];
         if (mine == null) {
             return false;
@@ -79,32 +115,172 @@ public final class BoundMapping {
             DbcSignal s = slotSignals.get(slot);
             if (m.active(s, data, length)) {
                 slots[slot] = s.decode(data, length);
+                arrived[slot] = true;
                 any = true;
             }
         }
         return any;
     }
 
-    /** The field values (in field units, NaN when unmapped or not yet seen) for these slots. */
-    public void values(double[] slots, double[] out) {
-        for (int f = 0; f < Field.COUNT; f++) {
-            out[f] = exprs[f] == null ? Double.NaN : exprs[f].eval(slots) * factors[f];
+    /**
+     * Adds to {@code frame} every catalogue signal one of whose slots arrived, then clears {@code
+     * arrived}; returns how many entries were added. Problems (the message without the place) go to
+     * {@code problems}; their signal is added as unavailable.
+     */
+    public int capture(double[] slots, boolean[] arrived, Frame.Builder frame, Consumer<String> problems) {
+        int n = 0;
+        for (Target t : targets) {
+            if (arrivedAny(t, arrived)) {
+                value(t, slots, frame, problems);
+                n++;
+            }
+        }
+        Arrays.fill(arrived, false);
+        return n;
+    }
+
+    /** Adds every mapped signal whose slots have all been seen (a snapshot of the latest values). */
+    public int snapshot(double[] slots, Frame.Builder frame, Consumer<String> problems) {
+        int n = 0;
+        for (Target t : targets) {
+            boolean seen = true;
+            for (int s : t.slots()) {
+                seen &= !Double.isNaN(slots[s]);
+            }
+            if (seen) {
+                value(t, slots, frame, problems);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean arrivedAny(Target t, boolean[] arrived) {
+        for (int s : t.slots()) {
+            if (arrived[s]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void value(Target t, double[] slots, Frame.Builder frame, Consumer<String> problems) {
+        int id = t.id();
+        Signal sig = t.signal();
+        double v = t.conversion().apply(t.exprs()[0].eval(slots));
+        String problem = null;
+        switch (sig.type()) {
+            case FloatType ft -> {
+                if (Double.isNaN(v)) {
+                    frame.unavailable(id);
+                } else if (!Double.isFinite(v) || !ft.inRange(v)) {
+                    problem = sig.name() + " " + v + " " + ft.unit() + " is outside " + ft.min() + ".." + ft.max();
+                } else {
+                    frame.number(id, ft.normalise(v));
+                }
+            }
+            case IntegerType it -> {
+                double r = Math.rint(v);
+                if (Double.isNaN(v)) {
+                    frame.unavailable(id);
+                } else if (Math.abs(v - r) > 1e-6) {
+                    problem = sig.name() + " " + v + " is not a whole number";
+                } else if (!it.inRange((long) r)) {
+                    problem = sig.name() + " " + (long) r + " is outside " + it.min() + ".." + it.max();
+                } else {
+                    frame.integer(id, (long) r);
+                }
+            }
+            case BooleanType bt -> problem = coded(t, v, frame);
+            case EnumType et -> problem = coded(t, v, frame);
+            case LocationType lt -> {
+                double lon = t.conversion().apply(t.exprs()[1].eval(slots));
+                if (Double.isNaN(v) || Double.isNaN(lon)) {
+                    frame.unavailable(id);
+                } else if (!(Math.abs(v) <= 90 && Math.abs(lon) <= 180)) {
+                    problem = sig.name() + " " + v + ", " + lon + " is not a position";
+                } else {
+                    frame.position(id, v, lon);
+                }
+            }
+            default -> throw new IllegalStateException(sig.name() + ": " + sig.type() + " cannot be mapped");
+        }
+        if (problem != null) {
+            problems.accept(problem + "; sent as unavailable");
+            frame.unavailable(id);
         }
     }
 
-    /** Whether {@code f} is mapped. */
-    public boolean maps(Field f) {
-        return exprs[f.ordinal()] != null;
+    /** An enum or boolean through its code table (or 0/1); returns a problem or null. */
+    private String coded(Target t, double v, Frame.Builder frame) {
+        int id = t.id();
+        if (Double.isNaN(v)) {
+            frame.unavailable(id);
+            return null;
+        }
+        if (t.codes() == null) { // a boolean without a list
+            if (v == 0 || v == 1) {
+                frame.bool(id, v == 1);
+                return null;
+            }
+            return t.signal().name() + " " + v + " is neither 0 (false) nor 1 (true)";
+        }
+        long raw = t.single() >= 0 ? slotSignals.get(t.single()).toRaw(v) : Math.round(v);
+        Long code = t.codes().get(raw);
+        if (code == null) {
+            String name =
+                    t.single() >= 0 ? slotSignals.get(t.single()).valueTable().get(raw) : null;
+            return slotSignals.get(t.single()).name() + " raw value " + raw + (name == null ? "" : " ('" + name + "')")
+                    + " has no " + t.signal().name() + " value (mapping " + mapping.name() + ":" + t.line() + ")";
+        }
+        if (code == UNAVAILABLE_CODE) {
+            frame.unavailable(id);
+        } else if (t.signal().type() instanceof BooleanType) {
+            frame.bool(id, code == 1);
+        } else {
+            frame.integer(id, code);
+        }
+        return null;
     }
 
-    /** The factor converting the field's expression to its unit. */
-    public double factor(Field f) {
-        return factors[f.ordinal()];
+    /** The mapped catalogue signals, in catalogue id order. */
+    public List<Signal> signals() {
+        return targets.stream().map(Target::signal).toList();
+    }
+
+    /** Whether the catalogue signal {@code name} is mapped. */
+    public boolean maps(String name) {
+        return target(name).isPresent();
+    }
+
+    Optional<Target> target(String name) {
+        return targets.stream()
+                .filter(t -> t.signal().name().equalsIgnoreCase(name))
+                .findFirst();
+    }
+
+    List<Target> targets() {
+        return targets;
+    }
+
+    /** The unit conversion of the catalogue signal {@code name} (identity for enums and booleans). */
+    public Units.Conversion conversion(String name) {
+        return target(name)
+                .orElseThrow(() -> new IllegalArgumentException(name + " is not mapped"))
+                .conversion();
+    }
+
+    DbcSignal slotSignal(int slot) {
+        return slotSignals.get(slot);
+    }
+
+    DbcMessage slotMessage(int slot) {
+        return slotMessages.get(slot);
     }
 
     /** CAN IDs (as {@link Dbc#key} values) the mapping reads. */
-    public java.util.Set<Long> keys() {
-        return java.util.Set.copyOf(slotsByKey.keySet());
+    public Set<Long> keys() {
+        return Set.copyOf(slotsByKey.keySet());
     }
 
     public SignalMapping mapping() {

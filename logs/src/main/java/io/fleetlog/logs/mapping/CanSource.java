@@ -1,28 +1,32 @@
 package io.fleetlog.logs.mapping;
 
+import io.fleetlog.frame.Frame;
 import io.fleetlog.logs.Problems;
 import io.fleetlog.logs.candump.CanFrame;
 import io.fleetlog.logs.candump.CandumpReader;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.time.Duration;
 
 /**
- * Samples assembled from a CAN log at a fixed rate (default 50 Hz) through a DBC signal mapping.
+ * Sparse samples assembled from a CAN log on a fixed grid (default 50 Hz) through a DBC signal
+ * mapping.
  *
  * <p>Frames arrive asynchronously, each message at its own rate. The source keeps the latest value
- * of every mapped signal (unavailable until first seen; a value-table "SNA" makes it unavailable
- * again) and emits one sample per tick of a grid aligned to the epoch (at 50 Hz: every 20 ms on
- * multiples of 20 ms, the first tick at or after the first frame). A sample at tick T holds every
- * frame timestamped ≤ T; its capture time is T from the log's timestamps, never the clock. Ticks
- * where no mapped field is available yet are not emitted. Where the log has a gap longer than
+ * of every DBC signal the mapping reads and emits one sample per tick of a grid aligned to the epoch
+ * (at 50 Hz: every 20 ms on multiples of 20 ms, the first tick at or after the first frame). The
+ * sample at tick T holds exactly the catalogue signals whose message arrived since the previous
+ * tick (up to T, from the log's timestamps, never the clock), so each signal comes at its bus rate
+ * (at most the grid's); a signal computed from several DBC signals is captured when any of their
+ * messages arrives, from the latest values of all. A value-table "SNA" makes a signal unavailable.
+ * Ticks where nothing mapped arrived are not emitted. Where the log has a gap longer than
  * {@code maxGap} (default 1 s) between frames, no ticks are made up inside the gap: the grid resumes
  * at the first frame after it. A frame that goes back in time is applied at the current tick.
  *
- * <p>Values outside a field's range become NaN and count as {@link #problems()}, as do the log's bad
- * lines. Not thread-safe; never sleeps.
+ * <p>Values outside a signal's range, non-whole integers and enum values without a name are
+ * captured as unavailable and count as {@link #problems()} ({@code file:line: …}), as do the log's
+ * bad lines. Not thread-safe; never sleeps.
  */
 public final class CanSource implements Source {
     /**
@@ -48,7 +52,7 @@ public final class CanSource implements Source {
     private final long periodUs;
     private final long maxGapUs;
     private final double[] slots;
-    private final double[] values = new double[Field.COUNT];
+    private final boolean[] arrived;
     private final Problems rangeProblems;
     private CanFrame pending;
     private boolean eof;
@@ -64,6 +68,7 @@ public final class CanSource implements Source {
         this.periodUs = Math.round(1_000_000 / options.rateHz());
         this.maxGapUs = options.maxGap().toNanos() / 1000;
         this.slots = mapping.newSlots();
+        this.arrived = mapping.newArrived();
         this.rangeProblems = new Problems(frames.problems().file());
     }
 
@@ -108,7 +113,8 @@ public final class CanSource implements Source {
     }
 
     private void apply(CanFrame f) {
-        if (f.kind() != CanFrame.Kind.REMOTE && mapping.apply(f.id(), f.extended(), f.data(), f.data().length, slots)) {
+        if (f.kind() != CanFrame.Kind.REMOTE
+                && mapping.apply(f.id(), f.extended(), f.data(), f.data().length, slots, arrived)) {
             mappedFrames++;
         }
         lastFrameUs = Math.max(lastFrameUs, f.timeMicros());
@@ -116,25 +122,14 @@ public final class CanSource implements Source {
     }
 
     private Sample sample(long tickUs) {
-        mapping.values(slots, values);
-        boolean any = false;
-        for (Field f : Field.values()) {
-            double v = values[f.ordinal()];
-            if (Double.isNaN(v)) {
-                continue;
-            }
-            v = f.normalise(v);
-            if (!Double.isFinite(v) || !f.inRange(v)) {
-                rangeProblems.add(
-                        frames.line(),
-                        f.key() + " " + v + " " + f.unit() + " at " + tickUs / 1000 + " ms is outside [" + f.min()
-                                + ", " + f.max() + "]; sent as unavailable");
-                v = Double.NaN;
-            }
-            values[f.ordinal()] = v;
-            any |= !Double.isNaN(v);
-        }
-        return any ? new Sample(-1, Math.floorDiv(tickUs, 1000), values.clone()) : null;
+        long timeMs = Math.floorDiv(tickUs, 1000);
+        Frame.Builder b = Frame.builder(timeMs);
+        int n = mapping.capture(
+                slots,
+                arrived,
+                b,
+                p -> rangeProblems.add(frames.line(), p.replaceFirst(";", " at " + timeMs + " ms;")));
+        return n == 0 ? null : new Sample(-1, b.build());
     }
 
     private long ceilToGrid(long us) {
@@ -146,7 +141,7 @@ public final class CanSource implements Source {
         return describe;
     }
 
-    /** Bad log lines plus out-of-range values. */
+    /** Bad log lines plus values that could not be used (out of range, unnamed enum values, …). */
     @Override
     public long problems() {
         return frames.problems().count() + rangeProblems.count();

@@ -1,9 +1,16 @@
 package io.fleetlog.logs.mapping;
 
+import io.fleetlog.catalog.BooleanType;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.catalog.EnumType;
+import io.fleetlog.catalog.FloatType;
+import io.fleetlog.catalog.IntegerType;
+import io.fleetlog.catalog.LocationType;
+import io.fleetlog.catalog.Signal;
+import io.fleetlog.catalog.StringType;
 import io.fleetlog.logs.dbc.Dbc;
 import io.fleetlog.logs.dbc.DbcMessage;
 import io.fleetlog.logs.dbc.DbcSignal;
-import io.fleetlog.sample.Field;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,52 +22,97 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * Which decoded CAN signals make which fleetlog field: a plain text file, one line per field.
+ * Which decoded CAN signals make which catalogue signal: a plain text file, one line per signal.
  *
  * <pre>
  * # comment (from '#' to the end of the line)
- * speed    = ID257UIspeed.UIspeed_signed257          # message.signal; unit from the DBC (KPH → mph)
- * soc      = SOCUI292                                  # a bare signal name, if unique in the DBC
- * power    = ID132HVBattAmpVolt.BattVoltage132 * ID132HVBattAmpVolt.SmoothBattCurrent132 [W]
- * odometer = (Odometer3B6 + 12.5) [km]                 # any + - * / ( ) expression, unit in [ ]
+ * VehicleSpeed = ID257UIspeed.UIspeed_signed257       # message.signal; unit from the DBC (KPH → mph)
+ * Soc          = SOCUI292                             # a bare signal name, if unique in the DBC
+ * Power        = BattVoltage132 * SmoothBattCurrent132 [W]   # + - * / ( ) expression, unit in [ ]
+ * Location     = GPSLatitude04F, GPSLongitude04F      # a location: latitude, longitude
+ * Gear         = ID118DriveSystemStatus.DI_gear       # enum from the DBC value table, by value name
+ * DetailedChargeState = BMS_uiChargeStatus {0=Disconnected, 1=NoPower, 2=Starting, 3=Charging, 4=Complete, 5=Stopped}
+ * BrakePedal   = DI_brakePedalState                   # boolean: 0 = false, 1 = true
  * </pre>
  *
- * <p>Field names are fleetlog's ({@code speed power soc heading odometer latitude longitude
- * elevation}), each at most once; unmapped fields stay unavailable. The value is converted to the
- * field's unit by {@link Units}: from the {@code [unit]} at the end of the line when given, else,
- * for a line that is a single signal, from the DBC's unit string of that signal; an expression
- * without {@code [unit]} is taken to be in the field's unit already. Parsing checks the syntax
- * ({@link MappingException} with file:line); {@link #bind} checks signals and units against a DBC.
- * Immutable.
+ * <p>The left side names a signal of the catalogue (by name or alias, ignoring case; the legacy keys
+ * {@code speed power soc heading odometer elevation} find their signals by alias, and {@code latitude}
+ * and {@code longitude} are the two halves of {@code Location}); each signal at most once. By type:
+ *
+ * <ul>
+ *   <li><b>float</b>: the value is converted to the signal's unit by {@link Units}: from the
+ *       {@code [unit]} at the end of the line when given, else, for a line that is a single signal,
+ *       from the DBC's unit string of that signal; an expression without {@code [unit]} is taken to be
+ *       in the signal's unit already.
+ *   <li><b>integer</b>: as a float; a value that is not a whole number is a problem.
+ *   <li><b>boolean</b>: 0 is false, 1 is true; or an explicit list {@code {0=false, 1=true}}.
+ *   <li><b>enum</b>: a single DBC signal; its raw value is translated by the DBC value table, whose
+ *       names are matched with the enum's names ignoring case and underscores, first whole, then
+ *       without the prefix all the table's names share ({@code DI_GEAR_D} → {@code D}); or by an
+ *       explicit list {@code {raw=name, …}}, which replaces the table. A raw value without a name is a
+ *       problem naming the value, never a guess.
+ *   <li><b>location</b>: two expressions {@code latitude, longitude} in degrees (or their [unit]).
+ *   <li><b>string</b>: cannot be mapped (a DBC signal is a number).
+ * </ul>
+ *
+ * <p>In an explicit list the name {@code unavailable} makes a raw value "captured without a value".
+ * Parsing checks the syntax and the catalogue ({@link MappingException} with file:line); {@link
+ * #bind} checks signals, units and value tables against a DBC. Immutable.
  */
 public final class SignalMapping {
-    /** One line of the file. */
-    record Entry(Field field, Expr expr, String unit, int line) {}
+    /** Name in an explicit value list meaning "captured, no value". */
+    public static final String UNAVAILABLE = "unavailable";
 
-    private final String name;
-    private final Map<Field, Entry> entries;
-
-    private SignalMapping(String name, Map<Field, Entry> entries) {
-        this.name = name;
-        this.entries = entries;
-    }
-
-    public static SignalMapping parse(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(r, file.getFileName().toString());
+    /**
+     * One mapped catalogue signal.
+     *
+     * @param exprs one expression, two for a location (latitude, longitude)
+     * @param lines the file line of each expression
+     * @param names an explicit {@code raw=name} list (enum value name, true/false, unavailable), or null
+     */
+    record Entry(Signal signal, int id, Expr[] exprs, int[] lines, String unit, Map<Long, String> names) {
+        int line() {
+            return lines[0];
         }
     }
 
+    private final String name;
+    private final Catalogue catalogue;
+    private final Map<Integer, Entry> entries; // by catalogue id, ascending
+
+    private SignalMapping(String name, Catalogue catalogue, Map<Integer, Entry> entries) {
+        this.name = name;
+        this.catalogue = catalogue;
+        this.entries = entries;
+    }
+
+    /** Reads a mapping file onto the built-in catalogue. */
+    public static SignalMapping parse(Path file) throws IOException {
+        return parse(file, Catalogue.builtin());
+    }
+
+    public static SignalMapping parse(Path file, Catalogue catalogue) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(r, file.getFileName().toString(), catalogue);
+        }
+    }
+
+    /** Reads a mapping onto the built-in catalogue. */
     public static SignalMapping parse(Reader reader, String name) throws IOException {
+        return parse(reader, name, Catalogue.builtin());
+    }
+
+    public static SignalMapping parse(Reader reader, String name, Catalogue catalogue) throws IOException {
         BufferedReader in = new BufferedReader(reader);
-        Map<Field, Entry> entries = new EnumMap<>(Field.class);
+        Map<Integer, Entry> entries = new TreeMap<>();
         String line;
         int lineNo = 0;
         while ((line = in.readLine()) != null) {
@@ -70,53 +122,225 @@ public final class SignalMapping {
             if (lineNo == 1 && t.startsWith("\uFEFF")) {
                 t = t.substring(1).strip();
             }
-            if (t.isEmpty()) {
-                continue;
-            }
-            Entry e = entry(t, name, lineNo);
-            Entry before = entries.putIfAbsent(e.field(), e);
-            if (before != null) {
-                throw new MappingException(
-                        name, lineNo, e.field().key() + " is already mapped at line " + before.line());
+            if (!t.isEmpty()) {
+                new LineParser(name, lineNo, catalogue).add(t, entries);
             }
         }
         if (entries.isEmpty()) {
-            throw new MappingException(name, Math.max(1, lineNo), "the mapping maps no field");
+            throw new MappingException(name, Math.max(1, lineNo), "the mapping maps no signal");
         }
-        return new SignalMapping(name, entries);
+        for (Entry e : entries.values()) {
+            if (e.exprs()[0] == null || e.exprs()[1 % e.exprs().length] == null) {
+                throw new MappingException(
+                        name,
+                        e.line(),
+                        e.signal().name() + ": " + (e.exprs()[0] == null ? "latitude" : "longitude")
+                                + " is not mapped (a location needs both)");
+            }
+        }
+        return new SignalMapping(name, catalogue, entries);
     }
 
-    private static Entry entry(String t, String name, int lineNo) throws MappingException {
-        int eq = t.indexOf('=');
-        if (eq < 0) {
-            throw new MappingException(name, lineNo, "expected 'field = signal or expression', got '" + t + "'");
-        }
-        Field field;
-        try {
-            field = Field.byKey(t.substring(0, eq).strip());
-        } catch (IllegalArgumentException e) {
-            throw new MappingException(name, lineNo, e.getMessage());
-        }
-        String rhs = t.substring(eq + 1).strip();
-        String unit = null;
-        if (rhs.endsWith("]")) {
-            int open = rhs.lastIndexOf('[');
-            if (open < 0) {
-                throw new MappingException(name, lineNo, "']' without '[' in '" + rhs + "'");
+    /** Parses one non-empty line into {@code entries}. */
+    private record LineParser(String file, int line, Catalogue catalogue) {
+        void add(String t, Map<Integer, Entry> entries) throws MappingException {
+            int eq = t.indexOf('=');
+            if (eq < 0) {
+                throw error("expected 'signal = DBC signal or expression', got '" + t + "'");
             }
-            unit = rhs.substring(open + 1, rhs.length() - 1).strip();
-            rhs = rhs.substring(0, open).strip();
-            try {
-                Units.factor(unit, field);
-            } catch (IllegalArgumentException e) {
-                throw new MappingException(name, lineNo, e.getMessage());
+            String key = t.substring(0, eq).strip();
+            Signal signal = catalogue
+                    .find(key)
+                    .orElseThrow(() -> error("unknown signal '" + key + "': the catalogue has no such name or alias"));
+            int id = catalogue.id(signal.name());
+            String rhs = t.substring(eq + 1).strip();
+            String list = null;
+            if (rhs.endsWith("}")) {
+                int open = rhs.lastIndexOf('{');
+                if (open < 0) {
+                    throw error("'}' without '{' in '" + rhs + "'");
+                }
+                list = rhs.substring(open + 1, rhs.length() - 1);
+                rhs = rhs.substring(0, open).strip();
+            }
+            String unit = null;
+            if (rhs.endsWith("]")) {
+                int open = rhs.lastIndexOf('[');
+                if (open < 0) {
+                    throw error("']' without '[' in '" + rhs + "'");
+                }
+                unit = rhs.substring(open + 1, rhs.length() - 1).strip();
+                rhs = rhs.substring(0, open).strip();
+            }
+            List<String> parts = splitTopLevel(rhs);
+            int half = half(key, signal);
+            checkShape(signal, parts.size(), half, unit, list != null);
+            Map<Long, String> names = list == null ? null : names(signal, list);
+            Expr[] exprs = new Expr[parts.size()];
+            for (int i = 0; i < exprs.length; i++) {
+                try {
+                    exprs[i] = new ExprParser(parts.get(i).strip()).parse();
+                } catch (IllegalArgumentException e) {
+                    throw error(e.getMessage());
+                }
+            }
+            if ((names != null || signal.type() instanceof EnumType) && !(exprs[0] instanceof Expr.Ref)) {
+                throw error(signal.name() + ": a value list needs a single DBC signal, not an expression");
+            }
+            merge(entries, new Entry(signal, id, exprs, new int[] {line, line}, unit, names), half);
+        }
+
+        /** -1 for a whole signal, 0 / 1 for the latitude / longitude line of a location. */
+        private static int half(String key, Signal signal) {
+            if (signal.type() instanceof LocationType) {
+                if (key.equalsIgnoreCase("latitude")) {
+                    return 0;
+                }
+                if (key.equalsIgnoreCase("longitude")) {
+                    return 1;
+                }
+            }
+            return -1;
+        }
+
+        private void checkShape(Signal s, int parts, int half, String unit, boolean names) throws MappingException {
+            String n = s.name();
+            switch (s.type()) {
+                case StringType st ->
+                    throw error(n + " is a string signal; a DBC signal is a number and cannot make it");
+                case LocationType lt -> {
+                    if (half < 0 && parts != 2) {
+                        throw error(n + " is a location: map it as 'latitude expression, longitude expression'");
+                    }
+                    if (half >= 0 && parts != 1) {
+                        throw error("one expression expected for the " + (half == 0 ? "latitude" : "longitude"));
+                    }
+                }
+                default -> {
+                    if (parts != 1) {
+                        throw error(n + " takes one expression; only a location takes two (latitude, longitude)");
+                    }
+                }
+            }
+            if (names && !(s.type() instanceof EnumType || s.type() instanceof BooleanType)) {
+                throw error(n + ": a value list {raw=name} is only for enum and boolean signals");
+            }
+            if (unit != null && (s.type() instanceof EnumType || s.type() instanceof BooleanType)) {
+                throw error(n + ": an " + s.type().keyword() + " signal has no unit");
+            }
+            if (unit != null) {
+                try {
+                    Units.conversion(unit, targetUnit(s));
+                } catch (IllegalArgumentException e) {
+                    throw error(e.getMessage());
+                }
             }
         }
-        try {
-            return new Entry(field, new ExprParser(rhs).parse(), unit, lineNo);
-        } catch (IllegalArgumentException e) {
-            throw new MappingException(name, lineNo, e.getMessage());
+
+        private Map<Long, String> names(Signal s, String list) throws MappingException {
+            Map<Long, String> out = new LinkedHashMap<>();
+            for (String item : list.split(",")) {
+                String it = item.strip();
+                if (it.isEmpty()) {
+                    continue;
+                }
+                int eq = it.indexOf('=');
+                if (eq < 0) {
+                    throw error("expected 'raw=name' in the value list, got '" + it + "'");
+                }
+                String rawText = it.substring(0, eq).strip();
+                String value = it.substring(eq + 1).strip();
+                long raw;
+                try {
+                    raw = Long.decode(rawText);
+                } catch (NumberFormatException e) {
+                    throw error("raw value '" + rawText + "' is not a whole number");
+                }
+                if (!value.equalsIgnoreCase(UNAVAILABLE)) {
+                    value = valueName(s, value);
+                }
+                if (out.put(raw, value) != null) {
+                    throw error("raw value " + raw + " is listed twice");
+                }
+            }
+            if (out.isEmpty()) {
+                throw error("the value list {…} is empty");
+            }
+            return out;
         }
+
+        private String valueName(Signal s, String value) throws MappingException {
+            if (s.type() instanceof EnumType et) {
+                return et.byName(value)
+                        .map(EnumType.Value::name)
+                        .orElseThrow(() -> error(s.name() + " has no value '" + value + "' (values: "
+                                + et.values().stream().map(EnumType.Value::name).toList() + ", or unavailable)"));
+            }
+            String v = value.toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw error(s.name() + " is a boolean: a raw value maps to true, false or unavailable, not '" + value
+                        + "'");
+            }
+            return v;
+        }
+
+        private void merge(Map<Integer, Entry> entries, Entry e, int half) throws MappingException {
+            Entry before = entries.get(e.id());
+            if (half < 0) {
+                if (before != null) {
+                    throw error(e.signal().name() + " is already mapped at line " + before.line());
+                }
+                entries.put(e.id(), e);
+                return;
+            }
+            Expr[] exprs = before == null ? new Expr[2] : before.exprs();
+            int[] lines = before == null ? new int[] {line, line} : before.lines();
+            if (before != null && (before.exprs().length != 2 || exprs[half] != null)) {
+                throw error((half == 0 ? "latitude" : "longitude") + " of "
+                        + e.signal().name() + " is already mapped at line " + before.line());
+            }
+            String unit = before == null ? e.unit() : before.unit();
+            if (before != null && !java.util.Objects.equals(before.unit(), e.unit())) {
+                throw error("latitude and longitude of " + e.signal().name() + " have different units");
+            }
+            exprs[half] = e.exprs()[0];
+            lines[half] = line;
+            entries.put(e.id(), new Entry(e.signal(), e.id(), exprs, lines, unit, null));
+        }
+
+        private MappingException error(String problem) {
+            return new MappingException(file, line, problem);
+        }
+    }
+
+    /** Splits at commas outside parentheses. */
+    private static List<String> splitTopLevel(String s) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(s.substring(start));
+        return out;
+    }
+
+    /** The unit values are converted to: a float's or integer's unit, degrees for a location. */
+    static String targetUnit(Signal s) {
+        return switch (s.type()) {
+            case FloatType f -> f.unit();
+            case IntegerType i -> i.unit() == null ? "" : i.unit();
+            case LocationType l -> "deg";
+            default -> "";
+        };
     }
 
     /** The built-in mapping for the Tesla Model 3/Y DBC (joshwardell/model3dbc {@code Model3CAN.dbc}). */
@@ -159,52 +383,174 @@ public final class SignalMapping {
         return name;
     }
 
-    /** The mapped fields, in field order. */
-    public List<Field> fields() {
-        return List.copyOf(entries.keySet());
+    /** The catalogue the signal names refer to. */
+    public Catalogue catalogue() {
+        return catalogue;
+    }
+
+    /** The mapped catalogue signals, in catalogue id order. */
+    public List<Signal> signals() {
+        return entries.values().stream().map(Entry::signal).toList();
     }
 
     /**
-     * Resolves every signal reference and unit against {@code dbc}.
+     * Resolves every signal reference, unit and value table against {@code dbc}.
      *
      * @throws MappingException naming the line of an unknown message or signal, an ambiguous bare
-     *     signal name, or a unit that cannot be converted
+     *     signal name, a unit that cannot be converted, or an enum whose DBC signal has no usable
+     *     value table
      */
     public BoundMapping bind(Dbc dbc) throws MappingException {
         Map<String, Integer> slotOf = new LinkedHashMap<>();
         List<DbcMessage> slotMessages = new ArrayList<>();
         List<DbcSignal> slotSignals = new ArrayList<>();
-        Map<Field, Expr> bound = new EnumMap<>(Field.class);
-        Map<Field, Double> factors = new EnumMap<>(Field.class);
+        List<BoundMapping.Target> targets = new ArrayList<>();
         for (Entry e : entries.values()) {
-            List<Expr.Ref> refs = new ArrayList<>();
-            e.expr().refs(refs);
-            Map<Expr.Ref, Integer> slots = new LinkedHashMap<>();
-            for (Expr.Ref ref : refs) {
-                DbcMessage m = resolveMessage(dbc, ref, e.line());
-                DbcSignal s = m.signal(ref.signal()).orElseThrow();
-                String key = m.name() + "." + s.name();
-                Integer slot = slotOf.get(key);
-                if (slot == null) {
-                    slot = slotMessages.size();
-                    slotOf.put(key, slot);
-                    slotMessages.add(m);
-                    slotSignals.add(s);
+            Expr[] bound = new Expr[e.exprs().length];
+            List<Integer> used = new ArrayList<>();
+            String singleUnit = null;
+            DbcSignal single = null;
+            for (int k = 0; k < bound.length; k++) {
+                List<Expr.Ref> refs = new ArrayList<>();
+                e.exprs()[k].refs(refs);
+                Map<Expr.Ref, Integer> slots = new LinkedHashMap<>();
+                for (Expr.Ref ref : refs) {
+                    DbcMessage m = resolveMessage(dbc, ref, e.lines()[k]);
+                    DbcSignal s = m.signal(ref.signal()).orElseThrow();
+                    Integer slot = slotOf.computeIfAbsent(m.name() + "." + s.name(), x -> {
+                        slotMessages.add(m);
+                        slotSignals.add(s);
+                        return slotMessages.size() - 1;
+                    });
+                    slots.put(ref, slot);
+                    used.add(slot);
                 }
-                slots.put(ref, slot);
+                if (e.exprs()[k] instanceof Expr.Ref r) {
+                    single = slotSignals.get(slots.get(r));
+                    singleUnit = singleUnit == null ? single.unit() : singleUnit;
+                }
+                bound[k] = e.exprs()[k].bind(ref -> new Expr.Slot(slots.get(ref)));
             }
-            String unit = e.unit();
-            if (unit == null && e.expr() instanceof Expr.Ref single) {
-                unit = slotSignals.get(slots.get(single)).unit();
-            }
-            try {
-                factors.put(e.field(), unit == null ? 1.0 : Units.factor(unit, e.field()));
-            } catch (IllegalArgumentException ex) {
-                throw new MappingException(name, e.line(), ex.getMessage() + " (use [unit] to state the unit)");
-            }
-            bound.put(e.field(), e.expr().bind(ref -> new Expr.Slot(slots.get(ref))));
+            Units.Conversion conv = conversion(e, singleUnit);
+            Map<Long, Long> codes = codes(e, single);
+            targets.add(new BoundMapping.Target(
+                    e.id(),
+                    e.signal(),
+                    bound,
+                    used.stream().mapToInt(Integer::intValue).distinct().toArray(),
+                    conv,
+                    codes,
+                    bound.length == 1 && bound[0] instanceof Expr.Slot sl ? sl.index() : -1,
+                    e.line()));
         }
-        return new BoundMapping(this, dbc, slotMessages, slotSignals, bound, factors);
+        return new BoundMapping(this, dbc, slotMessages, slotSignals, targets);
+    }
+
+    private Units.Conversion conversion(Entry e, String singleUnit) throws MappingException {
+        if (e.signal().type() instanceof EnumType || e.signal().type() instanceof BooleanType) {
+            return Units.Conversion.IDENTITY;
+        }
+        // without [unit], a single signal (or a location's latitude signal) brings its DBC unit
+        String unit = e.unit() != null ? e.unit() : e.exprs()[0] instanceof Expr.Ref ? singleUnit : null;
+        try {
+            return Units.conversion(unit, targetUnit(e.signal()));
+        } catch (IllegalArgumentException ex) {
+            throw new MappingException(
+                    name, e.line(), e.signal().name() + ": " + ex.getMessage() + " (use [unit] to state the unit)");
+        }
+    }
+
+    /**
+     * Raw value → enum code (or boolean 0/1); {@link BoundMapping#UNAVAILABLE_CODE} for "unavailable";
+     * null for a boolean without a list (0/1 taken as they are) and for other types.
+     */
+    private Map<Long, Long> codes(Entry e, DbcSignal single) throws MappingException {
+        Map<Long, Long> out = new TreeMap<>();
+        if (e.names() != null) {
+            for (Map.Entry<Long, String> n : e.names().entrySet()) {
+                out.put(n.getKey(), code(e.signal(), n.getValue()));
+            }
+            return out;
+        }
+        if (!(e.signal().type() instanceof EnumType et)) {
+            return null;
+        }
+        Map<Long, String> table = single.valueTable();
+        if (table.isEmpty()) {
+            throw new MappingException(
+                    name,
+                    e.line(),
+                    e.signal().name() + " is an enum but " + single.name()
+                            + " has no value table in the DBC; list the values: {raw=name, …}");
+        }
+        String prefix = commonPrefix(table.values());
+        for (Map.Entry<Long, String> t : table.entrySet()) {
+            Optional<EnumType.Value> v = match(et, t.getValue(), prefix);
+            v.ifPresent(x -> out.put(t.getKey(), (long) x.code()));
+        }
+        if (out.isEmpty()) {
+            throw new MappingException(
+                    name,
+                    e.line(),
+                    "no value of " + single.name() + "'s table " + table.values() + " matches a value of "
+                            + e.signal().name() + " "
+                            + et.values().stream().map(EnumType.Value::name).toList()
+                            + "; list them: {raw=name, …}");
+        }
+        return out;
+    }
+
+    private static long code(Signal s, String name) {
+        if (name.equalsIgnoreCase(UNAVAILABLE)) {
+            return BoundMapping.UNAVAILABLE_CODE;
+        }
+        if (s.type() instanceof EnumType et) {
+            return et.byName(name).orElseThrow().code();
+        }
+        return name.equals("true") ? 1 : 0;
+    }
+
+    /** The enum value named {@code dbcName}, comparing without case and underscores, whole or after the prefix. */
+    static Optional<EnumType.Value> match(EnumType et, String dbcName, String prefix) {
+        String whole = squash(dbcName);
+        String tail = squash(dbcName.substring(Math.min(prefix.length(), dbcName.length())));
+        for (EnumType.Value v : et.values()) {
+            if (squash(v.name()).equals(whole)) {
+                return Optional.of(v);
+            }
+        }
+        for (EnumType.Value v : et.values()) {
+            if (!tail.isEmpty() && squash(v.name()).equals(tail)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String squash(String s) {
+        return s.replace("_", "").replace(" ", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** The longest prefix ending in '_' that every name shares ("DI_GEAR_" of DI_GEAR_D, DI_GEAR_P). */
+    static String commonPrefix(java.util.Collection<String> names) {
+        String p = null;
+        for (String n : names) {
+            if (p == null) {
+                p = n;
+            } else {
+                int i = 0;
+                while (i < p.length()
+                        && i < n.length()
+                        && Character.toUpperCase(p.charAt(i)) == Character.toUpperCase(n.charAt(i))) {
+                    i++;
+                }
+                p = p.substring(0, i);
+            }
+        }
+        if (p == null || names.size() < 2) {
+            return "";
+        }
+        return p.substring(0, p.lastIndexOf('_') + 1);
     }
 
     private DbcMessage resolveMessage(Dbc dbc, Expr.Ref ref, int line) throws MappingException {
@@ -239,12 +585,12 @@ public final class SignalMapping {
         return holders.get(0);
     }
 
-    Optional<Entry> entry(Field f) {
-        return Optional.ofNullable(entries.get(f));
+    Optional<Entry> entry(int id) {
+        return Optional.ofNullable(entries.get(id));
     }
 
     @Override
     public String toString() {
-        return name + " (" + entries.size() + " fields)";
+        return name + " (" + entries.size() + " signals)";
     }
 }

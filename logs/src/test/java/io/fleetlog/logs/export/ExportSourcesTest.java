@@ -129,7 +129,7 @@ class ExportSourcesTest {
             assertThat(src.otherVehicleRows()).isEqualTo(2);
             assertThat(src.problemLog().first())
                     .containsExactly(
-                            "teslafi-two-cars.csv:7: speed 'abc' is not a number (sent as unavailable)",
+                            "teslafi-two-cars.csv:7: VehicleSpeed 'abc' is not a number (sent as unavailable)",
                             "teslafi-two-cars.csv:8: time: 'not a date' is not a date-time (yyyy-MM-dd HH:mm:ss[.SSS][offset] or M/d/yyyy h:mm:ss a)");
             assertThat(src.vin()).contains("5YJ3E1EA0KF000316");
             assertThat(Vin.isValid(src.vin().orElseThrow())).isTrue();
@@ -183,7 +183,7 @@ class ExportSourcesTest {
     @Test
     void mappingAndHeaderErrorsAreLocated() {
         assertThatThrownBy(() -> ColumnMapping.parse("time = t\nspeed = v [furlong/h]\n", "m.txt"))
-                .hasMessageStartingWith("m.txt:2: unit 'furlong/h' cannot be converted to mph (speed)");
+                .hasMessageStartingWith("m.txt:2: unit 'furlong/h' cannot be converted to mph; known: mph, mi/h, km/h");
         assertThatThrownBy(() -> ColumnMapping.parse("speed = v\n", "m.txt"))
                 .hasMessage("m.txt:1: no 'time = <column>' line");
         assertThatThrownBy(() -> new CsvSource(

@@ -43,11 +43,12 @@ class CanSourceTest {
         try (CanSource src = new CanSource(frames, speedOnly(FORD_DBC), CanSource.Options.DEFAULT, "ford")) {
             List<Sample> samples = drain(src);
             assertThat(src.problems()).isZero();
-            // 20.893 s of log at 50 Hz
-            assertThat(samples).hasSizeBetween(1040, 1046);
+            // 20.893 s of log at 50 Hz; 0x415 comes every ~20 ms with jitter: a tick it misses has no sample
+            assertThat(samples).hasSizeBetween(1000, 1046);
             for (int i = 1; i < samples.size(); i++) {
                 assertThat(samples.get(i).captureTimeMs() - samples.get(i - 1).captureTimeMs())
-                        .isEqualTo(20);
+                        .isIn(20L, 40L, 60L);
+                assertThat(samples.get(i).frame().size()).isEqualTo(1); // only the speed was captured
             }
             assertThat(samples.get(0).captureTimeMs() % 20).isZero();
             assertThat(samples.get(0).captureTimeMs()).isBetween(1_487_342_025_616L, 1_487_342_025_700L);
@@ -63,7 +64,7 @@ class CanSourceTest {
     }
 
     @Test
-    void holdsLatestValuesAndDoesNotBridgeGaps() throws IOException {
+    void capturesASignalWhenItsMessageArrivesAndDoesNotBridgeGaps() throws IOException {
         String log = """
                 (100.001000) can0 415#0100000000000000
                 (100.030000) can0 123#00
@@ -75,10 +76,10 @@ class CanSourceTest {
                 new CanSource(frames, speedOnly(FORD_DBC), new CanSource.Options(50, Duration.ofSeconds(1)), "gap"));
         assertThat(s)
                 .extracting(Sample::captureTimeMs)
-                .containsExactly(100_020L, 100_040L, 100_060L, 100_080L, 110_020L);
+                .containsExactly(100_020L, 100_080L, 110_020L); // no tick without a mapped message
         assertThat(s)
                 .extracting(x -> Math.round(x.get(Field.SPEED) * Units.KM_PER_MILE * 100))
-                .containsExactly(256L, 256L, 256L, 512L, 768L);
+                .containsExactly(256L, 512L, 768L);
     }
 
     @Test
@@ -101,7 +102,8 @@ class CanSourceTest {
         List<Sample> s = drain(new CanSource(
                 new CandumpReader(new StringReader(log), "x.log", "can0"), m, CanSource.Options.DEFAULT, "x"));
         assertThat(s).extracting(Sample::captureTimeMs).containsExactly(5_000L, 5_020L, 5_040L);
-        assertThat(s).extracting(x -> x.get(Field.SOC)).containsExactly(80.0, 80.0, 81.0);
+        assertThat(s).extracting(x -> x.get(Field.SOC)).containsExactly(80.0, Double.NaN, 81.0);
+        assertThat(s).extracting(x -> x.frame().size()).containsExactly(1, 1, 1);
         assertThat(s.get(0).get(Field.SPEED)).isNaN();
         assertThat(s.get(1).get(Field.SPEED) * Units.KM_PER_MILE).isCloseTo(0x0201 * 0.01, within(1e-9));
     }
