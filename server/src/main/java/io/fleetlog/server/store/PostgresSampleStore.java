@@ -58,6 +58,7 @@ final class PostgresSampleStore implements SampleStore {
     private final HikariDataSource pool;
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final Set<Long> days = ConcurrentHashMap.newKeySet();
+    private final StoredCatalogues catalogues = new StoredCatalogues();
     private volatile boolean closed;
 
     private PostgresSampleStore(String url, HikariDataSource pool) {
@@ -356,6 +357,53 @@ final class PostgresSampleStore implements SampleStore {
                     ps.setString(6, e.detail());
                 },
                 rs -> null);
+    }
+
+    @Override
+    public io.fleetlog.catalog.Catalogue catalogue(String vin) {
+        String hash = query(
+                "SELECT catalogue_hash FROM vehicles WHERE vin = ?",
+                ps -> ps.setString(1, vin),
+                rs -> rs.next() ? rs.getString(1) : null);
+        if (hash == null) {
+            return io.fleetlog.catalog.Catalogue.builtin();
+        }
+        return catalogues.get(
+                hash,
+                h -> query(
+                        "SELECT text FROM catalogues WHERE hash = ?",
+                        ps -> ps.setString(1, h),
+                        rs -> rs.next() ? rs.getString(1) : null));
+    }
+
+    @Override
+    public void useCatalogue(String vin, io.fleetlog.catalog.Catalogue catalogue) {
+        Vin.check(vin);
+        check();
+        int id = idFor(vin);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement(
+                            "INSERT INTO catalogues (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING");
+                    PreparedStatement upd = c.prepareStatement("UPDATE vehicles SET catalogue_hash = ? WHERE id = ?")) {
+                ins.setString(1, catalogue.hash());
+                ins.setString(2, catalogue.toText());
+                ins.executeUpdate();
+                upd.setString(1, catalogue.hash());
+                upd.setInt(2, id);
+                upd.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "recording catalogue " + catalogue.shortId() + " for " + vin + " failed: " + e.getMessage(), e);
+        }
+        catalogues.put(catalogue);
     }
 
     @Override

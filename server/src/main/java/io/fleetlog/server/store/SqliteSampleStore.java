@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>Tables</caption>
  *   <tr><th>table</th><th>key</th><th>columns</th></tr>
- *   <tr><td>vehicles</td><td>id (rowid), vin unique</td><td>model, name, last_seq, samples, last_capture_ms</td></tr>
+ *   <tr><td>vehicles</td><td>id (rowid), vin unique</td><td>model, name, last_seq, samples, last_capture_ms,
+ *       catalogue_hash (NULL = the built-in catalogue)</td></tr>
+ *   <tr><td>catalogues</td><td>hash (SHA-256 hex)</td><td>text (the canonical catalogue text)</td></tr>
  *   <tr><td>samples (WITHOUT ROWID)</td><td>(vehicle_id, seq)</td><td>t (ms), one REAL per field (NULL =
  *       unavailable), reconstructed (bit mask of Field ordinals); no second index</td></tr>
  *   <tr><td>events</td><td>rowid; index (vehicle_id, t)</td><td>t, kind, from_seq, to_seq, detail</td></tr>
@@ -57,6 +59,10 @@ final class SqliteSampleStore implements SampleStore {
     private final Map<String, VehicleTotals> totals = new ConcurrentHashMap<>();
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final Map<String, Vehicle> vehicles = new ConcurrentHashMap<>();
+    /** vin → the hash of its current catalogue, committed values only. */
+    private final Map<String, String> catalogueHashes = new ConcurrentHashMap<>();
+
+    private final StoredCatalogues catalogues = new StoredCatalogues();
     private final Thread writer;
     private volatile boolean closed;
     private final Object closeLock = new Object();
@@ -83,6 +89,7 @@ final class SqliteSampleStore implements SampleStore {
                 for (String ddl : SCHEMA) {
                     st.execute(ddl);
                 }
+                addCatalogueColumn(st);
             }
             c.setAutoCommit(false);
             SqliteSampleStore s = new SqliteSampleStore(url, c);
@@ -98,7 +105,8 @@ final class SqliteSampleStore implements SampleStore {
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS vehicles(id INTEGER PRIMARY KEY, vin TEXT NOT NULL UNIQUE, model TEXT,"
                 + " name TEXT, last_seq INTEGER NOT NULL DEFAULT -1, samples INTEGER NOT NULL DEFAULT 0,"
-                + " last_capture_ms INTEGER NOT NULL DEFAULT -1)",
+                + " last_capture_ms INTEGER NOT NULL DEFAULT -1, catalogue_hash TEXT)",
+        "CREATE TABLE IF NOT EXISTS catalogues(hash TEXT PRIMARY KEY, text TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS samples(vehicle_id INTEGER NOT NULL, seq INTEGER NOT NULL, t INTEGER NOT NULL,"
                 + " speed REAL, power REAL, soc REAL, heading REAL, odometer REAL, latitude REAL, longitude REAL,"
                 + " elevation REAL, reconstructed INTEGER NOT NULL, PRIMARY KEY(vehicle_id, seq)) WITHOUT ROWID",
@@ -109,6 +117,19 @@ final class SqliteSampleStore implements SampleStore {
                 + " from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, detail TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS events_time ON events(vehicle_id, t)"
     };
+
+    /** A file of before catalogues: its vehicles table gains the (nullable) catalogue_hash column. */
+    private static void addCatalogueColumn(Statement st) throws SQLException {
+        boolean has = false;
+        try (ResultSet rs = st.executeQuery("PRAGMA table_info(vehicles)")) {
+            while (rs.next()) {
+                has |= "catalogue_hash".equals(rs.getString("name"));
+            }
+        }
+        if (!has) {
+            st.execute("ALTER TABLE vehicles ADD COLUMN catalogue_hash TEXT");
+        }
+    }
 
     private static void createParent(String url) {
         String path = url.substring("jdbc:sqlite:".length());
@@ -127,13 +148,16 @@ final class SqliteSampleStore implements SampleStore {
     private void load() throws SQLException {
         try (Statement st = writeConn.createStatement();
                 ResultSet rs = st.executeQuery(
-                        "SELECT id, vin, model, name, last_seq, samples, last_capture_ms FROM vehicles")) {
+                        "SELECT id, vin, model, name, last_seq, samples, last_capture_ms, catalogue_hash FROM vehicles")) {
             while (rs.next()) {
                 String vin = rs.getString(2);
                 ids.put(vin, rs.getInt(1));
                 vehicles.put(vin, new Vehicle(vin, rs.getString(3), rs.getString(4)));
                 totals.put(vin, new VehicleTotals(rs.getLong(5), rs.getLong(6), rs.getLong(7)));
                 committedIds.add(rs.getInt(1));
+                if (rs.getString(8) != null) {
+                    catalogueHashes.put(vin, rs.getString(8));
+                }
             }
         }
         writeConn.commit();
@@ -191,6 +215,33 @@ final class SqliteSampleStore implements SampleStore {
     @Override
     public void recordEvent(VehicleEvent event) {
         submit(new Event(event));
+    }
+
+    @Override
+    public io.fleetlog.catalog.Catalogue catalogue(String vin) {
+        String hash = catalogueHashes.get(vin);
+        if (hash == null) {
+            return io.fleetlog.catalog.Catalogue.builtin();
+        }
+        return catalogues.get(hash, this::catalogueText);
+    }
+
+    private String catalogueText(String hash) {
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT text FROM catalogues WHERE hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read of catalogue " + hash.substring(0, 16) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void useCatalogue(String vin, io.fleetlog.catalog.Catalogue catalogue) {
+        io.fleetlog.sample.Vin.check(vin);
+        submit(new UseCatalogue(vin, catalogue));
     }
 
     @Override
@@ -497,6 +548,10 @@ final class SqliteSampleStore implements SampleStore {
             if (op instanceof Upsert u) {
                 vehicles.merge(u.vehicle.vin(), u.vehicle, SqliteSampleStore::mergeVehicle);
             }
+            if (op instanceof UseCatalogue uc) {
+                catalogues.put(uc.catalogue);
+                catalogueHashes.put(uc.vin, uc.catalogue.hash());
+            }
             op.done.complete(null);
         }
         return true;
@@ -653,6 +708,21 @@ final class SqliteSampleStore implements SampleStore {
         }
     }
 
+    private void applyUseCatalogue(UseCatalogue u) throws SQLException {
+        int id = idFor(u.vin);
+        try (PreparedStatement ps =
+                writeConn.prepareStatement("INSERT OR IGNORE INTO catalogues(hash, text) VALUES (?, ?)")) {
+            ps.setString(1, u.catalogue.hash());
+            ps.setString(2, u.catalogue.toText());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = writeConn.prepareStatement("UPDATE vehicles SET catalogue_hash = ? WHERE id = ?")) {
+            ps.setString(1, u.catalogue.hash());
+            ps.setInt(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     private void applyEvent(VehicleEvent e) throws SQLException {
         int id = idFor(e.vin());
         try (PreparedStatement ps = writeConn.prepareStatement(
@@ -668,7 +738,7 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     /** A queued write; {@code done} completes after its commit. */
-    private abstract static sealed class Op permits Append, Upsert, Event, Purge, Stop {
+    private abstract static sealed class Op permits Append, Upsert, UseCatalogue, Event, Purge, Stop {
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         int size() {
@@ -714,6 +784,21 @@ final class SqliteSampleStore implements SampleStore {
         @Override
         void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
             s.applyUpsert(vehicle);
+        }
+    }
+
+    private static final class UseCatalogue extends Op {
+        final String vin;
+        final io.fleetlog.catalog.Catalogue catalogue;
+
+        UseCatalogue(String vin, io.fleetlog.catalog.Catalogue catalogue) {
+            this.vin = vin;
+            this.catalogue = catalogue;
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            s.applyUseCatalogue(this);
         }
     }
 

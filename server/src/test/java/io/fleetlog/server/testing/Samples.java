@@ -1,12 +1,18 @@
 package io.fleetlog.server.testing;
 
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.catalog.Signal;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.sample.Vin;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Deterministic sample streams for tests: a smooth drive at 50 Hz. */
+/**
+ * Deterministic sample streams for tests: a smooth drive at 50 Hz (frames of the built-in catalogue's
+ * seven legacy signals), and the codec's law checked on stored frames ({@link #differs}).
+ */
 public final class Samples {
     public static final long T0 = 1_764_180_000_000L; // 2025-11-26T18:00:00Z
     public static final long PERIOD_MS = 20;
@@ -49,5 +55,48 @@ public final class Samples {
             v[f.ordinal()] = f.quantise(v[f.ordinal()]);
         }
         return new Sample(seq, t, v);
+    }
+
+    /**
+     * Whether {@code stored} is what the server may hold for the captured frame {@code captured} under
+     * {@code catalogue}'s bounds: same capture time, the same captured signals, floats and locations
+     * within their signal's effective bound, every other type equal, unavailable where captured
+     * unavailable. Returns the first difference, or null.
+     */
+    public static String differs(Catalogue catalogue, Frame captured, Frame stored) {
+        if (captured.timeMs() != stored.timeMs() || captured.size() != stored.size()) {
+            return "captured " + captured + " but stored " + stored;
+        }
+        for (int i = 0; i < captured.size(); i++) {
+            if (captured.id(i) != stored.id(i)) {
+                return "captured " + captured + " but stored " + stored;
+            }
+            Signal sig = catalogue.signal(captured.id(i));
+            Frame.Kind k = captured.kind(i);
+            boolean ok = k == stored.kind(i)
+                    && switch (k) {
+                        case NUMBER ->
+                            sig.type() instanceof io.fleetlog.catalog.FloatType
+                                    ? sig.withinBound(captured.number(i), stored.number(i))
+                                    : captured.number(i) == stored.number(i);
+                        case INTEGER -> captured.integer(i) == stored.integer(i);
+                        case POSITION -> sig.withinBound(captured.position(i), stored.position(i));
+                        case STRING -> captured.string(i).equals(stored.string(i));
+                        case UNAVAILABLE -> true;
+                    };
+            if (!ok) {
+                return sig.name() + ": captured " + captured + " but stored " + stored;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #differs} under the built-in catalogue, for samples of the same seq. */
+    public static String differs(Sample captured, Sample stored) {
+        if (captured.seq() != stored.seq()) {
+            return "seq " + captured.seq() + " but stored seq " + stored.seq();
+        }
+        String d = differs(Catalogue.builtin(), captured.frame(), stored.frame());
+        return d == null ? null : "seq " + captured.seq() + ": " + d;
     }
 }
