@@ -99,4 +99,48 @@ public final class Samples {
         String d = differs(Catalogue.builtin(), captured.frame(), stored.frame());
         return d == null ? null : "seq " + captured.seq() + ": " + d;
     }
+
+    /**
+     * {@code n} random sparse frames over {@code catalogue} from {@code firstSeq}, 20 ms apart from
+     * {@code t0}: each signal captured with probability 1/3 (some frames capture nothing), of those a
+     * tenth unavailable and a fifth marked omitted; numbers of any magnitude, integers (enum codes,
+     * booleans) of any size, positions anywhere including the poles and the antimeridian, strings with
+     * non-ASCII and astral characters. For stores: they must give back exactly what was appended.
+     */
+    public static List<Sample> sparse(Catalogue catalogue, long firstSeq, int n, long t0, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        List<Sample> out = new ArrayList<>(n);
+        String[] words = {"", "2026.44.1", "Ünïcødé", "\uD83D\uDE97 car", "tab\tand\nnewline", "x".repeat(300)};
+        for (int i = 0; i < n; i++) {
+            Frame.Builder b = Frame.builder(t0 + i * PERIOD_MS);
+            for (int id = 0; id < catalogue.size(); id++) {
+                if (r.nextInt(3) != 0) {
+                    continue;
+                }
+                var type = catalogue.signal(id).type();
+                if (r.nextInt(10) == 0) {
+                    b.unavailable(id);
+                } else if (type instanceof io.fleetlog.catalog.FloatType) {
+                    b.number(
+                            id,
+                            r.nextBoolean()
+                                    ? r.nextDouble(-1e6, 1e6)
+                                    : Math.scalb(r.nextDouble(), r.nextInt(-1000, 1000)));
+                } else if (type instanceof io.fleetlog.catalog.LocationType) {
+                    double lat = r.nextInt(8) == 0 ? (r.nextBoolean() ? 90 : -90) : r.nextDouble(-90, 90);
+                    double lon = r.nextInt(8) == 0 ? (r.nextBoolean() ? 180 : -180) : r.nextDouble(-180, 180);
+                    b.position(id, lat, lon);
+                } else if (type instanceof io.fleetlog.catalog.StringType) {
+                    b.string(id, words[r.nextInt(words.length)]);
+                } else {
+                    b.integer(id, r.nextInt(4) == 0 ? r.nextLong() : r.nextInt(0, 8));
+                }
+                if (r.nextInt(5) == 0) {
+                    b.omitted();
+                }
+            }
+            out.add(new Sample(firstSeq + i, b.build()));
+        }
+        return out;
+    }
 }
