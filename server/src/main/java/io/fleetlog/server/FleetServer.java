@@ -76,8 +76,15 @@ public final class FleetServer implements AutoCloseable {
                 new LiveHub(fleet, json, config.limits().liveQueueMessages(), config.clock(), config.demo(), metrics);
         this.guard = new HttpGuard(config.security(), config.bind(), config.clock(), json);
         this.ingestMetrics = new IngestMetrics(metrics);
-        this.ingest = new IngestEndpoint(
-                new IngestContext(config.limits(), config.tokens(), store, fleet, live, ingestMetrics, config.clock()));
+        this.ingest = new IngestEndpoint(new IngestContext(
+                config.limits(),
+                config.tokens(),
+                store,
+                fleet,
+                live,
+                ingestMetrics,
+                config.clock(),
+                config.catalogues()));
         HttpApi api = new HttpApi(
                 store,
                 fleet,

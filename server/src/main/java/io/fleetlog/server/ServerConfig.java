@@ -3,6 +3,7 @@ package io.fleetlog.server;
 import io.fleetlog.codec.Wire;
 import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.catalog.Catalogues;
 import io.javalin.config.JavalinConfig;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
  * @param tls certificate, key and optional client CA for HTTPS/WSS on the one port (null = plain HTTP)
  * @param security who may read and control over HTTP (users, Host allowlist, --insecure; whether TLS
  *     is on mirrors {@code tls}); see docs/security.md
+ * @param catalogues the signal catalogues an edge's Hello may name (null = the built-in one only)
  */
 public record ServerConfig(
         String bind,
@@ -37,7 +39,8 @@ public record ServerConfig(
         InstantSource clock,
         java.time.Duration retention,
         io.fleetlog.server.tls.TlsConfig tls,
-        HttpSecurity security) {
+        HttpSecurity security,
+        Catalogues catalogues) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
@@ -64,6 +67,7 @@ public record ServerConfig(
         }
         // TLS is configured in one place (tls); the security record only mirrors whether it is on.
         security = (security == null ? HttpSecurity.defaults() : security).withTlsEnabled(tls != null);
+        catalogues = catalogues == null ? Catalogues.builtinOnly() : catalogues;
     }
 
     /** Defaults: 127.0.0.1, a free port, {@link #DEFAULT_DB}, default limits, no demo, no extra routes. */
@@ -79,46 +83,60 @@ public record ServerConfig(
                 InstantSource.system(),
                 null,
                 null,
+                null,
                 null);
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(b, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security);
+        return new ServerConfig(
+                b, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, catalogues);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(bind, p, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security);
+        return new ServerConfig(
+                bind, p, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, catalogues);
     }
 
     public ServerConfig withDb(String url) {
-        return new ServerConfig(bind, port, url, tokens, limits, demo, routes, clock, retention, tls, security);
+        return new ServerConfig(
+                bind, port, url, tokens, limits, demo, routes, clock, retention, tls, security, catalogues);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(bind, port, dbUrl, tokens, l, demo, routes, clock, retention, tls, security);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, l, demo, routes, clock, retention, tls, security, catalogues);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, d, routes, clock, retention, tls, security);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, d, routes, clock, retention, tls, security, catalogues);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, r, clock, retention, tls, security);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, demo, r, clock, retention, tls, security, catalogues);
     }
 
     /** Keep samples and events this long (whole days; null = forever). */
     public ServerConfig withRetention(java.time.Duration keep) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, keep, tls, security);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, demo, routes, clock, keep, tls, security, catalogues);
     }
 
     /** Serve HTTPS and WSS with this identity (null = plain HTTP). */
     public ServerConfig withTls(io.fleetlog.server.tls.TlsConfig t) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, t, security);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, t, security, catalogues);
     }
 
     /** Users, Host allowlist and --insecure (see {@link HttpSecurity}). */
     public ServerConfig withSecurity(HttpSecurity s) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, s);
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, s, catalogues);
+    }
+
+    /** The signal catalogues ingest accepts (null = the built-in one only); see {@link Catalogues#load}. */
+    public ServerConfig withCatalogues(Catalogues c) {
+        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, c);
     }
 
     /** Whether the HTTP listener speaks TLS (HTTPS, WSS). */
@@ -127,7 +145,8 @@ public record ServerConfig(
     }
 
     public ServerConfig withClock(InstantSource c) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, c, retention, tls, security);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, demo, routes, c, retention, tls, security, catalogues);
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.fleetlog.server.fleet;
 
 import io.fleetlog.catalog.Catalogue;
-import io.fleetlog.codec.CompressionStats;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.api.SignalValues;
 import io.fleetlog.server.store.SampleStore;
@@ -92,25 +90,22 @@ public final class Fleet {
         catalogues.remove(vin);
     }
 
-    /** Compression statistics over all vehicles, as /status shows them. */
+    /** Compression statistics over all vehicles, as /status shows them (per signal name). */
     public Map<String, Object> compression() {
-        CompressionStats all = CompressionStats.empty();
+        SignalStats all = SignalStats.EMPTY;
         for (VehicleStatus s : statuses.values()) {
             all = all.plus(s.compressionStats());
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("samples", all.samples());
-        m.put("keyframes", all.keyframes());
+        m.put("frames", all.frames());
         m.put("batches", all.batches());
         m.put("bytes", all.bytes());
-        m.put("bytesPerSample", VehicleStatus.round2(all.bytesPerSample()));
+        m.put("bytesPerFrame", VehicleStatus.round2(all.bytesPerFrame()));
         m.put("omittedShare", Math.round(all.omittedShare() * 10_000) / 10_000.0);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (Field f : Field.values()) {
-            fields.put(
-                    f.key(), Map.of("sent", all.sent(f), "omitted", all.omitted(f), "unavailable", all.unavailable(f)));
-        }
-        m.put("fields", fields);
+        Map<String, Object> signals = new LinkedHashMap<>();
+        all.perSignal()
+                .forEach((name, c) -> signals.put(name, Map.of("sent", c[0], "omitted", c[1], "unavailable", c[2])));
+        m.put("signals", signals);
         return m;
     }
 }

@@ -1,6 +1,5 @@
 package io.fleetlog.server.fleet;
 
-import io.fleetlog.codec.CompressionStats;
 import io.fleetlog.frame.Frames;
 import io.fleetlog.sample.Sample;
 import java.util.HashMap;
@@ -53,8 +52,8 @@ public final class VehicleStatus {
     private long reportedNewestSeq = -1;
 
     private Sample latest;
-    private CompressionStats finishedStats = CompressionStats.empty();
-    private final Map<Object, CompressionStats> connectionStats = new HashMap<>();
+    private SignalStats finishedStats = SignalStats.EMPTY;
+    private final Map<Object, SignalStats> connectionStats = new HashMap<>();
     // live feed bookkeeping
     private StoredRange pendingStored;
     private boolean pendingSample;
@@ -81,7 +80,7 @@ public final class VehicleStatus {
 
     public synchronized void disconnected(Object connection) {
         connections = Math.max(0, connections - 1);
-        CompressionStats s = connectionStats.remove(connection);
+        SignalStats s = connectionStats.remove(connection);
         if (s != null) {
             finishedStats = finishedStats.plus(s);
         }
@@ -174,14 +173,14 @@ public final class VehicleStatus {
         return l;
     }
 
-    /** A batch arrived: its wire bytes, samples and the size the same samples take as FullSample. */
+    /** A batch arrived: its wire bytes, frames and the size the same frames take uncompressed (see IngestConnection). */
     public synchronized void received(long wireBytes, long samples, long fullBytes) {
         bytesReceived += wireBytes;
         samplesReceived += samples;
         fullProtobufBytes += fullBytes;
     }
 
-    public synchronized void compression(Object connection, CompressionStats stats) {
+    public synchronized void compression(Object connection, SignalStats stats) {
         connectionStats.put(connection, stats);
     }
 
@@ -234,9 +233,9 @@ public final class VehicleStatus {
         return gapSamples;
     }
 
-    public synchronized CompressionStats compressionStats() {
-        CompressionStats s = finishedStats;
-        for (CompressionStats c : connectionStats.values()) {
+    public synchronized SignalStats compressionStats() {
+        SignalStats s = finishedStats;
+        for (SignalStats c : connectionStats.values()) {
             s = s.plus(c);
         }
         return s;

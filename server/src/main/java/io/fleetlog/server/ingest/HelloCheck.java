@@ -1,10 +1,10 @@
 package io.fleetlog.server.ingest;
 
-import io.fleetlog.codec.Wire;
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.codec.WireException;
-import io.fleetlog.sample.Field;
+import io.fleetlog.codec.v2.WireV2;
 import io.fleetlog.sample.Vin;
-import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v2.Hello;
 
 /**
  * Validates every string and list of a Hello before anything of it is logged, stored or compared
@@ -17,7 +17,11 @@ import io.fleetlog.wire.v1.Hello;
  *   <tr><td>model, name</td><td>optional; at most {@value #MAX_TEXT_CHARS} printable characters (no control
  *       characters, no line or paragraph separators)</td></tr>
  *   <tr><td>token</td><td>at most {@value #MAX_TOKEN_CHARS} characters (empty when a client certificate authenticates)</td></tr>
- *   <tr><td>thresholds</td><td>none, or one per field ({@link Field#COUNT})</td></tr>
+ *   <tr><td>protocol_version</td><td>{@value WireV2#PROTOCOL_VERSION}</td></tr>
+ *   <tr><td>catalogue_hash</td><td>64 lower-case hex digits (a SHA-256; whether the server holds it is
+ *       checked after authentication)</td></tr>
+ *   <tr><td>layout</td><td>at most {@link Catalogue#MAX_SIGNALS} ids (their order and range are checked
+ *       against the catalogue by {@link WireV2#checkHello})</td></tr>
  * </table>
  */
 final class HelloCheck {
@@ -32,7 +36,17 @@ final class HelloCheck {
             throw invalid("VIN " + quote(vin) + " is not 17 characters of A-H, J-N, P, R-Z, 0-9 (it has " + vin.length()
                     + ")");
         }
-        Wire.checkHello(h); // version and check digit; the VIN is safe to quote now
+        if (h.getProtocolVersion() != WireV2.PROTOCOL_VERSION) {
+            throw new WireException(
+                    WireException.Kind.UNSUPPORTED_VERSION,
+                    "protocol version " + h.getProtocolVersion() + " is not supported (this server speaks "
+                            + WireV2.PROTOCOL_VERSION + ")");
+        }
+        try {
+            Vin.check(vin); // the check digit; the VIN is safe to quote now
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
         text("model", h.getModel());
         text("name", h.getName());
         // Empty is allowed here: a vehicle certificate authenticates without a token, and an empty
@@ -40,8 +54,13 @@ final class HelloCheck {
         if (h.getToken().length() > MAX_TOKEN_CHARS) {
             throw invalid("token of " + h.getToken().length() + " characters exceeds " + MAX_TOKEN_CHARS);
         }
-        if (h.getThresholdsCount() != 0 && h.getThresholdsCount() != Field.COUNT) {
-            throw invalid(h.getThresholdsCount() + " thresholds: expected none or " + Field.COUNT);
+        String hash = h.getCatalogueHash();
+        if (!hash.matches("[0-9a-f]{64}")) {
+            throw invalid("catalogue hash " + quote(hash.length() > 80 ? hash.substring(0, 80) : hash)
+                    + " is not 64 lower-case hex digits (a SHA-256)");
+        }
+        if (h.getLayoutCount() > Catalogue.MAX_SIGNALS) {
+            throw invalid("layout of " + h.getLayoutCount() + " signals exceeds " + Catalogue.MAX_SIGNALS);
         }
     }
 

@@ -1,35 +1,49 @@
 package io.fleetlog.server.ingest;
 
-import io.fleetlog.codec.BatchDecoder;
-import io.fleetlog.codec.DecodedBatch;
-import io.fleetlog.codec.FullSamples;
-import io.fleetlog.codec.Wire;
 import io.fleetlog.codec.WireException;
+import io.fleetlog.codec.v2.DecodedFrames;
+import io.fleetlog.codec.v2.FrameDecoder;
+import io.fleetlog.codec.v2.FrameLayout;
+import io.fleetlog.codec.v2.WireV2;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.catalog.Catalogues;
 import io.fleetlog.server.fleet.Fleet;
+import io.fleetlog.server.fleet.SignalStats;
 import io.fleetlog.server.fleet.VehicleStatus;
 import io.fleetlog.server.live.LiveHub;
 import io.fleetlog.server.store.SampleStore;
 import io.fleetlog.server.store.StoreException;
 import io.fleetlog.server.store.Vehicle;
 import io.fleetlog.server.store.VehicleEvent;
-import io.fleetlog.wire.v1.Ack;
-import io.fleetlog.wire.v1.Batch;
-import io.fleetlog.wire.v1.EdgeStatus;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Heartbeat;
-import io.fleetlog.wire.v1.Hello;
-import io.fleetlog.wire.v1.Reject;
-import io.fleetlog.wire.v1.Welcome;
+import io.fleetlog.wire.v2.Ack;
+import io.fleetlog.wire.v2.Batch;
+import io.fleetlog.wire.v2.EdgeStatus;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.GapReason;
+import io.fleetlog.wire.v2.Heartbeat;
+import io.fleetlog.wire.v2.Hello;
+import io.fleetlog.wire.v2.Reject;
+import io.fleetlog.wire.v2.RejectCode;
+import io.fleetlog.wire.v2.Welcome;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One edge's ingest connection: authenticate, decode with the connection's predictor, store, ack.
+ * One edge's ingest connection ({@code fleetlog.v2}): authenticate, check the Hello's catalogue,
+ * decode frames with the connection's {@link FrameDecoder}, store, ack.
+ *
+ * <p>Catalogue: the Hello names it by full hash; one the server does not hold ({@link Catalogues}) is
+ * refused with a fatal {@code Reject{code: UNKNOWN_CATALOGUE}} naming its short id and the ones the
+ * server holds, never guessed. A vehicle's catalogue may only grow: when the store holds frames of the
+ * VIN, the Hello's catalogue must keep every signal id of the stored one with the same name and type
+ * kind ({@link Catalogues#growthProblem}), else a fatal {@code INVALID} Reject naming the first
+ * differing id. An accepted catalogue is recorded as the vehicle's ({@link SampleStore#useCatalogue}).
  *
  * <p>States: awaiting Hello → ready (after Welcome) → closed. Messages are handled one at a time in
  * arrival order (the WebSocket layer delivers them so). A decoded batch is handed to the store
@@ -41,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * every seq ≤ {@code seq} of the VIN is stored or recorded as a gap event. A store failure closes the
  * connection (1011) without an ack; the edge reconnects and resends. A batch that leaves a hole after
  * the stored seq is accepted only when it declares the hole (gap flag, {@code dropped} ≥ the hole);
- * then it is stored and the hole recorded as a {@link VehicleEvent.Kind#GAP} event, never silently.
- * Capture time may not run backwards (a Reject names the seq and the times). A resend of stored
- * seqs is compared with what is stored (capture time exact, values within twice the field's bound);
+ * then it is stored and the hole recorded as a {@link VehicleEvent.Kind#GAP} event, never silently
+ * ({@link Continuity}). Capture time may not run backwards (a Reject names the seq and the times). A
+ * resend of stored seqs is compared with what is stored (capture time and captured signals exact,
+ * exact types equal, floats and locations within twice their bound: {@link ResendCheck});
  * a difference is a {@link VehicleEvent.Kind#CONFLICT}: recorded, counted, logged, shown, and the
  * batch refused with a fatal Reject — never acked. A bad message gets a {@code Reject} with the
  * reason, is counted and logged; the one that exhausts the connection's budget, and any
@@ -74,6 +89,7 @@ final class IngestConnection {
     private final String address;
     private final Writers writers;
     private final Admission admission;
+    private final Catalogues catalogues;
 
     /** Uncommitted batches a connection may have; the next one waits (back-pressure to the edge). */
     static final int MAX_IN_FLIGHT = 8;
@@ -86,7 +102,9 @@ final class IngestConnection {
 
     private String vin;
     private VehicleStatus status;
-    private BatchDecoder decoder;
+    private FrameDecoder decoder;
+    private FrameLayout layout;
+    private Continuity continuity;
     private boolean firstBatch = true;
     private int badMessages;
     /** Highest seq this connection knows to be stored (Welcome, then acks); guarded by this. */
@@ -122,6 +140,7 @@ final class IngestConnection {
         this.live = ctx.live();
         this.metrics = ctx.metrics();
         this.clock = ctx.clock();
+        this.catalogues = ctx.catalogues();
     }
 
     /** Handles one binary WebSocket message. */
@@ -143,7 +162,7 @@ final class IngestConnection {
         }
         Envelope e;
         try {
-            e = Wire.parse(data, limits.maxMessageBytes());
+            e = WireV2.parse(data, limits.maxMessageBytes());
         } catch (WireException ex) {
             if (!authenticated) {
                 fatal("pre_hello_invalid", ex.kind().name(), ex.getMessage(), 0, 0);
@@ -297,6 +316,10 @@ final class IngestConnection {
                     why + " for " + hello.getVin());
             return;
         }
+        FrameLayout helloLayout = catalogueOf(hello);
+        if (helloLayout == null) {
+            return; // refused and closed
+        }
         if (admission != null) {
             admission.authenticated(address);
         }
@@ -307,15 +330,19 @@ final class IngestConnection {
             older.fence(remote, FENCE_WAIT_MS);
         }
         status = fleet.status(vin);
-        decoder = new BatchDecoder(limits.maxBatchSamples());
-        resends = new ResendCheck(store, vin, hello);
+        layout = helloLayout;
+        decoder = new FrameDecoder(layout, limits.maxBatchSamples(), limits.maxMessageBytes());
+        resends = new ResendCheck(store, vin, layout.catalogue());
         long last;
         try {
             store.upsertVehicle(new Vehicle(vin, emptyToNull(hello.getModel()), emptyToNull(hello.getName())));
+            store.useCatalogue(vin, layout.catalogue());
+            fleet.catalogueChanged(vin);
             store.recordEvent(VehicleEvent.link(vin, clock.millis(), true));
             io.fleetlog.server.store.VehicleTotals totals = store.totals(vin);
             last = totals.lastSeq();
-            decoder.expect(last + 1, totals.lastCaptureMs() >= 0 ? totals.lastCaptureMs() : Long.MIN_VALUE);
+            continuity =
+                    new Continuity(last + 1, totals.lastCaptureMs() >= 0 ? totals.lastCaptureMs() : Long.MIN_VALUE);
             storedAtWelcome = last;
             known = last;
         } catch (StoreException ex) {
@@ -327,13 +354,67 @@ final class IngestConnection {
         status.connected();
         peer.send(Envelope.newBuilder()
                 .setWelcome(Welcome.newBuilder()
-                        .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                        .setProtocolVersion(WireV2.PROTOCOL_VERSION)
                         .setLastStoredSeq(last)
-                        .setMaxBatchSamples(limits.maxBatchSamples())
-                        .setMaxMessageBytes(limits.maxMessageBytes()))
+                        .setMaxBatchFrames(limits.maxBatchSamples())
+                        .setMaxMessageBytes(limits.maxMessageBytes())
+                        .setCatalogueHash(layout.catalogue().hash()))
                 .build());
         live.publishLog("info", vin + " connected, server holds up to seq " + last);
-        log.info("ingest_connected vin={} remote={} last_stored_seq={}", vin, remote, last);
+        log.info(
+                "ingest_connected vin={} remote={} last_stored_seq={} catalogue={} layout_signals={}",
+                vin,
+                remote,
+                last,
+                layout.catalogue().shortId(),
+                layout.size());
+    }
+
+    /**
+     * The authenticated Hello's catalogue and layout, or null after a fatal Reject: an unknown
+     * catalogue ({@code UNKNOWN_CATALOGUE}), a bad layout, or a catalogue that does not keep the
+     * signals the vehicle's stored frames use ({@code INVALID}).
+     */
+    private FrameLayout catalogueOf(Hello hello) {
+        String hash = hello.getCatalogueHash(); // 64 hex digits (HelloCheck): safe to quote
+        if (catalogues.find(hash).isEmpty()) {
+            fatal(
+                    "unknown_catalogue",
+                    "UNKNOWN_CATALOGUE",
+                    "unknown catalogue " + hash.substring(0, 16) + " for " + hello.getVin()
+                            + ": this server holds " + catalogues.shortIds()
+                            + " (load the vehicle's catalogue file on the server with --catalogue)",
+                    0,
+                    0);
+            return null;
+        }
+        FrameLayout l;
+        try {
+            l = WireV2.checkHello(hello, catalogues::find);
+        } catch (WireException ex) {
+            fatal("invalid_hello", ex.kind().name(), ex.getMessage(), 0, 0);
+            return null;
+        }
+        String problem;
+        try {
+            problem = store.count(hello.getVin()) > 0 || store.lastSeq(hello.getVin()) >= 0
+                    ? Catalogues.growthProblem(store.catalogue(hello.getVin()), l.catalogue())
+                    : null;
+        } catch (StoreException ex) {
+            storeFailed(ex);
+            return null;
+        }
+        if (problem != null) {
+            fatal(
+                    "catalogue_shrinks",
+                    "INVALID",
+                    "INVALID: catalogue " + l.catalogue().shortId() + " cannot replace the one " + hello.getVin()
+                            + "'s stored frames use (a vehicle's catalogue may only grow): " + problem,
+                    0,
+                    0);
+            return null;
+        }
+        return l;
     }
 
     /** A failed Hello: counted per reason, the address's failure count raised, one answer to the client. */
@@ -347,13 +428,14 @@ final class IngestConnection {
                 reason,
                 LogSafe.of(toLog),
                 backoffMs);
-        reject(toClient, 0, 0, true);
+        reject(kind, toClient, 0, 0, true);
         close(CLOSE_POLICY, truncate(toClient));
     }
 
     private void onBatch(Batch batch, int wireBytes, long startNanos) {
         long first = batch.getFirstSeq();
-        long lastDeclared = first + Math.max(0, batch.getSamplesCount() - 1);
+        long count = Integer.toUnsignedLong(batch.getCount());
+        long lastDeclared = first + Math.max(0, count - 1);
         if (batch.hasVin() && !batch.getVin().equals(vin)) {
             metrics.authFailure("vin_mismatch");
             fatal(
@@ -364,15 +446,19 @@ final class IngestConnection {
                     lastDeclared);
             return;
         }
-        if (batch.getSamplesCount() > 0 && decoder.nextSeq() >= 0 && lastDeclared < decoder.nextSeq()) {
-            // This connection already decoded these seqs: the network delivered a frame twice. The
-            // predictors stay in step by skipping it; the original's (cumulative) ack covers it.
-            metrics.duplicates.increment(batch.getSamplesCount());
+        if (count > 0 && first >= 0 && lastDeclared < continuity.expected() && lastDeclared < decoder.nextSeq()) {
+            // This connection already decoded and accepted these seqs: the network delivered a message
+            // twice. The predictors stay in step by skipping it; the original's (cumulative) ack covers
+            // it. (Seqs decoded but refused are not skipped: the decoder refuses the overlap.)
+            metrics.duplicates.increment(count);
             return;
         }
-        DecodedBatch d;
+        DecodedFrames d;
+        long skipped;
         try {
+            continuity.checkBefore(batch);
             d = decoder.decode(batch);
+            skipped = continuity.check(d);
         } catch (WireException ex) {
             bad(ex.kind().name(), ex.getMessage(), first, lastDeclared);
             return;
@@ -391,7 +477,7 @@ final class IngestConnection {
             }
         }
         try {
-            recordGap(d);
+            recordGap(d, skipped);
         } catch (StoreException ex) {
             storeFailed(ex);
             return;
@@ -412,8 +498,9 @@ final class IngestConnection {
             long duplicates = Math.max(0, Math.min(d.lastSeq(), known) - d.firstSeq() + 1);
             p = new Pending(d, wireBytes, startNanos, duplicates);
             pending.add(p);
+            continuity.accepted(d);
         }
-        store.appendAsync(vin, d.samples())
+        store.appendAsync(vin, samples(d))
                 .whenCompleteAsync(
                         (v, ex) -> {
                             p.failure = ex;
@@ -424,8 +511,18 @@ final class IngestConnection {
                         ACKS);
     }
 
+    /** The decoded frames as the store takes them: seq and frame (omitted marks kept). */
+    static List<Sample> samples(DecodedFrames d) {
+        List<Frame> frames = d.frames();
+        List<Sample> out = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            out.add(new Sample(d.firstSeq() + i, frames.get(i)));
+        }
+        return out;
+    }
+
     /** A resend that disagrees with the store: an error event, counted and shown, the batch refused. */
-    private void conflict(DecodedBatch d, String what) {
+    private void conflict(DecodedFrames d, String what) {
         metrics.conflicts.increment();
         try {
             store.recordEvent(VehicleEvent.conflict(vin, clock.millis(), d.firstSeq(), d.lastSeq(), what));
@@ -486,14 +583,14 @@ final class IngestConnection {
 
     /** A batch handed to the store and not acked yet. */
     private static final class Pending {
-        final DecodedBatch batch;
+        final DecodedFrames batch;
         final int wireBytes;
         final long startNanos;
         final long duplicates;
         volatile boolean done;
         volatile Throwable failure;
 
-        Pending(DecodedBatch batch, int wireBytes, long startNanos, long duplicates) {
+        Pending(DecodedFrames batch, int wireBytes, long startNanos, long duplicates) {
             this.batch = batch;
             this.wireBytes = wireBytes;
             this.startNanos = startNanos;
@@ -502,10 +599,10 @@ final class IngestConnection {
     }
 
     /** Records the seqs between the stored seq (or the previous batch) and this batch as a gap event. */
-    private void recordGap(DecodedBatch d) {
-        // The decoder accepted the jump only because the batch declared at least this many dropped.
-        long from = d.firstSeq() - d.skippedBefore();
-        String why = "edge declared " + d.skippedBefore() + " samples " + gapCause(decoder.lastGapReason())
+    private void recordGap(DecodedFrames d, long skipped) {
+        // Continuity accepted the jump only because the batch declared at least this many dropped.
+        long from = d.firstSeq() - skipped;
+        String why = "edge declared " + skipped + " samples " + gapCause(d.gap().reason())
                 + (firstBatch ? " before its first batch after the stored seq" : "");
         firstBatch = false;
         long to = d.firstSeq() - 1;
@@ -521,32 +618,60 @@ final class IngestConnection {
         log.warn("ingest_gap vin={} from_seq={} to_seq={} samples={} reason=\"{}\"", vin, from, to, n, why);
     }
 
-    /** What the edge says happened to the seqs of a gap (Batch.gap_reason; absent from older edges). */
-    static String gapCause(int gapReason) {
+    /** What the edge says happened to the seqs of a gap (Batch.gap_reason). */
+    static String gapCause(GapReason gapReason) {
         return switch (gapReason) {
-            case io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT_VALUE ->
-                "corrupt in its spool (failed the checksum," + " quarantined on the edge)";
-            case io.fleetlog.wire.v1.GapReason.GAP_REASON_SET_ASIDE_VALUE ->
-                "set aside (rejected or invalid, kept in" + " the edge's rejected table)";
-            case io.fleetlog.wire.v1.GapReason.GAP_REASON_MIXED_VALUE -> "dropped, quarantined or set aside";
+            case CORRUPT -> "corrupt in its spool (failed the checksum, quarantined on the edge)";
             default -> "dropped (spool full)";
         };
     }
 
-    private void account(DecodedBatch d, int wireBytes, long duplicates) {
-        List<Sample> samples = d.samples();
+    private void account(DecodedFrames d, int wireBytes, long duplicates) {
+        List<Frame> frames = d.frames();
         long full = 0;
-        for (Sample s : samples) {
-            full += FullSamples.serializedSize(vin, s);
+        long newValues = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            full += uncompressedBytes(frames.get(i));
+            if (i >= duplicates) {
+                newValues += frames.get(i).size();
+            }
         }
         metrics.batches.increment();
         metrics.bytes.increment(wireBytes);
-        status.received(wireBytes, samples.size(), full);
-        status.compression(this, decoder.stats());
-        Sample newest = samples.get(samples.size() - 1);
-        status.stored(d.firstSeq(), d.lastSeq(), samples.get(0).captureTimeMs(), newest.captureTimeMs(), samples);
-        metrics.samples.increment(samples.size() - duplicates);
+        status.received(wireBytes, frames.size(), full);
+        status.compression(this, SignalStats.of(layout, decoder.stats()));
+        List<Sample> batch = new java.util.ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            batch.add(new Sample(d.firstSeq() + i, frames.get(i)));
+        }
+        status.stored(
+                d.firstSeq(),
+                d.lastSeq(),
+                frames.get(0).timeMs(),
+                frames.get(frames.size() - 1).timeMs(),
+                batch);
+        metrics.samples.increment(frames.size() - duplicates);
+        metrics.values.increment(newValues);
         metrics.duplicates.increment(duplicates);
+    }
+
+    /**
+     * The size of a frame without compression, the figure the wire size is compared with: 8 bytes of
+     * capture time, and per captured signal a 2-byte id plus its value (8 bytes a number or integer, 16
+     * a position, the UTF-8 of a string, none when unavailable).
+     */
+    static long uncompressedBytes(Frame f) {
+        long n = 8;
+        for (int i = 0; i < f.size(); i++) {
+            n += 2
+                    + switch (f.kind(i)) {
+                        case NUMBER, INTEGER -> 8;
+                        case POSITION -> 16;
+                        case STRING -> f.string(i).length(); // UTF-16 units: close enough for a ratio
+                        case UNAVAILABLE -> 0;
+                    };
+        }
+        return n;
     }
 
     /** Link states an edge may report (EdgeStatus.link_state); anything else is refused, not stored. */
@@ -598,7 +723,7 @@ final class IngestConnection {
                 badMessages,
                 fatal,
                 reason);
-        reject(reason, firstSeq, lastSeq, fatal);
+        reject(kind, reason, firstSeq, lastSeq, fatal);
         if (fatal) {
             close(CLOSE_POLICY, "bad message budget of " + limits.badMessageBudget() + " exhausted");
         }
@@ -607,22 +732,38 @@ final class IngestConnection {
     private void fatal(String event, String kind, String reason, long firstSeq, long lastSeq) {
         metrics.reject(kind);
         log.warn("ingest_{} vin={} remote={} reason=\"{}\"", event, vin, remote, reason);
-        reject(reason, firstSeq, lastSeq, true);
+        reject(kind, reason, firstSeq, lastSeq, true);
         close(CLOSE_POLICY, truncate(reason));
     }
 
-    private void reject(String reason, long firstSeq, long lastSeq, boolean fatal) {
+    private void reject(String kind, String reason, long firstSeq, long lastSeq, boolean fatal) {
         try {
             peer.send(Envelope.newBuilder()
                     .setReject(Reject.newBuilder()
                             .setFirstSeq(firstSeq)
                             .setLastSeq(lastSeq)
                             .setReason(reason)
-                            .setFatal(fatal))
+                            .setFatal(fatal)
+                            .setCode(code(kind)))
                     .build());
         } catch (RuntimeException ex) {
             log.debug("reject_not_sent vin={} error={}", vin, ex.getMessage());
         }
+    }
+
+    /** The Reject code of a refusal kind (the metric's tag). */
+    static RejectCode code(String kind) {
+        return switch (kind) {
+            case "MALFORMED" -> RejectCode.MALFORMED;
+            case "TOO_LARGE" -> RejectCode.TOO_LARGE;
+            case "SEQ_NOT_FOLLOWING" -> RejectCode.SEQ_NOT_FOLLOWING;
+            case "OUT_OF_RANGE", "TIME_BACKWARDS" -> RejectCode.OUT_OF_RANGE;
+            case "UNSUPPORTED_VERSION" -> RejectCode.UNSUPPORTED_VERSION;
+            case "UNKNOWN_CATALOGUE" -> RejectCode.UNKNOWN_CATALOGUE;
+            case "CONFLICT" -> RejectCode.CONFLICT;
+            case "AUTH", "VIN_MISMATCH" -> RejectCode.UNAUTHORIZED;
+            default -> RejectCode.INVALID;
+        };
     }
 
     private void storeFailed(StoreException ex) {

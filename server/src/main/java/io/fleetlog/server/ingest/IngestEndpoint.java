@@ -2,7 +2,7 @@ package io.fleetlog.server.ingest;
 
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.tls.ServerTls;
-import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v2.Envelope;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.nio.ByteBuffer;

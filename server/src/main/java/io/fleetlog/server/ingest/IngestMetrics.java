@@ -14,6 +14,7 @@ public final class IngestMetrics {
     private final MeterRegistry registry;
     final Counter batches;
     final Counter samples;
+    final Counter values;
     final Counter duplicates;
     final Counter bytes;
     final Counter gaps;
@@ -31,7 +32,10 @@ public final class IngestMetrics {
         this.registry = registry;
         batches = Counter.builder("fleetlog.ingest.batches").register(registry);
         samples = Counter.builder("fleetlog.ingest.samples")
-                .description("samples committed (new, not resends)")
+                .description("frames committed (new, not resends)")
+                .register(registry);
+        values = Counter.builder("fleetlog.ingest.values")
+                .description("signal values of the committed frames (new, not resends)")
                 .register(registry);
         duplicates = Counter.builder("fleetlog.ingest.duplicate.samples")
                 .description("resent samples already stored")
@@ -80,6 +84,8 @@ public final class IngestMetrics {
         m.put("connections", connections.get());
         m.put("batches", (long) batches.count());
         m.put("samples", (long) samples.count());
+        m.put("frames", (long) samples.count());
+        m.put("values", (long) values.count());
         m.put("duplicateSamples", (long) duplicates.count());
         m.put("bytes", (long) bytes.count());
         m.put("acks", (long) acks.count());

@@ -1,6 +1,6 @@
 package io.fleetlog.server.ingest;
 
-import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v2.Envelope;
 
 /** The edge at the other end of an ingest connection, as {@link IngestConnection} talks to it. */
 interface Peer {

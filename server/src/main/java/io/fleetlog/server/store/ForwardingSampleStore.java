@@ -40,6 +40,16 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public io.fleetlog.catalog.Catalogue catalogue(String vin) {
+        return delegate.catalogue(vin);
+    }
+
+    @Override
+    public void useCatalogue(String vin, io.fleetlog.catalog.Catalogue catalogue) {
+        delegate.useCatalogue(vin, catalogue);
+    }
+
+    @Override
     public CompletableFuture<Void> appendAsync(String vin, List<Sample> samples) {
         return delegate.appendAsync(vin, samples);
     }

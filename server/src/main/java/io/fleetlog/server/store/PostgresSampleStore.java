@@ -2,7 +2,6 @@ package io.fleetlog.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.sample.Vin;
 import java.io.ByteArrayInputStream;
@@ -31,7 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The production store: PostgreSQL through a HikariCP pool, schema by Flyway
- * ({@code db/postgresql/V*.sql}).
+ * ({@code db/postgresql/V*.sql}). One row per frame: {@code samples(vehicle_id, seq, capture_ms,
+ * data)}, {@code data} the frame as {@link io.fleetlog.frame.FrameRecords} (any signals, exactly as
+ * appended); the vehicle's catalogue in {@code catalogues(hash, text)} and {@code
+ * vehicles.catalogue_hash}.
  *
  * <p>An append is one transaction: lock the vehicle's row, insert (COPY straight into the
  * partitioned {@code samples} table when every seq is above the stored {@code last_seq}; otherwise
@@ -46,18 +48,15 @@ final class PostgresSampleStore implements SampleStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresSampleStore.class);
     private static final DateTimeFormatter DAY_NAME =
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-    private static final String STAGING = "CREATE TEMP TABLE IF NOT EXISTS fleetlog_staging (vehicle_id integer,"
-            + " seq bigint, capture_ms bigint, speed double precision, power double precision, soc double precision,"
-            + " heading double precision, odometer double precision, latitude double precision,"
-            + " longitude double precision, elevation double precision, reconstructed smallint)"
-            + " ON COMMIT DELETE ROWS";
-    private static final String COLUMNS = "vehicle_id, seq, capture_ms, speed, power, soc, heading, odometer,"
-            + " latitude, longitude, elevation, reconstructed";
+    private static final String STAGING = "CREATE TEMP TABLE IF NOT EXISTS fleetlog_frames_staging (vehicle_id"
+            + " integer, seq bigint, capture_ms bigint, data bytea) ON COMMIT DELETE ROWS";
+    private static final String COLUMNS = "vehicle_id, seq, capture_ms, data";
 
     private final String url;
     private final HikariDataSource pool;
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final Set<Long> days = ConcurrentHashMap.newKeySet();
+    private final StoredCatalogues catalogues = new StoredCatalogues();
     private volatile boolean closed;
 
     private PostgresSampleStore(String url, HikariDataSource pool) {
@@ -172,30 +171,39 @@ final class PostgresSampleStore implements SampleStore {
         if (minSeq > last) {
             return copy.copyIn("COPY samples (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(rows));
         }
-        copy.copyIn("COPY fleetlog_staging FROM STDIN", new ByteArrayInputStream(rows));
+        copy.copyIn("COPY fleetlog_frames_staging FROM STDIN", new ByteArrayInputStream(rows));
         try (Statement st = c.createStatement()) {
             return st.executeUpdate("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
-                    + " FROM fleetlog_staging ON CONFLICT DO NOTHING");
+                    + " FROM fleetlog_frames_staging ON CONFLICT DO NOTHING");
         }
     }
 
-    /** COPY text format: tab separated, {@code \N} for NULL. */
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * COPY text format, tab separated: {@code id, seq, capture_ms, data}, the bytea in hex ({@code
+     * \\x…}: the backslash escaped for COPY).
+     */
     static byte[] copyText(int id, List<Sample> samples) {
-        StringBuilder b = new StringBuilder(samples.size() * 120);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(samples.size() * 160);
+        byte[] idBytes = Integer.toString(id).getBytes(StandardCharsets.US_ASCII);
         for (Sample s : samples) {
-            b.append(id).append('\t').append(s.seq()).append('\t').append(s.captureTimeMs());
-            for (int f = 0; f < Field.COUNT; f++) {
-                double v = s.values()[f];
-                b.append('\t');
-                if (Double.isNaN(v)) {
-                    b.append("\\N");
-                } else {
-                    b.append(v);
-                }
+            out.writeBytes(idBytes);
+            out.write('\t');
+            out.writeBytes(Long.toString(s.seq()).getBytes(StandardCharsets.US_ASCII));
+            out.write('\t');
+            out.writeBytes(Long.toString(s.captureTimeMs()).getBytes(StandardCharsets.US_ASCII));
+            out.write('\t');
+            out.write('\\');
+            out.write('\\');
+            out.write('x');
+            for (byte x : SampleRows.data(s)) {
+                out.write(HEX[(x >> 4) & 0xf]);
+                out.write(HEX[x & 0xf]);
             }
-            b.append('\t').append(s.omittedMask()).append('\n');
+            out.write('\n');
         }
-        return b.toString().getBytes(StandardCharsets.US_ASCII);
+        return out.toByteArray();
     }
 
     private void ensurePartitions(List<Sample> samples) {
@@ -264,9 +272,8 @@ final class PostgresSampleStore implements SampleStore {
         }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false); // pgjdbc streams with a cursor only outside autocommit
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, capture_ms, speed, power, soc, heading,"
-                    + " odometer, latitude, longitude, elevation, reconstructed FROM samples WHERE vehicle_id = ?"
-                    + " AND capture_ms >= ? AND capture_ms < ? ORDER BY capture_ms, seq LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, capture_ms, data FROM samples WHERE"
+                    + " vehicle_id = ? AND capture_ms >= ? AND capture_ms < ? ORDER BY capture_ms, seq LIMIT ?")) {
                 ps.setInt(1, id);
                 ps.setLong(2, fromMs);
                 ps.setLong(3, toMs);
@@ -274,7 +281,7 @@ final class PostgresSampleStore implements SampleStore {
                 ps.setFetchSize(2000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        sink.accept(SampleRows.read(rs));
+                        sink.accept(SampleRows.read(rs, vin));
                     }
                 }
             } finally {
@@ -356,6 +363,53 @@ final class PostgresSampleStore implements SampleStore {
                     ps.setString(6, e.detail());
                 },
                 rs -> null);
+    }
+
+    @Override
+    public io.fleetlog.catalog.Catalogue catalogue(String vin) {
+        String hash = query(
+                "SELECT catalogue_hash FROM vehicles WHERE vin = ?",
+                ps -> ps.setString(1, vin),
+                rs -> rs.next() ? rs.getString(1) : null);
+        if (hash == null) {
+            return io.fleetlog.catalog.Catalogue.builtin();
+        }
+        return catalogues.get(
+                hash,
+                h -> query(
+                        "SELECT text FROM catalogues WHERE hash = ?",
+                        ps -> ps.setString(1, h),
+                        rs -> rs.next() ? rs.getString(1) : null));
+    }
+
+    @Override
+    public void useCatalogue(String vin, io.fleetlog.catalog.Catalogue catalogue) {
+        Vin.check(vin);
+        check();
+        int id = idFor(vin);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement(
+                            "INSERT INTO catalogues (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING");
+                    PreparedStatement upd = c.prepareStatement("UPDATE vehicles SET catalogue_hash = ? WHERE id = ?")) {
+                ins.setString(1, catalogue.hash());
+                ins.setString(2, catalogue.toText());
+                ins.executeUpdate();
+                upd.setString(1, catalogue.hash());
+                upd.setInt(2, id);
+                upd.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "recording catalogue " + catalogue.shortId() + " for " + vin + " failed: " + e.getMessage(), e);
+        }
+        catalogues.put(catalogue);
     }
 
     @Override

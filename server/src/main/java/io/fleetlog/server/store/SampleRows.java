@@ -1,20 +1,43 @@
 package io.fleetlog.server.store;
 
-import io.fleetlog.sample.Field;
+import io.fleetlog.frame.Frame;
+import io.fleetlog.frame.FrameRecords;
 import io.fleetlog.sample.Sample;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Reads a sample from a row {@code seq, t, <fields in Field order>, reconstructed}. */
+/**
+ * The row form of a stored frame, shared by both stores: {@code (seq, t, data)} with {@code data =
+ * }{@link FrameRecords#encode} of the frame — every captured signal of any catalogue, exactly as
+ * appended (omitted marks kept), so adding a signal needs no schema change. {@code t} repeats the
+ * frame's capture time for the index and is checked against it on read.
+ */
 final class SampleRows {
     private SampleRows() {}
 
-    static Sample read(ResultSet rs) throws SQLException {
-        double[] v = new double[Field.COUNT];
-        for (int f = 0; f < Field.COUNT; f++) {
-            double d = rs.getDouble(3 + f);
-            v[f] = rs.wasNull() ? Double.NaN : d;
+    /** The row's bytes for a sample. */
+    static byte[] data(Sample s) {
+        return FrameRecords.encode(s.frame());
+    }
+
+    /** Reads a sample from a row {@code seq, t, data}; a row that does not read back is a StoreException. */
+    static Sample read(ResultSet rs, String vin) throws SQLException {
+        long seq = rs.getLong(1);
+        long t = rs.getLong(2);
+        byte[] data = rs.getBytes(3);
+        Frame f;
+        try {
+            f = FrameRecords.decode(data);
+        } catch (FrameRecords.FrameFormatException e) {
+            throw new StoreException(
+                    "stored frame of " + vin + " seq " + seq + " (" + data.length + " bytes) does not read back: "
+                            + e.getMessage(),
+                    e);
         }
-        return new Sample(rs.getLong(1), rs.getLong(2), v, rs.getInt(3 + Field.COUNT));
+        if (f.timeMs() != t) {
+            throw new StoreException("stored frame of " + vin + " seq " + seq + " says capture time " + f.timeMs()
+                    + " ms, its row " + t + " ms");
+        }
+        return new Sample(seq, f);
     }
 }

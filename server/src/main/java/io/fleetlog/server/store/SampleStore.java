@@ -1,5 +1,6 @@
 package io.fleetlog.server.store;
 
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.sample.Sample;
 import java.util.List;
 import java.util.Optional;
@@ -83,12 +84,20 @@ public interface SampleStore extends AutoCloseable {
     }
 
     /**
-     * The catalogue the frames of {@code vin} are captured under (the built-in one when the store holds
-     * none for it): their signal ids are this catalogue's.
+     * The vehicle's current signal catalogue: the one last recorded with {@link #useCatalogue}, parsed
+     * from the text the store holds (so it is known after a restart without the user's file), or
+     * {@link Catalogue#builtin()} when none was recorded (a vehicle of before catalogues, or unknown).
+     *
+     * @throws StoreException when the stored text cannot be read back as the catalogue of its hash
      */
-    default io.fleetlog.catalog.Catalogue catalogue(String vin) {
-        return io.fleetlog.catalog.Catalogue.builtin();
-    }
+    Catalogue catalogue(String vin);
+
+    /**
+     * Records {@code catalogue} as the vehicle's current one (registering the vehicle if new): its
+     * canonical text is stored once under its hash, the vehicle points at the hash. Returns after the
+     * commit. Which catalogues a vehicle may move to is ingest's rule, not the store's.
+     */
+    void useCatalogue(String vin, Catalogue catalogue);
 
     /** VINs with a registered vehicle or stored samples, sorted. */
     List<String> vins();

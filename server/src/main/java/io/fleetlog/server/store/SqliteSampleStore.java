@@ -39,9 +39,13 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>Tables</caption>
  *   <tr><th>table</th><th>key</th><th>columns</th></tr>
- *   <tr><td>vehicles</td><td>id (rowid), vin unique</td><td>model, name, last_seq, samples, last_capture_ms</td></tr>
- *   <tr><td>samples (WITHOUT ROWID)</td><td>(vehicle_id, seq)</td><td>t (ms), one REAL per field (NULL =
- *       unavailable), reconstructed (bit mask of Field ordinals); no second index</td></tr>
+ *   <tr><td>vehicles</td><td>id (rowid), vin unique</td><td>model, name, last_seq, samples, last_capture_ms,
+ *       catalogue_hash (NULL = the built-in catalogue)</td></tr>
+ *   <tr><td>catalogues</td><td>hash (SHA-256 hex)</td><td>text (the canonical catalogue text)</td></tr>
+ *   <tr><td>frames (WITHOUT ROWID)</td><td>(vehicle_id, seq)</td><td>t (capture time, ms), data (the frame
+ *       as {@link io.fleetlog.frame.FrameRecords}: any signals of the vehicle's catalogue, omitted marks
+ *       kept); no second index. A file of before frames has its 8-column {@code samples} rows converted
+ *       at open</td></tr>
  *   <tr><td>events</td><td>rowid; index (vehicle_id, t)</td><td>t, kind, from_seq, to_seq, detail</td></tr>
  * </table>
  */
@@ -57,6 +61,10 @@ final class SqliteSampleStore implements SampleStore {
     private final Map<String, VehicleTotals> totals = new ConcurrentHashMap<>();
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final Map<String, Vehicle> vehicles = new ConcurrentHashMap<>();
+    /** vin → the hash of its current catalogue, committed values only. */
+    private final Map<String, String> catalogueHashes = new ConcurrentHashMap<>();
+
+    private final StoredCatalogues catalogues = new StoredCatalogues();
     private final Thread writer;
     private volatile boolean closed;
     private final Object closeLock = new Object();
@@ -83,6 +91,8 @@ final class SqliteSampleStore implements SampleStore {
                 for (String ddl : SCHEMA) {
                     st.execute(ddl);
                 }
+                addCatalogueColumn(st);
+                convertLegacySamples(c, st);
             }
             c.setAutoCommit(false);
             SqliteSampleStore s = new SqliteSampleStore(url, c);
@@ -98,10 +108,10 @@ final class SqliteSampleStore implements SampleStore {
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS vehicles(id INTEGER PRIMARY KEY, vin TEXT NOT NULL UNIQUE, model TEXT,"
                 + " name TEXT, last_seq INTEGER NOT NULL DEFAULT -1, samples INTEGER NOT NULL DEFAULT 0,"
-                + " last_capture_ms INTEGER NOT NULL DEFAULT -1)",
-        "CREATE TABLE IF NOT EXISTS samples(vehicle_id INTEGER NOT NULL, seq INTEGER NOT NULL, t INTEGER NOT NULL,"
-                + " speed REAL, power REAL, soc REAL, heading REAL, odometer REAL, latitude REAL, longitude REAL,"
-                + " elevation REAL, reconstructed INTEGER NOT NULL, PRIMARY KEY(vehicle_id, seq)) WITHOUT ROWID",
+                + " last_capture_ms INTEGER NOT NULL DEFAULT -1, catalogue_hash TEXT)",
+        "CREATE TABLE IF NOT EXISTS catalogues(hash TEXT PRIMARY KEY, text TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS frames(vehicle_id INTEGER NOT NULL, seq INTEGER NOT NULL, t INTEGER NOT NULL,"
+                + " data BLOB NOT NULL, PRIMARY KEY(vehicle_id, seq)) WITHOUT ROWID",
         // No time index: capture time grows with seq, so time bounds are found by binary search on
         // the primary key (see seqAtOrAfter); one index less doubles the insert rate.
         "DROP INDEX IF EXISTS samples_time",
@@ -109,6 +119,65 @@ final class SqliteSampleStore implements SampleStore {
                 + " from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, detail TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS events_time ON events(vehicle_id, t)"
     };
+
+    /** A file of before catalogues: its vehicles table gains the (nullable) catalogue_hash column. */
+    private static void addCatalogueColumn(Statement st) throws SQLException {
+        boolean has = false;
+        try (ResultSet rs = st.executeQuery("PRAGMA table_info(vehicles)")) {
+            while (rs.next()) {
+                has |= "catalogue_hash".equals(rs.getString("name"));
+            }
+        }
+        if (!has) {
+            st.execute("ALTER TABLE vehicles ADD COLUMN catalogue_hash TEXT");
+        }
+    }
+
+    /**
+     * A file of before frames (issue 13) holds the eight legacy fields in a {@code samples} table:
+     * each row becomes a frame of the built-in catalogue's legacy signals in {@code frames}
+     * ({@link io.fleetlog.sample.LegacyFrames}, omitted marks kept), then the old table is dropped, in
+     * one transaction. Totals stay as they were (the same rows).
+     */
+    private static void convertLegacySamples(Connection c, Statement st) throws SQLException {
+        try (ResultSet rs =
+                st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'samples'")) {
+            if (!rs.next() || rs.getInt(1) == 0) {
+                return;
+            }
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement read = c.prepareStatement("SELECT vehicle_id, seq, t, speed, power, soc, heading,"
+                        + " odometer, latitude, longitude, elevation, reconstructed FROM samples");
+                PreparedStatement write =
+                        c.prepareStatement("INSERT OR IGNORE INTO frames(vehicle_id, seq, t, data) VALUES (?,?,?,?)")) {
+            long n = 0;
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    double[] v = new double[Field.COUNT];
+                    for (int f = 0; f < Field.COUNT; f++) {
+                        double d = rs.getDouble(4 + f);
+                        v[f] = rs.wasNull() ? Double.NaN : d;
+                    }
+                    Sample s = new Sample(rs.getLong(2), rs.getLong(3), v, rs.getInt(4 + Field.COUNT));
+                    write.setInt(1, rs.getInt(1));
+                    write.setLong(2, s.seq());
+                    write.setLong(3, s.captureTimeMs());
+                    write.setBytes(4, SampleRows.data(s));
+                    write.executeUpdate();
+                    n++;
+                }
+            }
+            st.execute("DROP TABLE samples");
+            c.commit();
+            log.info("store_converted kind=sqlite legacy_samples={}", n);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
 
     private static void createParent(String url) {
         String path = url.substring("jdbc:sqlite:".length());
@@ -127,13 +196,16 @@ final class SqliteSampleStore implements SampleStore {
     private void load() throws SQLException {
         try (Statement st = writeConn.createStatement();
                 ResultSet rs = st.executeQuery(
-                        "SELECT id, vin, model, name, last_seq, samples, last_capture_ms FROM vehicles")) {
+                        "SELECT id, vin, model, name, last_seq, samples, last_capture_ms, catalogue_hash FROM vehicles")) {
             while (rs.next()) {
                 String vin = rs.getString(2);
                 ids.put(vin, rs.getInt(1));
                 vehicles.put(vin, new Vehicle(vin, rs.getString(3), rs.getString(4)));
                 totals.put(vin, new VehicleTotals(rs.getLong(5), rs.getLong(6), rs.getLong(7)));
                 committedIds.add(rs.getInt(1));
+                if (rs.getString(8) != null) {
+                    catalogueHashes.put(vin, rs.getString(8));
+                }
             }
         }
         writeConn.commit();
@@ -194,6 +266,33 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     @Override
+    public io.fleetlog.catalog.Catalogue catalogue(String vin) {
+        String hash = catalogueHashes.get(vin);
+        if (hash == null) {
+            return io.fleetlog.catalog.Catalogue.builtin();
+        }
+        return catalogues.get(hash, this::catalogueText);
+    }
+
+    private String catalogueText(String hash) {
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT text FROM catalogues WHERE hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read of catalogue " + hash.substring(0, 16) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void useCatalogue(String vin, io.fleetlog.catalog.Catalogue catalogue) {
+        io.fleetlog.sample.Vin.check(vin);
+        submit(new UseCatalogue(vin, catalogue));
+    }
+
+    @Override
     public Optional<Vehicle> vehicle(String vin) {
         return Optional.ofNullable(vehicles.get(vin));
     }
@@ -215,9 +314,8 @@ final class SqliteSampleStore implements SampleStore {
             if (fromSeq >= toSeq) {
                 return;
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, t, speed, power, soc, heading, odometer,"
-                    + " latitude, longitude, elevation, reconstructed FROM samples WHERE vehicle_id = ? AND seq >= ?"
-                    + " AND seq < ? AND t >= ? AND t < ? ORDER BY seq LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, t, data FROM frames WHERE vehicle_id = ?"
+                    + " AND seq >= ? AND seq < ? AND t >= ? AND t < ? ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, id);
                 ps.setLong(2, fromSeq);
                 ps.setLong(3, toSeq);
@@ -227,7 +325,7 @@ final class SqliteSampleStore implements SampleStore {
                 ps.setFetchSize(1000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        sink.accept(SampleRows.read(rs));
+                        sink.accept(SampleRows.read(rs, vin));
                     }
                 }
             }
@@ -245,9 +343,8 @@ final class SqliteSampleStore implements SampleStore {
             return out;
         }
         try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT seq, t, speed, power, soc, heading, odometer,"
-                        + " latitude, longitude, elevation, reconstructed FROM samples WHERE vehicle_id = ? AND seq >= ?"
-                        + " AND seq <= ? AND t >= ? AND t <= ? ORDER BY seq")) {
+                PreparedStatement ps = c.prepareStatement("SELECT seq, t, data FROM frames WHERE vehicle_id = ?"
+                        + " AND seq >= ? AND seq <= ? AND t >= ? AND t <= ? ORDER BY seq")) {
             ps.setInt(1, id);
             ps.setLong(2, fromSeq);
             ps.setLong(3, toSeq);
@@ -255,7 +352,7 @@ final class SqliteSampleStore implements SampleStore {
             ps.setLong(5, toMs);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(SampleRows.read(rs));
+                    out.add(SampleRows.read(rs, vin));
                 }
             }
             return out;
@@ -271,8 +368,8 @@ final class SqliteSampleStore implements SampleStore {
      */
     private static long seqAtOrAfter(Connection c, int id, long t) throws SQLException {
         try (PreparedStatement next = c.prepareStatement(
-                        "SELECT seq, t FROM samples WHERE vehicle_id = ? AND seq >= ? ORDER BY seq LIMIT 1");
-                PreparedStatement max = c.prepareStatement("SELECT max(seq) FROM samples WHERE vehicle_id = ?")) {
+                        "SELECT seq, t FROM frames WHERE vehicle_id = ? AND seq >= ? ORDER BY seq LIMIT 1");
+                PreparedStatement max = c.prepareStatement("SELECT max(seq) FROM frames WHERE vehicle_id = ?")) {
             max.setInt(1, id);
             long hi;
             try (ResultSet rs = max.executeQuery()) {
@@ -497,6 +594,10 @@ final class SqliteSampleStore implements SampleStore {
             if (op instanceof Upsert u) {
                 vehicles.merge(u.vehicle.vin(), u.vehicle, SqliteSampleStore::mergeVehicle);
             }
+            if (op instanceof UseCatalogue uc) {
+                catalogues.put(uc.catalogue);
+                catalogueHashes.put(uc.vin, uc.catalogue.hash());
+            }
             op.done.complete(null);
         }
         return true;
@@ -537,8 +638,8 @@ final class SqliteSampleStore implements SampleStore {
      */
     static final int ROWS_PER_INSERT = 64;
 
-    private static final String INSERT_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?)";
-    private static final int PARAMS_PER_ROW = 4 + Field.COUNT; // vehicle_id, seq, t, fields, reconstructed
+    private static final String INSERT_ROW = "(?,?,?,?)";
+    private static final int PARAMS_PER_ROW = 4; // vehicle_id, seq, t, data
 
     private PreparedStatement insertMany;
     private PreparedStatement insertOne;
@@ -547,8 +648,7 @@ final class SqliteSampleStore implements SampleStore {
     private void applyAppend(Append a, Map<String, VehicleTotals> after) throws SQLException {
         int id = idFor(a.vin);
         if (insertMany == null) {
-            String insert = "INSERT OR IGNORE INTO samples(vehicle_id, seq, t, speed, power, soc, heading, odometer,"
-                    + " latitude, longitude, elevation, reconstructed) VALUES ";
+            String insert = "INSERT OR IGNORE INTO frames(vehicle_id, seq, t, data) VALUES ";
             insertMany = writeConn.prepareStatement(
                     insert + String.join(",", java.util.Collections.nCopies(ROWS_PER_INSERT, INSERT_ROW)));
             insertOne = writeConn.prepareStatement(insert + INSERT_ROW);
@@ -596,16 +696,7 @@ final class SqliteSampleStore implements SampleStore {
         ps.setInt(offset + 1, id);
         ps.setLong(offset + 2, s.seq());
         ps.setLong(offset + 3, s.captureTimeMs());
-        double[] values = s.values();
-        for (int f = 0; f < Field.COUNT; f++) {
-            double v = values[f];
-            if (Double.isNaN(v)) {
-                ps.setNull(offset + 4 + f, java.sql.Types.REAL);
-            } else {
-                ps.setDouble(offset + 4 + f, v);
-            }
-        }
-        ps.setInt(offset + PARAMS_PER_ROW, s.omittedMask());
+        ps.setBytes(offset + 4, SampleRows.data(s));
     }
 
     /** Writes the totals of every vehicle the group touched, once per vehicle. */
@@ -623,7 +714,7 @@ final class SqliteSampleStore implements SampleStore {
     private long applyPurge(long cutoffMs, Map<String, VehicleTotals> after) throws SQLException {
         long removed = 0;
         try (PreparedStatement del =
-                writeConn.prepareStatement("DELETE FROM samples WHERE vehicle_id = ? AND seq < ?")) {
+                writeConn.prepareStatement("DELETE FROM frames WHERE vehicle_id = ? AND seq < ?")) {
             for (Map.Entry<String, Integer> e : ids.entrySet()) {
                 del.setInt(1, e.getValue());
                 del.setLong(2, seqAtOrAfter(writeConn, e.getValue(), cutoffMs));
@@ -653,6 +744,21 @@ final class SqliteSampleStore implements SampleStore {
         }
     }
 
+    private void applyUseCatalogue(UseCatalogue u) throws SQLException {
+        int id = idFor(u.vin);
+        try (PreparedStatement ps =
+                writeConn.prepareStatement("INSERT OR IGNORE INTO catalogues(hash, text) VALUES (?, ?)")) {
+            ps.setString(1, u.catalogue.hash());
+            ps.setString(2, u.catalogue.toText());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = writeConn.prepareStatement("UPDATE vehicles SET catalogue_hash = ? WHERE id = ?")) {
+            ps.setString(1, u.catalogue.hash());
+            ps.setInt(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     private void applyEvent(VehicleEvent e) throws SQLException {
         int id = idFor(e.vin());
         try (PreparedStatement ps = writeConn.prepareStatement(
@@ -668,7 +774,7 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     /** A queued write; {@code done} completes after its commit. */
-    private abstract static sealed class Op permits Append, Upsert, Event, Purge, Stop {
+    private abstract static sealed class Op permits Append, Upsert, UseCatalogue, Event, Purge, Stop {
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         int size() {
@@ -714,6 +820,21 @@ final class SqliteSampleStore implements SampleStore {
         @Override
         void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
             s.applyUpsert(vehicle);
+        }
+    }
+
+    private static final class UseCatalogue extends Op {
+        final String vin;
+        final io.fleetlog.catalog.Catalogue catalogue;
+
+        UseCatalogue(String vin, io.fleetlog.catalog.Catalogue catalogue) {
+            this.vin = vin;
+            this.catalogue = catalogue;
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            s.applyUseCatalogue(this);
         }
     }
 

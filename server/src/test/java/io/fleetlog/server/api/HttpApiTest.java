@@ -80,7 +80,16 @@ class HttpApiTest {
                 .as("kept forever")
                 .isTrue();
         assertThat(s.get("ingest").get("samples").asLong()).isEqualTo(N);
-        assertThat(s.get("compression").get("samples").asLong()).isEqualTo(N);
+        assertThat(s.get("compression").get("frames").asLong()).isEqualTo(N);
+        assertThat(s.get("compression")
+                        .get("signals")
+                        .get("VehicleSpeed")
+                        .get("sent")
+                        .asLong())
+                .isPositive();
+        assertThat(s.get("ingest").get("values").asLong())
+                .as("7 signals a frame")
+                .isEqualTo(7L * N);
         assertThat(s.get("jvm").get("heapUsedBytes").asLong()).isPositive();
     }
 

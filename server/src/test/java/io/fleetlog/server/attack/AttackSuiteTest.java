@@ -2,8 +2,10 @@ package io.fleetlog.server.attack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetlog.codec.BatchEncoder;
-import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.codec.v2.FrameEncoder;
+import io.fleetlog.codec.v2.Gap;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.ServerConfig;
@@ -14,11 +16,11 @@ import io.fleetlog.server.store.VehicleEvent;
 import io.fleetlog.server.testing.EdgeClient;
 import io.fleetlog.server.testing.Samples;
 import io.fleetlog.server.testing.ServerFixture;
-import io.fleetlog.wire.v1.Batch;
-import io.fleetlog.wire.v1.EdgeStatus;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Heartbeat;
-import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v2.Batch;
+import io.fleetlog.wire.v2.EdgeStatus;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.Heartbeat;
+import io.fleetlog.wire.v2.Hello;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 12's attack suite: the real server on port 0 (SQLite), real WebSocket clients. Legitimate
  * edges drain their drives while a seeded fuzzer sends at least {@value #FUZZ_MESSAGES} hostile
- * messages — random bytes, mutated Hellos (bad VINs with newlines, long names, wrong tokens for the
- * legitimate VINs, other versions), messages before Hello, mutated batches (seq jumps with and without
- * the gap flag, time running backwards, absurd deltas, foreign VINs), EdgeStatus with junk, heartbeats
+ * fleetlog.v2 messages — random bytes, mutated Hellos (bad VINs with newlines, long names, wrong tokens
+ * for the legitimate VINs, other versions, unknown or malformed catalogue hashes, random layouts),
+ * messages before Hello, mutated batches (seq jumps with and without the gap flag, time running
+ * backwards, damaged frames, wrong counts, foreign VINs), EdgeStatus with junk, heartbeats
  * — on unauthenticated connections and on two authenticated connections of a VIN of its own (which
  * fence each other and resend conflicting drives). At the end the store holds exactly what the
  * legitimate edges sent (nothing lost, duplicated, spliced or invisible: every seq once, capture time
@@ -127,6 +130,7 @@ class AttackSuiteTest {
         assertThat(m.rejects("TIME_BACKWARDS")).as("time running backwards").isPositive();
         assertThat(m.rejects("SEQ_NOT_FOLLOWING")).as("seq jumps").isPositive();
         assertThat(m.rejects("MALFORMED") + m.rejects("INVALID")).as("junk").isPositive();
+        assertThat(m.rejects("UNKNOWN_CATALOGUE")).as("unknown catalogues").isPositive();
         assertThat(m.authFailures("wrong_token") + m.authFailures("invalid_hello"))
                 .as("failed Hellos")
                 .isPositive();
@@ -171,17 +175,12 @@ class AttackSuiteTest {
                 .as("%s: every sample once, visible (seed %d)", vin, seed)
                 .hasSize(sent.size());
         assertThat(store.count(vin)).isEqualTo(sent.size());
-        CodecConfig cc = CodecConfig.defaults();
         for (int i = 0; i < sent.size(); i++) {
             Sample in = sent.get(i);
             Sample out = stored.get(i);
             assertThat(out.seq()).as("%s position %d (seed %d)", vin, i, seed).isEqualTo(in.seq());
             assertThat(out.captureTimeMs()).as("%s seq %d time", vin, in.seq()).isEqualTo(in.captureTimeMs());
-            for (Field f : Field.values()) {
-                assertThat(f.distance(out.get(f), in.get(f)))
-                        .as("%s seq %d %s (seed %d)", vin, in.seq(), f, seed)
-                        .isLessThanOrEqualTo(cc.bound(f) + 1e-9);
-            }
+            assertThat(Samples.differs(in, out)).as("%s (seed %d)", vin, seed).isNull();
         }
         List<VehicleEvent> bad = store.events(vin, Long.MIN_VALUE, Long.MAX_VALUE).stream()
                 .filter(e -> e.kind() == VehicleEvent.Kind.GAP || e.kind() == VehicleEvent.Kind.CONFLICT)
@@ -214,7 +213,10 @@ class AttackSuiteTest {
         private final List<String> legit;
         private final String base;
         private EdgeClient c;
-        private BatchEncoder encoder;
+        private FrameEncoder encoder;
+        /** The seq the encoder's connection expects next (a jump past it is declared), -1: declare nothing. */
+        private long declareFrom = -1;
+
         private long nextSeq;
         private long timeMs;
 
@@ -251,21 +253,25 @@ class AttackSuiteTest {
             c = EdgeClient.connect(base);
             encoder = null;
             if (authenticated) {
-                Envelope h = hello(FUZZ_VIN, FUZZ_TOKEN, 1, "fuzz");
-                c.sendRaw(h.toBuilder()
-                        .setHello(h.getHello().toBuilder().setModel("model3"))
-                        .build()
-                        .toByteArray());
+                Envelope h = hello(FUZZ_VIN, FUZZ_TOKEN, 2, "fuzz");
+                Hello.Builder hb = h.getHello().toBuilder().setModel("model3");
+                if (r.nextInt(12) == 0) {
+                    hb.setCatalogueHash(randomHash()); // the right token, a catalogue the server lacks
+                } else {
+                    hb.setCatalogueHash(Catalogue.builtin().hash()).clearLayout();
+                    EdgeClient.hello(FUZZ_VIN, FUZZ_TOKEN, EdgeClient.LAYOUT)
+                            .getLayoutList()
+                            .forEach(hb::addLayout);
+                }
+                c.sendRaw(h.toBuilder().setHello(hb).build().toByteArray());
                 Envelope w;
                 do {
                     w = c.next(5_000);
                 } while (w != null && !w.hasWelcome() && !w.hasReject());
                 if (w != null && w.hasWelcome()) {
-                    encoder = new BatchEncoder(CodecConfig.defaults());
+                    encoder = new FrameEncoder(EdgeClient.LAYOUT);
                     long stored = w.getWelcome().getLastStoredSeq();
-                    if (r.nextInt(4) > 0) {
-                        encoder.expect(stored + 1);
-                    }
+                    declareFrom = r.nextInt(4) > 0 ? stored + 1 : -1;
                     if (r.nextBoolean()) {
                         nextSeq = Math.max(0, stored + 1 - r.nextInt(100)); // resend what the other writer stored
                     }
@@ -299,9 +305,14 @@ class AttackSuiteTest {
             }
             byte[] bytes;
             try {
-                bytes = encoder.encode(samples).bytes();
+                long skipped = declareFrom >= 0 ? nextSeq - declareFrom : 0;
+                List<Frame> frames = samples.stream().map(Sample::frame).toList();
+                bytes = encoder.encode(nextSeq, frames, skipped > 0 ? Gap.dropped(skipped) : Gap.NONE)
+                        .bytes();
+                declareFrom = nextSeq + n;
             } catch (IllegalArgumentException e) {
-                encoder = new BatchEncoder(CodecConfig.defaults()); // the encoder refused: start over
+                encoder = new FrameEncoder(EdgeClient.LAYOUT); // the encoder refused: start over
+                declareFrom = -1;
                 return hostileMessage();
             }
             nextSeq += n;
@@ -315,20 +326,26 @@ class AttackSuiteTest {
         private byte[] mutate(byte[] batchEnvelope) {
             try {
                 Batch.Builder b = Envelope.parseFrom(batchEnvelope).getBatch().toBuilder();
-                switch (r.nextInt(6)) {
+                switch (r.nextInt(7)) {
                     case 0 -> b.setFirstSeq(r.nextLong());
-                    case 1 -> b.setGap(r.nextBoolean()).setDropped(r.nextLong(0, 1L << 62));
+                    case 1 ->
+                        b.setGap(r.nextBoolean())
+                                .setDropped(r.nextLong(0, 1L << 62))
+                                .setGapReasonValue(r.nextInt(4));
                     case 2 -> b.setFirstTimeMs(r.nextLong());
                     case 3 -> b.setVin(randomString(30));
-                    case 4 -> {
-                        int i = r.nextInt(b.getSamplesCount());
-                        b.setSamples(
-                                i,
-                                b.getSamples(i).toBuilder()
-                                        .setSpeed(r.nextLong())
-                                        .setDtMs(r.nextLong(-100_000, 100_000)));
+                    case 4 -> { // damaged frames: flags, deltas, bitmaps, values
+                        byte[] f = b.getFrames().toByteArray();
+                        for (int k = 1 + r.nextInt(3); k > 0 && f.length > 0; k--) {
+                            f[r.nextInt(f.length)] = (byte) r.nextInt(256);
+                        }
+                        b.setFrames(com.google.protobuf.ByteString.copyFrom(f));
                     }
-                    default -> b.setSamples(0, b.getSamples(0).toBuilder().setUnavailable(r.nextInt()));
+                    case 5 -> b.setCount(r.nextInt(b.getCount() + 3));
+                    default -> {
+                        byte[] f = b.getFrames().toByteArray();
+                        b.setFrames(com.google.protobuf.ByteString.copyFrom(f, 0, r.nextInt(f.length + 1)));
+                    }
                 }
                 return Envelope.newBuilder().setBatch(b).build().toByteArray();
             } catch (Exception e) {
@@ -344,7 +361,7 @@ class AttackSuiteTest {
                     hello(legit.get(r.nextInt(legit.size())), "guess-" + r.nextInt(), 1, "x")
                             .toByteArray();
                 case 2 ->
-                    hello(randomVin(), randomString(40), r.nextInt(3), randomString(80))
+                    hello(randomVin(), randomString(40), r.nextInt(4), randomString(80))
                             .toByteArray();
                 case 3 ->
                     Envelope.newBuilder()
@@ -363,15 +380,15 @@ class AttackSuiteTest {
                             .build()
                             .toByteArray();
                 case 5 -> {
-                    byte[] b = new BatchEncoder(CodecConfig.defaults())
-                            .encode(Samples.drive(r.nextLong(0, 1L << 40), 1 + r.nextInt(20), Samples.T0))
+                    byte[] b = EdgeClient.encodeFresh(
+                                    Samples.drive(r.nextLong(0, 1L << 40), 1 + r.nextInt(20), Samples.T0))
                             .bytes();
                     yield r.nextBoolean() ? java.util.Arrays.copyOf(b, r.nextInt(b.length)) : mutate(b);
                 }
                 case 6 -> randomBytes(4_000 + r.nextInt(200)); // around the pre-Hello limit
                 case 7 ->
                     Envelope.newBuilder()
-                            .setWelcome(io.fleetlog.wire.v1.Welcome.newBuilder().setLastStoredSeq(r.nextLong()))
+                            .setWelcome(io.fleetlog.wire.v2.Welcome.newBuilder().setLastStoredSeq(r.nextLong()))
                             .build()
                             .toByteArray();
                 default ->
@@ -380,14 +397,32 @@ class AttackSuiteTest {
         }
 
         private Envelope hello(String vin, String token, int version, String name) {
-            return Envelope.newBuilder()
-                    .setHello(Hello.newBuilder()
-                            .setProtocolVersion(version)
-                            .setVin(vin)
-                            .setToken(token)
-                            .setName(name)
-                            .setModel(r.nextInt(5) == 0 ? randomString(70) : "model3"))
-                    .build();
+            Hello.Builder h = Hello.newBuilder()
+                    .setProtocolVersion(version)
+                    .setVin(vin)
+                    .setToken(token)
+                    .setName(name)
+                    .setModel(r.nextInt(5) == 0 ? randomString(70) : "model3")
+                    .setCatalogueHash(
+                            switch (r.nextInt(6)) {
+                                case 0 -> randomHash();
+                                case 1 -> randomString(70);
+                                default -> Catalogue.builtin().hash();
+                            });
+            if (r.nextInt(4) == 0) {
+                for (int i = r.nextInt(12); i > 0; i--) {
+                    h.addLayout(r.nextInt(3) == 0 ? r.nextInt() : r.nextInt(60));
+                }
+            }
+            return Envelope.newBuilder().setHello(h).build();
+        }
+
+        private String randomHash() {
+            StringBuilder b = new StringBuilder(64);
+            for (int i = 0; i < 64; i++) {
+                b.append(Character.forDigit(r.nextInt(16), 16));
+            }
+            return b.toString();
         }
 
         private String randomVin() {

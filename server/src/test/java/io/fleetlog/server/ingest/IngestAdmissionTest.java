@@ -11,10 +11,9 @@ import io.fleetlog.server.store.Stores;
 import io.fleetlog.server.testing.EdgeClient;
 import io.fleetlog.server.testing.Samples;
 import io.fleetlog.server.testing.ServerFixture;
-import io.fleetlog.wire.v1.EdgeStatus;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Heartbeat;
-import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v2.EdgeStatus;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.Heartbeat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,12 +78,8 @@ class IngestAdmissionTest {
 
     private static Envelope hello(String vin, String token, String name) {
         return Envelope.newBuilder()
-                .setHello(Hello.newBuilder()
-                        .setProtocolVersion(1)
-                        .setVin(vin)
-                        .setModel("model3")
-                        .setName(name)
-                        .setToken(token))
+                .setHello(EdgeClient.hello(vin, token, EdgeClient.LAYOUT).toBuilder()
+                        .setName(name))
                 .build();
     }
 

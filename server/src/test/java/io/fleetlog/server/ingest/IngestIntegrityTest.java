@@ -4,8 +4,6 @@ import static io.fleetlog.server.testing.ServerFixture.TOKEN_A;
 import static io.fleetlog.server.testing.ServerFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetlog.codec.BatchEncoder;
-import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.store.Stores;
@@ -14,9 +12,9 @@ import io.fleetlog.server.testing.EdgeClient;
 import io.fleetlog.server.testing.FailingStore;
 import io.fleetlog.server.testing.Samples;
 import io.fleetlog.server.testing.ServerFixture;
-import io.fleetlog.wire.v1.Batch;
-import io.fleetlog.wire.v1.EdgeStatus;
-import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v2.Batch;
+import io.fleetlog.wire.v2.EdgeStatus;
+import io.fleetlog.wire.v2.Envelope;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,8 +82,7 @@ class IngestIntegrityTest {
 
         EdgeClient attacker = helloA();
         long far = 1_000_000_000_000_000L;
-        Batch undeclared = Envelope.parseFrom(new BatchEncoder(CodecConfig.defaults())
-                        .encode(Samples.drive(100, 5, Samples.T0 + 10_000))
+        Batch undeclared = Envelope.parseFrom(EdgeClient.encodeFresh(Samples.drive(100, 5, Samples.T0 + 10_000))
                         .bytes())
                 .getBatch()
                 .toBuilder()
@@ -97,7 +94,11 @@ class IngestIntegrityTest {
         assertThat(r.getReject().getReason()).contains("SEQ_NOT_FOLLOWING").contains("undeclared gap");
         assertThat(r.getReject().getFirstSeq()).isEqualTo(far);
         // declared, but larger than what the batch says was dropped
-        Batch declared = undeclared.toBuilder().setGap(true).setDropped(10).build();
+        Batch declared = undeclared.toBuilder()
+                .setGap(true)
+                .setDropped(10)
+                .setGapReason(io.fleetlog.wire.v2.GapReason.DROPPED)
+                .build();
         attacker.send(Envelope.newBuilder().setBatch(declared).build());
         Envelope r2 = attacker.next(Envelope.MsgCase.REJECT, WAIT);
         assertThat(r2.getReject().getReason()).contains("declares 10 dropped");
@@ -141,7 +142,7 @@ class IngestIntegrityTest {
         start();
         EdgeClient c = helloA();
         c.sendBatch(Samples.drive(0, 10, Samples.T0));
-        c.sendBatch(Samples.drive(15, 10, Samples.T0 + 300), io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT);
+        c.sendBatch(Samples.drive(15, 10, Samples.T0 + 300), io.fleetlog.wire.v2.GapReason.CORRUPT);
         assertThat(c.awaitAck(24, WAIT)).isEqualTo(24);
         List<VehicleEvent> gaps = events(VehicleEvent.Kind.GAP);
         assertThat(gaps).hasSize(1);
@@ -242,7 +243,7 @@ class IngestIntegrityTest {
         EdgeClient d = helloA();
         d.sendBatch(other);
         Envelope r = d.next(Envelope.MsgCase.REJECT, WAIT);
-        assertThat(r.getReject().getReason()).contains("seq 80: speed").contains("differs from the stored");
+        assertThat(r.getReject().getReason()).contains("seq 80: VehicleSpeed").contains("differs from the stored");
         assertThat(fx.server.store().count(VIN)).isEqualTo(100);
     }
 

@@ -4,10 +4,7 @@ import static io.fleetlog.server.testing.ServerFixture.TOKEN_A;
 import static io.fleetlog.server.testing.ServerFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetlog.codec.BatchEncoder;
-import io.fleetlog.codec.CodecConfig;
-import io.fleetlog.codec.EncodedBatch;
-import io.fleetlog.sample.Field;
+import io.fleetlog.codec.v2.EncodedFrames;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.store.Stores;
@@ -16,11 +13,10 @@ import io.fleetlog.server.testing.EdgeClient;
 import io.fleetlog.server.testing.FailingStore;
 import io.fleetlog.server.testing.Samples;
 import io.fleetlog.server.testing.ServerFixture;
-import io.fleetlog.wire.v1.Batch;
-import io.fleetlog.wire.v1.EdgeStatus;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Heartbeat;
-import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v2.Batch;
+import io.fleetlog.wire.v2.EdgeStatus;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.Heartbeat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,12 +59,7 @@ class IngestServerTest {
         start();
         EdgeClient c = helloA();
         c.send(Envelope.newBuilder()
-                .setHello(Hello.newBuilder()
-                        .setProtocolVersion(1)
-                        .setVin(VIN)
-                        .setModel("model3")
-                        .setName("Test " + VIN.substring(12))
-                        .setToken(TOKEN_A))
+                .setHello(EdgeClient.hello(VIN, TOKEN_A, EdgeClient.LAYOUT))
                 .build());
         c.sendBatch(Samples.drive(0, 100, Samples.T0));
         Envelope e;
@@ -95,16 +86,14 @@ class IngestServerTest {
         List<Sample> out = new ArrayList<>();
         fx.server.store().scan(VIN, 0, Long.MAX_VALUE, out::add);
         assertThat(out).hasSize(600);
-        CodecConfig cc = CodecConfig.defaults();
         for (int i = 0; i < 600; i++) {
-            for (Field f : Field.values()) {
-                double err = f.distance(out.get(i).get(f), in.get(i).get(f));
-                assertThat(err).as("seq %d %s", i, f).isLessThanOrEqualTo(cc.bound(f) + 1e-9);
-            }
+            assertThat(Samples.differs(in.get(i), out.get(i))).as("seq %d", i).isNull();
         }
         assertThat(out.stream().anyMatch(s -> s.omittedMask() != 0))
                 .as("some fields reconstructed")
                 .isTrue();
+        assertThat(fx.server.ingestMetrics().count("frames")).isEqualTo(600);
+        assertThat(fx.server.ingestMetrics().count("values")).isEqualTo(600 * 7);
         c.close();
         EdgeClient again = EdgeClient.hello(fx.base, VIN, TOKEN_A);
         assertThat(again.next(WAIT).getWelcome().getLastStoredSeq()).isEqualTo(599);
@@ -138,7 +127,7 @@ class IngestServerTest {
     void batchForAnotherVinClosesTheConnection() throws Exception {
         start();
         EdgeClient c = helloA();
-        EncodedBatch b = new BatchEncoder(CodecConfig.defaults()).encode(Samples.drive(0, 10, Samples.T0));
+        EncodedFrames b = EdgeClient.encodeFresh(Samples.drive(0, 10, Samples.T0));
         Batch other = Envelope.parseFrom(b.bytes()).getBatch().toBuilder()
                 .setVin(Samples.VIN_B)
                 .build();
@@ -190,7 +179,7 @@ class IngestServerTest {
         EdgeClient c = helloA();
         c.sendBatch(Samples.drive(0, 51, Samples.T0));
         Envelope r = c.next(WAIT);
-        assertThat(r.getReject().getReason()).contains("51 samples exceeds the limit of 50");
+        assertThat(r.getReject().getReason()).contains("51 frames exceeds the limit of 50");
         assertThat(r.getReject().getFirstSeq()).isZero();
         assertThat(r.getReject().getLastSeq()).isEqualTo(50);
     }
@@ -367,7 +356,7 @@ class IngestServerTest {
         assertThat(c.awaitAck(29, WAIT)).isEqualTo(29);
         assertThat(fx.server.fleet().status(VIN).gapSamples()).isEqualTo(10);
         // a hand-made batch that jumps without declaring it
-        EncodedBatch b = new BatchEncoder(CodecConfig.defaults()).encode(Samples.drive(40, 5, Samples.T0 + 800));
+        EncodedFrames b = EdgeClient.encodeFresh(Samples.drive(40, 5, Samples.T0 + 800));
         c.sendRaw(b.bytes());
         Envelope r = c.next(Envelope.MsgCase.REJECT, WAIT);
         assertThat(r.getReject().getReason()).contains("SEQ_NOT_FOLLOWING").contains("undeclared gap");

@@ -60,10 +60,10 @@ class PostgresIngestTest {
             assertThat(c.awaitAck(99, 10_000)).isEqualTo(99);
             c.close();
             EdgeClient d = EdgeClient.hello(fx.base, VIN, TOKEN_A);
-            assertThat(d.next(io.fleetlog.wire.v1.Envelope.MsgCase.WELCOME, 10_000))
+            assertThat(d.next(io.fleetlog.wire.v2.Envelope.MsgCase.WELCOME, 10_000))
                     .isNotNull();
             d.sendBatch(Samples.drive(50, 100, Samples.T0 + 1)); // same seqs, 1 ms later
-            var r = d.next(io.fleetlog.wire.v1.Envelope.MsgCase.REJECT, 10_000);
+            var r = d.next(io.fleetlog.wire.v2.Envelope.MsgCase.REJECT, 10_000);
             assertThat(r.getReject().getReason()).startsWith("CONFLICT").contains("seq 50 captured at");
             assertThat(fx.server.store().count(VIN)).isEqualTo(100);
             List<Sample> all = new java.util.ArrayList<>();

@@ -38,6 +38,64 @@ class PostgresSampleStoreTest extends SampleStoreContract {
         return PostgresSampleStore.partitionName(day0 / SampleStore.DAY_MS);
     }
 
+    /**
+     * A schema of version 1 (eight columns a sample) migrates to frames: the old rows stay in
+     * samples_v1 (partitions renamed, so retention does not touch them), counts restart, last_seq stays.
+     */
+    @Test
+    void aVersion1SchemaKeepsItsRowsAsideAndTheVehicleGoesOnFromItsLastSeq() throws Exception {
+        store.close();
+        Postgres.Schema old = Postgres.newSchema();
+        try {
+            org.flywaydb.core.Flyway.configure()
+                    .dataSource(old.url(), null, null)
+                    .schemas(old.name())
+                    .defaultSchema(old.name())
+                    .createSchemas(true)
+                    .locations("classpath:db/postgresql")
+                    .target("1")
+                    .load()
+                    .migrate();
+            long day = SampleStore.dayStart(Samples.T0) / SampleStore.DAY_MS;
+            try (Connection c = DriverManager.getConnection(old.url());
+                    Statement st = c.createStatement()) {
+                st.execute("INSERT INTO vehicles (vin, last_seq, samples, last_capture_ms) VALUES ('" + VIN
+                        + "', 0, 1, " + Samples.T0 + ")");
+                st.execute("CREATE TABLE " + PostgresSampleStore.partitionName(day) + " PARTITION OF samples FOR VALUES"
+                        + " FROM (" + day * SampleStore.DAY_MS + ") TO (" + (day + 1) * SampleStore.DAY_MS + ")");
+                st.execute("INSERT INTO samples (vehicle_id, seq, capture_ms, speed, reconstructed) SELECT id, 0, "
+                        + Samples.T0 + ", 12.5, 0 FROM vehicles");
+            }
+            store = Stores.open(old.url());
+            assertThat(store.lastSeq(VIN)).isEqualTo(0);
+            assertThat(store.count(VIN)).isZero();
+            store.append(VIN, Samples.drive(1, 10, Samples.T0 + 20));
+            List<Sample> out = new ArrayList<>();
+            store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+            assertThat(out).containsExactlyElementsOf(Samples.drive(1, 10, Samples.T0 + 20));
+            try (Connection c = DriverManager.getConnection(old.url());
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*), min(speed) FROM samples_v1")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the old row kept aside").isEqualTo(1);
+                assertThat(rs.getDouble(2)).isEqualTo(12.5);
+            }
+            assertThat(store.purgeBefore(SampleStore.dayStart(Samples.T0) + SampleStore.DAY_MS))
+                    .as("only the new frames are purged")
+                    .isEqualTo(10);
+            try (Connection c = DriverManager.getConnection(old.url());
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM samples_v1")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+            }
+        } finally {
+            store.close();
+            old.drop();
+            store = Stores.open(schema.url()); // for closeStore
+        }
+    }
+
     @Test
     void purgeAlsoDropsAPartitionAFailedPurgeDetachedButDidNotDrop() throws Exception {
         long day0 = SampleStore.dayStart(Samples.T0);

@@ -75,6 +75,67 @@ abstract class SampleStoreContract {
         assertThat(out.get(0).omitted(Field.SPEED)).isTrue();
     }
 
+    /** A catalogue with every type: the built-in one plus a string, an enum, a boolean and an integer. */
+    static io.fleetlog.catalog.Catalogue extended() throws Exception {
+        return io.fleetlog.catalog.CatalogueFormat.parseOver(
+                io.fleetlog.catalog.Catalogue.builtin(),
+                "Firmware string maxlength=400\nDriveMode enum values=Chill:0,Standard:1,Sport:2\n"
+                        + "Sentry boolean\nOccupants integer range=0..9\n",
+                "contract");
+    }
+
+    @Test
+    void randomSparseFramesOfEveryKindComeBackExactly() throws Exception {
+        io.fleetlog.catalog.Catalogue c = extended();
+        List<Sample> in = Samples.sparse(c, 0, 700, Samples.T0, 13);
+        store.append(VIN, in.subList(0, 1));
+        store.append(VIN, in.subList(1, 300));
+        store.append(VIN, in.subList(300, 700));
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).as("frames, omitted marks and all").containsExactlyElementsOf(in);
+        for (int i = 0; i < in.size(); i++) {
+            assertThat(out.get(i).frame().toString())
+                    .isEqualTo(in.get(i).frame().toString());
+        }
+        assertThat(store.stored(
+                        VIN, 100, 199, Samples.T0 + 100 * Samples.PERIOD_MS, Samples.T0 + 199 * Samples.PERIOD_MS))
+                .containsExactlyElementsOf(in.subList(100, 200));
+        assertThat(store.count(VIN)).isEqualTo(700);
+        // resent frames are ignored, whatever they hold
+        store.append(VIN, Samples.sparse(c, 650, 100, Samples.T0 + 650 * Samples.PERIOD_MS, 14));
+        out.clear();
+        store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out.subList(0, 700)).containsExactlyElementsOf(in);
+        assertThat(store.count(VIN)).isEqualTo(750);
+        store.close();
+        store = reopen();
+        List<Sample> again = new ArrayList<>();
+        store.scan(VIN, 0, Samples.T0 + 700 * Samples.PERIOD_MS, again::add);
+        assertThat(again).as("after a reopen").containsExactlyElementsOf(in);
+    }
+
+    @Test
+    void aVehiclesCatalogueIsTheBuiltInOneUntilRecordedAndSurvivesAReopen() throws Exception {
+        io.fleetlog.catalog.Catalogue c = extended();
+        assertThat(store.catalogue(VIN)).isEqualTo(io.fleetlog.catalog.Catalogue.builtin());
+        store.useCatalogue(VIN, io.fleetlog.catalog.Catalogue.builtin());
+        assertThat(store.catalogue(VIN)).isEqualTo(io.fleetlog.catalog.Catalogue.builtin());
+        store.useCatalogue(VIN, c);
+        store.useCatalogue(OTHER, c); // stored once, used by two
+        assertThat(store.catalogue(VIN)).isEqualTo(c);
+        assertThat(store.vins()).contains(VIN, OTHER);
+        store.close();
+        store = reopen();
+        assertThat(store.catalogue(VIN)).isEqualTo(c);
+        assertThat(store.catalogue(VIN).id("Firmware")).isEqualTo(c.id("Firmware"));
+        assertThat(store.catalogue(OTHER)).isEqualTo(c);
+        assertThat(store.catalogue(Samples.vins(1).get(0))).isEqualTo(io.fleetlog.catalog.Catalogue.builtin());
+        store.useCatalogue(OTHER, io.fleetlog.catalog.Catalogue.builtin());
+        assertThat(store.catalogue(OTHER)).isEqualTo(io.fleetlog.catalog.Catalogue.builtin());
+        assertThat(store.catalogue(VIN)).isEqualTo(c);
+    }
+
     @Test
     void resendsAreIgnoredNotDuplicated() {
         List<Sample> in = Samples.drive(0, 300, Samples.T0);

@@ -1,11 +1,16 @@
 package io.fleetlog.server.testing;
 
-import io.fleetlog.codec.BatchEncoder;
-import io.fleetlog.codec.CodecConfig;
-import io.fleetlog.codec.EncodedBatch;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.codec.v2.EncodedFrames;
+import io.fleetlog.codec.v2.FrameEncoder;
+import io.fleetlog.codec.v2.FrameLayout;
+import io.fleetlog.codec.v2.Gap;
+import io.fleetlog.codec.v2.WireV2;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.GapReason;
+import io.fleetlog.wire.v2.Hello;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +25,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A minimal edge for tests: a real WebSocket client (java.net.http) speaking fleetlog.v1 with its
- * own {@link BatchEncoder}. Received envelopes queue up for {@link #next}; the close code is kept.
+ * A minimal edge for tests: a real WebSocket client (java.net.http) speaking fleetlog.v2 with its
+ * own {@link FrameEncoder} over {@link #LAYOUT} (the built-in catalogue's seven signals that carry
+ * the legacy fields) unless a Hello names another layout. Received envelopes queue up for {@link
+ * #next}; the close code is kept.
  */
 public final class EdgeClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -30,7 +37,21 @@ public final class EdgeClient implements AutoCloseable {
     private final BlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile String closeReason;
-    private BatchEncoder encoder = new BatchEncoder(CodecConfig.defaults());
+    /** The built-in catalogue's legacy signals (ids of {@link io.fleetlog.sample.LegacyFrames}). */
+    public static final FrameLayout LAYOUT = legacyLayout();
+
+    private FrameEncoder encoder = new FrameEncoder(LAYOUT);
+    /** The seq the next batch should start at (after Welcome and each batch), -1 before Welcome. */
+    private volatile long expected = -1;
+
+    private static FrameLayout legacyLayout() {
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        for (io.fleetlog.sample.Field f : io.fleetlog.sample.Field.values()) {
+            ids.add(io.fleetlog.sample.LegacyFrames.id(f));
+        }
+        return FrameLayout.of(
+                Catalogue.builtin(), ids.stream().mapToInt(Integer::intValue).toArray());
+    }
 
     private EdgeClient(String baseUrl, HttpClient http) throws Exception {
         this.ws = http.newWebSocketBuilder()
@@ -55,16 +76,25 @@ public final class EdgeClient implements AutoCloseable {
 
     /** {@link #hello(String, String, String)} through {@code http}. */
     public static EdgeClient hello(String baseUrl, HttpClient http, String vin, String token) throws Exception {
+        return hello(baseUrl, http, vin, token, LAYOUT);
+    }
+
+    /** As {@link #hello(String, String, String)}, with frames over {@code layout} (and its catalogue). */
+    public static EdgeClient hello(String baseUrl, String vin, String token, FrameLayout layout) throws Exception {
+        return hello(baseUrl, HTTP, vin, token, layout);
+    }
+
+    private static EdgeClient hello(String baseUrl, HttpClient http, String vin, String token, FrameLayout layout)
+            throws Exception {
         EdgeClient c = connect(baseUrl, http);
-        c.send(Envelope.newBuilder()
-                .setHello(Hello.newBuilder()
-                        .setProtocolVersion(1)
-                        .setVin(vin)
-                        .setModel("model3")
-                        .setName("Test " + vin.substring(12))
-                        .setToken(token))
-                .build());
+        c.encoder = new FrameEncoder(layout);
+        c.send(Envelope.newBuilder().setHello(hello(vin, token, layout)).build());
         return c;
+    }
+
+    /** The Hello this client sends. */
+    public static Hello hello(String vin, String token, FrameLayout layout) {
+        return WireV2.hello(vin, "model3", token, "Test " + vin.substring(12), layout);
     }
 
     public void send(Envelope e) {
@@ -85,31 +115,43 @@ public final class EdgeClient implements AutoCloseable {
         return closeReason;
     }
 
-    /** Encodes {@code samples} as this connection's next batch and sends it. */
-    public EncodedBatch sendBatch(List<Sample> samples) {
-        return sendBatch(samples, io.fleetlog.wire.v1.GapReason.GAP_REASON_UNSPECIFIED);
+    /** Encodes {@code samples} (consecutive seqs) as this connection's next batch and sends it. */
+    public EncodedFrames sendBatch(List<Sample> samples) {
+        return sendBatch(samples, GapReason.DROPPED);
     }
 
-    /** As {@link #sendBatch(List)}, saying why seqs before it were skipped (when it jumps). */
-    public EncodedBatch sendBatch(List<Sample> samples, io.fleetlog.wire.v1.GapReason reason) {
-        EncodedBatch b = encoder.encode(samples, reason);
+    /**
+     * As {@link #sendBatch(List)}; when the batch starts after the seq this client expects (the stored
+     * seq + 1 from Welcome, then after its last batch), it declares the skipped seqs as a gap with
+     * {@code reason}, as the real edge does.
+     */
+    public EncodedFrames sendBatch(List<Sample> samples, GapReason reason) {
+        long first = samples.get(0).seq();
+        long skipped = expected >= 0 ? first - expected : 0;
+        Gap gap = skipped <= 0 ? Gap.NONE : new Gap(skipped, reason);
+        List<Frame> frames = samples.stream().map(Sample::frame).toList();
+        EncodedFrames b = encoder.encode(first, frames, gap);
+        expected = b.lastSeq() + 1;
         sendRaw(b.bytes());
         return b;
     }
 
-    /**
-     * As the real edge does: a first batch starting after the stored seq declares what it skips.
-     * Before the Welcome is queued, so a test that waited for it sends declared batches.
-     */
+    /** A first batch starting after the stored seq declares what it skips (before the Welcome is queued). */
     private void welcomed(long lastStoredSeq) {
-        try {
-            encoder.expect(lastStoredSeq + 1);
-        } catch (IllegalStateException e) {
-            // the test sent batches before the Welcome arrived: it chose its encoder's state itself
+        if (expected < 0) {
+            expected = lastStoredSeq + 1;
         }
     }
 
-    public BatchEncoder encoder() {
+    /** {@code samples} encoded as the first batch of a fresh connection over {@link #LAYOUT}, no gap. */
+    public static EncodedFrames encodeFresh(List<Sample> samples) {
+        return new FrameEncoder(LAYOUT)
+                .encode(
+                        samples.get(0).seq(),
+                        samples.stream().map(Sample::frame).toList());
+    }
+
+    public FrameEncoder encoder() {
         return encoder;
     }
 

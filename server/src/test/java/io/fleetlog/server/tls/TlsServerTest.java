@@ -8,7 +8,7 @@ import io.fleetlog.server.testing.Samples;
 import io.fleetlog.server.testing.ServerFixture;
 import io.fleetlog.server.testing.TestPki;
 import io.fleetlog.tls.ClientTls;
-import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v2.Envelope;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
