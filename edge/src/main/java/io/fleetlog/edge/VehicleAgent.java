@@ -151,8 +151,9 @@ public final class VehicleAgent implements AutoCloseable {
     private void startLocked() {
         started = true;
         log.info(
-                "agent_started vin={} source=\"{}\" speed={} outages={} spool_depth={} next_seq={}",
+                "agent_started vin={} catalogue={} source=\"{}\" speed={} outages={} spool_depth={} next_seq={}",
                 vin(),
+                config.uplink().catalogue().shortId(),
                 source.describe(),
                 config.maxSpeed() ? "max" : config.speed(),
                 config.outages(),

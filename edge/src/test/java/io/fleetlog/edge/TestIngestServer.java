@@ -1,24 +1,27 @@
 package io.fleetlog.edge;
 
-import io.fleetlog.codec.BatchDecoder;
-import io.fleetlog.codec.DecodedBatch;
-import io.fleetlog.codec.Wire;
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.codec.WireException;
+import io.fleetlog.codec.v2.DecodedFrames;
+import io.fleetlog.codec.v2.FrameDecoder;
+import io.fleetlog.codec.v2.FrameLayout;
+import io.fleetlog.codec.v2.WireV2;
 import io.fleetlog.sample.Sample;
-import io.fleetlog.wire.v1.Ack;
-import io.fleetlog.wire.v1.Batch;
-import io.fleetlog.wire.v1.EdgeStatus;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Heartbeat;
-import io.fleetlog.wire.v1.Hello;
-import io.fleetlog.wire.v1.Reject;
-import io.fleetlog.wire.v1.Welcome;
+import io.fleetlog.wire.v2.Ack;
+import io.fleetlog.wire.v2.Batch;
+import io.fleetlog.wire.v2.EdgeStatus;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.Heartbeat;
+import io.fleetlog.wire.v2.Reject;
+import io.fleetlog.wire.v2.RejectCode;
+import io.fleetlog.wire.v2.Welcome;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,10 +37,12 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * Test fixture: a small WebSocket ingest server speaking fleetlog.v1 on 127.0.0.1 (port 0).
+ * Test fixture: a small WebSocket ingest server speaking fleetlog.v2 on 127.0.0.1 (port 0).
  *
- * <p>Hello → Welcome(last stored seq of the VIN); batches are decoded with a per-connection
- * {@link BatchDecoder}, stored in a map keyed by (VIN, seq) (a resend is compared with what is
+ * <p>Hello (checked with {@link WireV2#checkHello} against the catalogues it holds, the built-in one by
+ * default; another is refused with {@code UNKNOWN_CATALOGUE}) → Welcome(last stored seq of the VIN,
+ * the catalogue hash echoed); batches are decoded with a per-connection {@link FrameDecoder} (the
+ * first batch of a connection must start at most at last stored + 1 + its declared gap), stored in a map keyed by (VIN, seq) (a resend is compared with what is
  * stored: counted as a resend when equal, as a conflict when not) and acknowledged cumulatively; heartbeats are echoed; EdgeStatus is kept. Knobs: reject the
  * next batches, delay acks, kill every connection ("die"). Not the real server (that lives in
  * {@code server/}).
@@ -55,6 +60,12 @@ public final class TestIngestServer implements AutoCloseable {
     /** Resent samples equal to the stored ones (the edge resends what it has no ack for). */
     final AtomicLong resends = new AtomicLong();
 
+    /** Catalogues this server can decode, by hash. */
+    final Map<String, Catalogue> catalogues =
+            new ConcurrentHashMap<>(Map.of(Catalogue.builtin().hash(), Catalogue.builtin()));
+    /** First batches of a connection that jumped past last stored + 1 without declaring it. */
+    final AtomicLong undeclaredJumps = new AtomicLong();
+
     final AtomicLong batches = new AtomicLong();
     final AtomicLong hellos = new AtomicLong();
     final AtomicInteger rejectNext = new AtomicInteger();
@@ -65,7 +76,7 @@ public final class TestIngestServer implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
-            container.setMaxBinaryMessageSize(Wire.DEFAULT_MAX_MESSAGE_BYTES);
+            container.setMaxBinaryMessageSize(WireV2.DEFAULT_MAX_MESSAGE_BYTES);
             container.setIdleTimeout(Duration.ofMinutes(5));
             container.addMapping("/ingest", (req, resp, cb) -> new Connection());
         }));
@@ -137,7 +148,8 @@ public final class TestIngestServer implements AutoCloseable {
     public final class Connection implements Session.Listener.AutoDemanding {
         private Session session;
         private String vin;
-        private BatchDecoder decoder;
+        private FrameDecoder decoder;
+        private boolean firstBatch;
 
         @Override
         public void onWebSocketOpen(Session s) {
@@ -155,10 +167,16 @@ public final class TestIngestServer implements AutoCloseable {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             try {
-                handle(Wire.parse(bytes, Wire.DEFAULT_MAX_MESSAGE_BYTES));
+                handle(WireV2.parse(bytes, WireV2.DEFAULT_MAX_MESSAGE_BYTES));
             } catch (WireException e) {
+                RejectCode code = e.getMessage().contains("unknown catalogue")
+                        ? RejectCode.UNKNOWN_CATALOGUE
+                        : RejectCode.INVALID;
                 send(Envelope.newBuilder()
-                        .setReject(Reject.newBuilder().setReason(e.getMessage()).setFatal(true))
+                        .setReject(Reject.newBuilder()
+                                .setReason(e.getMessage())
+                                .setFatal(true)
+                                .setCode(code))
                         .build());
                 session.close();
             }
@@ -168,16 +186,19 @@ public final class TestIngestServer implements AutoCloseable {
         private void handle(Envelope e) throws WireException {
             switch (e.getMsgCase()) {
                 case HELLO -> {
-                    Hello h = Wire.checkHello(e.getHello());
+                    FrameLayout layout = WireV2.checkHello(e.getHello(), h -> Optional.ofNullable(catalogues.get(h)));
                     hellos.incrementAndGet();
-                    vin = h.getVin();
-                    decoder = new BatchDecoder(Wire.DEFAULT_MAX_BATCH_SAMPLES);
+                    vin = e.getHello().getVin();
+                    decoder =
+                            new FrameDecoder(layout, WireV2.DEFAULT_MAX_BATCH_FRAMES, WireV2.DEFAULT_MAX_MESSAGE_BYTES);
+                    firstBatch = true;
                     send(Envelope.newBuilder()
                             .setWelcome(Welcome.newBuilder()
-                                    .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                                    .setProtocolVersion(WireV2.PROTOCOL_VERSION)
                                     .setLastStoredSeq(lastStored(vin))
-                                    .setMaxBatchSamples(Wire.DEFAULT_MAX_BATCH_SAMPLES)
-                                    .setMaxMessageBytes(Wire.DEFAULT_MAX_MESSAGE_BYTES))
+                                    .setMaxBatchFrames(WireV2.DEFAULT_MAX_BATCH_FRAMES)
+                                    .setMaxMessageBytes(WireV2.DEFAULT_MAX_MESSAGE_BYTES)
+                                    .setCatalogueHash(layout.catalogue().hash()))
                             .build());
                 }
                 case BATCH -> batch(e.getBatch());
@@ -200,7 +221,7 @@ public final class TestIngestServer implements AutoCloseable {
         }
 
         private void batch(Batch b) throws WireException {
-            long last = b.getFirstSeq() + b.getSamplesCount() - 1;
+            long last = b.getFirstSeq() + b.getCount() - 1;
             if (vin == null) {
                 throw new WireException(WireException.Kind.INVALID, "batch before Hello");
             }
@@ -213,8 +234,20 @@ public final class TestIngestServer implements AutoCloseable {
                         .build());
                 return;
             }
-            DecodedBatch d = decoder.decode(b);
-            commit(vin, d.samples());
+            DecodedFrames d = decoder.decode(b);
+            if (firstBatch && d.firstSeq() > lastStored(vin) + 1 + d.gap().dropped()) {
+                undeclaredJumps.incrementAndGet();
+                throw new WireException(
+                        WireException.Kind.SEQ_NOT_FOLLOWING,
+                        "first batch at " + d.firstSeq() + " after stored " + lastStored(vin) + " declares only "
+                                + d.gap().dropped());
+            }
+            firstBatch = false;
+            List<Sample> samples = new ArrayList<>(d.frames().size());
+            for (int i = 0; i < d.frames().size(); i++) {
+                samples.add(new Sample(d.firstSeq() + i, d.frames().get(i)));
+            }
+            commit(vin, samples);
             batches.incrementAndGet();
             Envelope ack =
                     Envelope.newBuilder().setAck(Ack.newBuilder().setSeq(last)).build();

@@ -1,5 +1,7 @@
 package io.fleetlog.edge.spool;
 
+import io.fleetlog.frame.Frame;
+import io.fleetlog.frame.FrameRecords;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import java.lang.invoke.MethodHandles;
@@ -19,26 +21,28 @@ import java.util.zip.CRC32C;
  * {@link #CHUNK_SAMPLES} samples.
  *
  * <table>
- *   <caption>samples</caption>
+ *   <caption>samples (format version 3)</caption>
  *   <tr><th>column</th><th>meaning</th></tr>
  *   <tr><td>{@code first_seq INTEGER PRIMARY KEY}</td><td>seq of the chunk's first sample</td></tr>
  *   <tr><td>{@code last_seq INTEGER NOT NULL}</td><td>seq of its last sample; the chunk holds every
  *       seq in between (chunks never overlap; holes lie between chunks)</td></tr>
  *   <tr><td>{@code first_t}, {@code last_t INTEGER NOT NULL}</td><td>capture times (epoch ms) of the
  *       first and last sample</td></tr>
- *   <tr><td>{@code data BLOB NOT NULL}</td><td>per sample, in seq order, {@link #SAMPLE_BYTES} = 72
- *       bytes little-endian: capture time int64 ms, then the {@link Field#COUNT} values as IEEE-754
- *       float64 in field order (NaN = unavailable)</td></tr>
- *   <tr><td>{@code crc INTEGER}</td><td>CRC-32C (format version 2) over {@code first_seq},
+ *   <tr><td>{@code data BLOB NOT NULL}</td><td>the chunk's frames in seq order as {@link
+ *       FrameRecords#encodeAll} writes them: any signals by catalogue id, numbers as their exact
+ *       double bits, integers, enums, booleans, positions, strings, unavailable and omitted marks
+ *       (versions 1 and 2: {@link #LEGACY_SAMPLE_BYTES} = 72 bytes per sample, capture time int64
+ *       then the 8 legacy values float64, little-endian)</td></tr>
+ *   <tr><td>{@code crc INTEGER}</td><td>CRC-32C (since format version 2) over {@code first_seq},
  *       {@code last_seq}, {@code first_t}, {@code last_t} (each int64 little-endian) and then
  *       {@code data}; checked on every read</td></tr>
  * </table>
  *
- * <p>A chunk whose checksum, length or times do not match (bit rot, a bad flash page, a hand edit)
- * is never decoded: every read that meets one throws {@link CorruptChunk}, and the spool moves the
- * row as it is into the {@code quarantined} table ({@link #quarantine}) and retries. A chunk that is
- * rewritten (an ack, drop or reject ending inside it, a renumbering) is verified first, so a
- * rewrite never gives rotten bytes a fresh checksum.
+ * <p>A chunk whose checksum, frame records, frame count or times do not match (bit rot, a bad flash
+ * page, a hand edit) is never returned: every read that meets one throws {@link CorruptChunk}, and the
+ * spool moves the row as it is into the {@code quarantined} table ({@link #quarantine}) and retries. A
+ * chunk that is rewritten (an ack, drop or reject ending inside it, a renumbering) is verified first,
+ * so a rewrite never gives rotten bytes a fresh checksum.
  *
  * <p>One row per chunk instead of one per sample because every row costs SQLite B-tree work and
  * every bound or read column a JNI call in sqlite-jdbc; per-sample work is then plain Java. Deleting
@@ -47,7 +51,9 @@ import java.util.zip.CRC32C;
  */
 final class ChunkTable {
     static final int CHUNK_SAMPLES = 512;
-    static final int SAMPLE_BYTES = Long.BYTES + Field.COUNT * Double.BYTES;
+    /** Bytes per sample in a version-1 or version-2 chunk. */
+    static final int LEGACY_SAMPLE_BYTES = Long.BYTES + Field.COUNT * Double.BYTES;
+
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle DOUBLES =
             MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
@@ -99,39 +105,6 @@ final class ChunkTable {
                 + " quarantined_ms INTEGER NOT NULL)");
     }
 
-    /**
-     * Format 1 → 2: adds the {@code crc} column, computed over the rows as they are now (they were
-     * never checksummed, so this is the last moment they can be vouched for), and the quarantine.
-     */
-    static void migrateFromVersion1(Connection db) throws SQLException {
-        try (Statement st = db.createStatement()) {
-            st.execute("ALTER TABLE samples ADD COLUMN crc INTEGER");
-            createQuarantine(st);
-        }
-        List<Long> keys = new ArrayList<>();
-        try (Statement st = db.createStatement();
-                ResultSet rs = st.executeQuery("SELECT first_seq FROM samples ORDER BY first_seq")) {
-            while (rs.next()) {
-                keys.add(rs.getLong(1));
-            }
-        }
-        try (PreparedStatement read = db.prepareStatement(
-                        "SELECT first_seq, last_seq, first_t, last_t, data FROM samples" + " WHERE first_seq = ?");
-                PreparedStatement write = db.prepareStatement("UPDATE samples SET crc = ? WHERE first_seq = ?")) {
-            for (long k : keys) {
-                read.setLong(1, k);
-                try (ResultSet rs = read.executeQuery()) {
-                    if (rs.next()) {
-                        write.setLong(
-                                1, crc(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)));
-                        write.setLong(2, k);
-                        write.executeUpdate();
-                    }
-                }
-            }
-        }
-    }
-
     /** CRC-32C of a chunk row (see the table). */
     static long crc(long firstSeq, long lastSeq, long firstT, long lastT, byte[] data) {
         byte[] head = new byte[4 * Long.BYTES];
@@ -149,30 +122,68 @@ final class ChunkTable {
 
     /** A row as stored, before verification. */
     record Chunk(long firstSeq, long lastSeq, long firstT, long lastT, byte[] data, Long crc) {
-        /** Why this row cannot be trusted, or {@code null} when it verifies. */
-        String problem() {
+        /**
+         * Verifies the row and decodes its frames.
+         *
+         * @throws CorruptChunk naming what does not match
+         */
+        List<Frame> frames() {
             if (crc == null) {
-                return "no checksum";
+                throw corrupt("no checksum");
             }
             long computed = ChunkTable.crc(firstSeq, lastSeq, firstT, lastT, data);
             if (computed != crc) {
-                return "checksum mismatch (stored 0x" + Long.toHexString(crc) + ", computed 0x"
-                        + Long.toHexString(computed) + ")";
+                throw corrupt("checksum mismatch (stored 0x" + Long.toHexString(crc) + ", computed 0x"
+                        + Long.toHexString(computed) + ")");
             }
             long n = lastSeq - firstSeq + 1;
-            if (data == null || n < 1 || n > CHUNK_SAMPLES || data.length != n * SAMPLE_BYTES) {
-                return "seqs " + firstSeq + ".." + lastSeq + " do not match " + (data == null ? 0 : data.length)
-                        + " bytes of data";
+            if (data == null || n < 1 || n > CHUNK_SAMPLES) {
+                throw corrupt("seqs " + firstSeq + ".." + lastSeq + " are not a chunk of 1 to " + CHUNK_SAMPLES);
             }
-            if ((long) LONGS.get(data, 0) != firstT || (long) LONGS.get(data, data.length - SAMPLE_BYTES) != lastT) {
-                return "first_t/last_t do not match the samples' capture times";
+            List<Frame> frames;
+            try {
+                frames = FrameRecords.decodeAll(data);
+            } catch (FrameRecords.FrameFormatException e) {
+                throw corrupt("data is not frame records: " + e.getMessage());
             }
-            return null;
+            if (frames.size() != n) {
+                throw corrupt("seqs " + firstSeq + ".." + lastSeq + " do not match the " + frames.size()
+                        + " frames of its data");
+            }
+            if (frames.get(0).timeMs() != firstT
+                    || frames.get(frames.size() - 1).timeMs() != lastT) {
+                throw corrupt("first_t/last_t do not match the frames' capture times");
+            }
+            return frames;
+        }
+
+        /** Why this row cannot be trusted, or {@code null} when it verifies. */
+        String problem() {
+            try {
+                frames();
+                return null;
+            } catch (CorruptChunk c) {
+                return c.problem;
+            }
+        }
+
+        private CorruptChunk corrupt(String problem) {
+            return new CorruptChunk(firstSeq, lastSeq, problem);
         }
 
         /** Samples claimed by the row (what {@code depth} counted for it). */
         long claimed() {
             return lastSeq - firstSeq + 1;
+        }
+
+        /** The verified samples of the row, in seq order. */
+        List<Sample> samples() {
+            List<Frame> frames = frames();
+            List<Sample> out = new ArrayList<>(frames.size());
+            for (int i = 0; i < frames.size(); i++) {
+                out.add(new Sample(firstSeq + i, frames.get(i)));
+            }
+            return out;
         }
     }
 
@@ -182,16 +193,6 @@ final class ChunkTable {
         return new Chunk(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5), c);
     }
 
-    /** Reads and verifies; a row that does not verify throws {@link CorruptChunk}. */
-    private static Chunk verified(ResultSet rs) throws SQLException {
-        Chunk c = read(rs);
-        String problem = c.problem();
-        if (problem != null) {
-            throw new CorruptChunk(c.firstSeq(), c.lastSeq(), problem);
-        }
-        return c;
-    }
-
     /** Verifies the row at {@code firstSeq} (throws {@link CorruptChunk}); false when there is none. */
     boolean verify(long firstSeq) throws SQLException {
         one.setLong(1, firstSeq);
@@ -199,7 +200,7 @@ final class ChunkTable {
             if (!rs.next()) {
                 return false;
             }
-            verified(rs);
+            read(rs).frames();
             return true;
         }
     }
@@ -241,28 +242,22 @@ final class ChunkTable {
                 }
             }
         }
-        List<Chunk> moved = new ArrayList<>(keys.size());
-        List<Chunk> stay = new ArrayList<>(1);
+        List<Sample> stay = new ArrayList<>();
+        List<List<Sample>> moved = new ArrayList<>(keys.size());
         for (long k : keys) {
             one.setLong(1, k);
             try (ResultSet rs = one.executeQuery()) {
                 rs.next();
-                Chunk c = verified(rs);
-                if (c.firstSeq() < fromSeq) {
-                    int below = (int) (fromSeq - c.firstSeq());
-                    byte[] head = java.util.Arrays.copyOfRange(c.data(), 0, below * SAMPLE_BYTES);
-                    byte[] tail = java.util.Arrays.copyOfRange(c.data(), below * SAMPLE_BYTES, c.data().length);
-                    stay.add(new Chunk(
-                            c.firstSeq(),
-                            fromSeq - 1,
-                            c.firstT(),
-                            (long) LONGS.get(head, head.length - SAMPLE_BYTES),
-                            head,
-                            null));
-                    moved.add(new Chunk(fromSeq, c.lastSeq(), (long) LONGS.get(tail, 0), c.lastT(), tail, null));
-                } else {
-                    moved.add(c);
+                List<Sample> all = read(rs).samples(); // verified before it gets a fresh checksum
+                List<Sample> move = new ArrayList<>(all.size());
+                for (Sample s : all) {
+                    if (s.seq() < fromSeq) {
+                        stay.add(s);
+                    } else {
+                        move.add(s.withSeq(s.seq() + delta));
+                    }
                 }
+                moved.add(move);
             }
         }
         // delete first, then insert: the new keys may overlap old ones (delta smaller than the span)
@@ -270,11 +265,11 @@ final class ChunkTable {
             deleteOne.setLong(1, k);
             deleteOne.executeUpdate();
         }
-        for (Chunk c : stay) {
-            write(c.firstSeq(), c.lastSeq(), c.firstT(), c.lastT(), c.data());
+        if (!stay.isEmpty()) {
+            insert(stay);
         }
-        for (Chunk c : moved) {
-            write(c.firstSeq() + delta, c.lastSeq() + delta, c.firstT(), c.lastT(), c.data());
+        for (List<Sample> m : moved) {
+            insert(m);
         }
     }
 
@@ -317,8 +312,12 @@ final class ChunkTable {
         from.setLong(1, start);
         try (ResultSet rs = from.executeQuery()) {
             while (out.size() < max && rs.next()) {
-                Chunk c = verified(rs);
-                unpack(c.firstSeq(), c.data(), fromSeq, max, out);
+                Chunk c = read(rs);
+                List<Frame> frames = c.frames();
+                int i = fromSeq <= c.firstSeq() ? 0 : (int) Math.min(frames.size(), fromSeq - c.firstSeq());
+                for (; i < frames.size() && out.size() < max; i++) {
+                    out.add(new Sample(c.firstSeq() + i, frames.get(i)));
+                }
             }
         }
         return out;
@@ -342,9 +341,13 @@ final class ChunkTable {
         long firstOfChunk = -1;
         try (ResultSet rs = straddling.executeQuery()) {
             if (rs.next()) {
-                Chunk c = verified(rs);
+                Chunk c = read(rs);
                 firstOfChunk = c.firstSeq();
-                unpack(firstOfChunk, c.data(), upTo + 1, Integer.MAX_VALUE, keep);
+                for (Sample s : c.samples()) {
+                    if (s.seq() > upTo) {
+                        keep.add(s);
+                    }
+                }
             }
         }
         if (firstOfChunk >= 0) {
@@ -373,14 +376,13 @@ final class ChunkTable {
     List<Sample> remove(long first, long last) throws SQLException {
         overlapping.setLong(1, last);
         overlapping.setLong(2, first);
-        List<long[]> chunks = new ArrayList<>();
+        List<Long> chunks = new ArrayList<>();
         List<Sample> all = new ArrayList<>();
         try (ResultSet rs = overlapping.executeQuery()) {
             while (rs.next()) {
-                Chunk c = verified(rs);
-                long f = c.firstSeq();
-                chunks.add(new long[] {f});
-                unpack(f, c.data(), f, Integer.MAX_VALUE, all);
+                Chunk c = read(rs);
+                chunks.add(c.firstSeq());
+                all.addAll(c.samples());
             }
         }
         List<Sample> removed = new ArrayList<>();
@@ -389,8 +391,8 @@ final class ChunkTable {
         for (Sample s : all) {
             (s.seq() < first ? before : s.seq() > last ? after : removed).add(s);
         }
-        for (long[] c : chunks) {
-            deleteOne.setLong(1, c[0]);
+        for (long c : chunks) {
+            deleteOne.setLong(1, c);
             deleteOne.executeUpdate();
         }
         if (!before.isEmpty()) {
@@ -410,8 +412,149 @@ final class ChunkTable {
         }
     }
 
+    /** The {@code data} of a chunk of consecutive samples. */
     static byte[] pack(List<Sample> c) {
-        byte[] b = new byte[c.size() * SAMPLE_BYTES];
+        List<Frame> frames = new ArrayList<>(c.size());
+        for (Sample s : c) {
+            frames.add(s.frame());
+        }
+        return FrameRecords.encodeAll(frames);
+    }
+
+    // ---- versions 1 and 2
+
+    /**
+     * Format 1 → 2: adds the {@code crc} column, computed over the rows as they are now (they were
+     * never checksummed, so this is the last moment they can be vouched for), and the quarantine.
+     */
+    static void migrateFromVersion1(Connection db) throws SQLException {
+        try (Statement st = db.createStatement()) {
+            st.execute("ALTER TABLE samples ADD COLUMN crc INTEGER");
+            createQuarantine(st);
+        }
+        try (PreparedStatement read = db.prepareStatement(
+                        "SELECT first_seq, last_seq, first_t, last_t, data FROM samples WHERE first_seq = ?");
+                PreparedStatement write = db.prepareStatement("UPDATE samples SET crc = ? WHERE first_seq = ?")) {
+            for (long k : keys(db)) {
+                read.setLong(1, k);
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        write.setLong(
+                                1, crc(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)));
+                        write.setLong(2, k);
+                        write.executeUpdate();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Format 2 → 3, inside the caller's transaction: every chunk of 72-byte legacy samples is verified
+     * against its version-2 checksum and rewritten as frame records of the 7 legacy signals (the
+     * values exactly, NaN as unavailable) with a fresh checksum. A chunk that fails its old checksum or
+     * layout is moved as found to {@code quarantined} (never given a fresh checksum). Returns the
+     * samples so quarantined.
+     */
+    static long migrateFromVersion2(Connection db, long nowMs) throws SQLException {
+        long quarantined = 0;
+        try (PreparedStatement read = db.prepareStatement("SELECT " + COLUMNS + " FROM samples WHERE first_seq = ?");
+                PreparedStatement write =
+                        db.prepareStatement("UPDATE samples SET data = ?, crc = ? WHERE first_seq = ?");
+                PreparedStatement toQuarantine = db.prepareStatement("INSERT INTO quarantined (first_seq, last_seq,"
+                        + " first_t, last_t, data, crc, reason, quarantined_ms) SELECT first_seq, last_seq, first_t,"
+                        + " last_t, data, crc, ?, ? FROM samples WHERE first_seq = ?");
+                PreparedStatement delete = db.prepareStatement("DELETE FROM samples WHERE first_seq = ?")) {
+            for (long k : keys(db)) {
+                read.setLong(1, k);
+                Chunk c;
+                try (ResultSet rs = read.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    c = read(rs);
+                }
+                String problem = legacyProblem(c);
+                if (problem != null) {
+                    toQuarantine.setString(
+                            1,
+                            "chunk at seqs " + c.firstSeq() + ".." + c.lastSeq() + ": " + problem
+                                    + " (found converting the spool to format 3; kept in the version-2 layout)");
+                    toQuarantine.setLong(2, nowMs);
+                    toQuarantine.setLong(3, k);
+                    toQuarantine.executeUpdate();
+                    delete.setLong(1, k);
+                    delete.executeUpdate();
+                    quarantined += c.claimed();
+                    continue;
+                }
+                byte[] data = pack(legacyUnpack(c.firstSeq(), c.data()));
+                write.setBytes(1, data);
+                write.setLong(2, crc(c.firstSeq(), c.lastSeq(), c.firstT(), c.lastT(), data));
+                write.setLong(3, k);
+                write.executeUpdate();
+            }
+        }
+        return quarantined;
+    }
+
+    private static List<Long> keys(Connection db) throws SQLException {
+        List<Long> keys = new ArrayList<>();
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT first_seq FROM samples ORDER BY first_seq")) {
+            while (rs.next()) {
+                keys.add(rs.getLong(1));
+            }
+        }
+        return keys;
+    }
+
+    /** Why a version-2 row cannot be trusted, or null. */
+    static String legacyProblem(Chunk c) {
+        if (c.crc() == null) {
+            return "no checksum";
+        }
+        long computed = crc(c.firstSeq(), c.lastSeq(), c.firstT(), c.lastT(), c.data());
+        if (computed != c.crc()) {
+            return "checksum mismatch (stored 0x" + Long.toHexString(c.crc()) + ", computed 0x"
+                    + Long.toHexString(computed) + ")";
+        }
+        byte[] data = c.data();
+        long n = c.claimed();
+        if (data == null || n < 1 || n > CHUNK_SAMPLES || data.length != n * LEGACY_SAMPLE_BYTES) {
+            return "seqs " + c.firstSeq() + ".." + c.lastSeq() + " do not match " + (data == null ? 0 : data.length)
+                    + " bytes of data";
+        }
+        if ((long) LONGS.get(data, 0) != c.firstT()
+                || (long) LONGS.get(data, data.length - LEGACY_SAMPLE_BYTES) != c.lastT()) {
+            return "first_t/last_t do not match the samples' capture times";
+        }
+        for (int o = 0; o < data.length; o += LEGACY_SAMPLE_BYTES) {
+            for (int f = 0; f < Field.COUNT; f++) {
+                if (Double.isInfinite((double) DOUBLES.get(data, o + Long.BYTES + f * Double.BYTES))) {
+                    return "an infinite value at byte " + (o + Long.BYTES + f * Double.BYTES);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The legacy samples of a version-1/2 chunk (72 bytes each; NaN = unavailable). */
+    static List<Sample> legacyUnpack(long firstSeq, byte[] b) {
+        List<Sample> out = new ArrayList<>(b.length / LEGACY_SAMPLE_BYTES);
+        for (int o = 0; o + LEGACY_SAMPLE_BYTES <= b.length; o += LEGACY_SAMPLE_BYTES) {
+            double[] v = new double[Field.COUNT];
+            for (int f = 0; f < Field.COUNT; f++) {
+                v[f] = (double) DOUBLES.get(b, o + Long.BYTES + f * Double.BYTES);
+            }
+            out.add(new Sample(firstSeq + out.size(), (long) LONGS.get(b, o), v));
+        }
+        return out;
+    }
+
+    /** A version-1/2 chunk's data (tests write old spools with it). */
+    static byte[] legacyPack(List<Sample> c) {
+        byte[] b = new byte[c.size() * LEGACY_SAMPLE_BYTES];
         int o = 0;
         for (Sample s : c) {
             LONGS.set(b, o, s.captureTimeMs());
@@ -419,26 +562,8 @@ final class ChunkTable {
             for (int f = 0; f < Field.COUNT; f++) {
                 DOUBLES.set(b, o + Long.BYTES + f * Double.BYTES, v[f]);
             }
-            o += SAMPLE_BYTES;
+            o += LEGACY_SAMPLE_BYTES;
         }
         return b;
-    }
-
-    /** Appends the chunk's samples with {@code seq >= fromSeq} to {@code out} while it holds fewer than max. */
-    static void unpack(long firstSeq, byte[] b, long fromSeq, int max, List<Sample> out) {
-        if (b == null || b.length == 0 || b.length % SAMPLE_BYTES != 0) {
-            throw new SpoolException("chunk at seq " + firstSeq + " has " + (b == null ? 0 : b.length)
-                    + " bytes, not a multiple of " + SAMPLE_BYTES);
-        }
-        int n = b.length / SAMPLE_BYTES;
-        int i = fromSeq <= firstSeq ? 0 : (int) Math.min(n, fromSeq - firstSeq);
-        for (; i < n && out.size() < max; i++) {
-            int o = i * SAMPLE_BYTES;
-            double[] v = new double[Field.COUNT];
-            for (int f = 0; f < Field.COUNT; f++) {
-                v[f] = (double) DOUBLES.get(b, o + Long.BYTES + f * Double.BYTES);
-            }
-            out.add(new Sample(firstSeq + i, (long) LONGS.get(b, o), v));
-        }
     }
 }

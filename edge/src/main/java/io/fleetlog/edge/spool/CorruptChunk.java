@@ -9,10 +9,12 @@ final class CorruptChunk extends RuntimeException {
 
     final long firstSeq;
     final long lastSeq;
+    final String problem;
 
     CorruptChunk(long firstSeq, long lastSeq, String problem) {
         super("chunk at seqs " + firstSeq + ".." + lastSeq + ": " + problem, null, false, false);
         this.firstSeq = firstSeq;
         this.lastSeq = lastSeq;
+        this.problem = problem;
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetlog.edge.spool;
 
+import io.fleetlog.frame.FrameRecords;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import java.io.IOException;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <caption>spool tables</caption>
  *   <tr><th>table</th><th>columns</th><th>meaning</th></tr>
  *   <tr><td>{@code meta}</td><td>{@code key TEXT PRIMARY KEY, value}</td><td>{@code format} =
- *       'fleetlog-spool', {@code version} = 2, {@code next_seq} and {@code newest_time_ms} (written in every commit),
+ *       'fleetlog-spool', {@code version} = 3, {@code next_seq} and {@code newest_time_ms} (written in every commit),
  *       {@code dropped}, {@code rejected}, {@code quarantined} (samples), {@code renumbered} (samples)
  *       and {@code seq_conflicts} (times the server held seqs this spool never sent), {@code
  *       sent_through} (every seq the uplink may have sent is at most this; written before the send),
@@ -49,10 +50,10 @@ import org.slf4j.LoggerFactory;
  *       samples are committed, written in every commit; see {@link #resumeSource}), {@code
  *       created_ms}</td></tr>
  *   <tr><td>{@code samples}</td><td>see {@link ChunkTable}: chunks of up to 512 consecutive samples,
- *       72 bytes each (capture time int64, 8 values float64, little-endian), CRC-32C per
+ *       their frames as {@link FrameRecords} (any signals, lossless), CRC-32C per
  *       chunk</td><td>committed, not yet acknowledged samples</td></tr>
  *   <tr><td>{@code rejected}</td><td>{@code seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, v BLOB NOT
- *       NULL} (the 8 values as float64 little-endian), {@code reason TEXT NOT NULL, rejected_ms INTEGER
+ *       NULL} (the frame as {@link FrameRecords#encode}), {@code reason TEXT NOT NULL, rejected_ms INTEGER
  *       NOT NULL}</td><td>samples the server rejected (or the edge found invalid), kept for
  *       inspection</td></tr>
  *   <tr><td>{@code quarantined}</td><td>{@code id INTEGER PRIMARY KEY}, then a {@code samples} row
@@ -61,11 +62,16 @@ import org.slf4j.LoggerFactory;
  *       kept as found, never sent</td></tr>
  * </table>
  *
- * <p><b>Versions.</b> Version 1 (no {@code crc}, no {@code quarantined}, no {@code sent_through})
- * is migrated on the first read-write open, in one transaction: the checksums are computed over the
- * rows as they are, {@code sent_through} becomes {@code next_seq - 1} (a version-1 edge may have sent
- * anything it committed) and {@code version} becomes 2; {@link #inspect} reads a version-1 spool
- * without changing it. A version newer than {@link #FORMAT_VERSION} is refused.
+ * <p><b>Versions.</b> Version 3 stores frames ({@link FrameRecords}); versions 1 and 2 stored 8
+ * legacy float64 values per sample. An older spool is converted on the first read-write open, in one
+ * transaction: version 1 gets its checksums (computed over the rows as they are), the quarantine and
+ * {@code sent_through = next_seq - 1} (a version-1 edge may have sent anything it committed); then
+ * every chunk is verified against its version-2 checksum and rewritten as frame records of the
+ * built-in catalogue's 7 legacy signals (values exactly, NaN as unavailable) with a fresh checksum, a
+ * chunk that fails is moved as found to {@code quarantined} and counted, and every {@code rejected}
+ * row's 8 values become a frame record. If the conversion fails the transaction rolls back, the file
+ * is unchanged and the open fails naming the file and what to do. {@link #inspect} reads an older
+ * spool without changing it. A version newer than {@link #FORMAT_VERSION} is refused.
  *
  * <p>A group commit is one {@code BEGIN IMMEDIATE} transaction: the chunk inserts (generated keys off), the drop-oldest delete if the spool overflows, and the
  * {@code meta} update of {@code next_seq}, {@code newest_time_ms} and {@code dropped}. Memory is updated only after COMMIT
@@ -75,7 +81,7 @@ final class SqliteSpool implements Spool {
     /** "FlSp" — marks a SQLite file as a fleetlog spool. */
     static final int APPLICATION_ID = 0x466C5370;
 
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     /**
      * How far beyond the committed seqs {@link #markSent} records "may have been sent": one meta
@@ -344,26 +350,77 @@ final class SqliteSpool implements Spool {
         st.execute("COMMIT");
     }
 
-    /** Format 1 → 2 in one transaction (see the class comment). */
+    /** Format 1 or 2 → 3 in one transaction (see the class comment). */
     private void migrate(Statement st) throws SQLException {
+        long lost;
         st.execute("BEGIN IMMEDIATE");
         try {
-            ChunkTable.migrateFromVersion1(db);
-            long next;
-            try (ResultSet rs = st.executeQuery("SELECT coalesce((SELECT value FROM meta WHERE key = 'next_seq'), 0),"
-                    + " coalesce((SELECT max(last_seq) + 1 FROM samples), 0)")) {
-                rs.next();
-                next = Math.max(rs.getLong(1), rs.getLong(2));
+            if (version < 2) {
+                ChunkTable.migrateFromVersion1(db);
+                long next;
+                try (ResultSet rs = st.executeQuery("SELECT coalesce((SELECT value FROM meta WHERE key = 'next_seq'),"
+                        + " 0), coalesce((SELECT max(last_seq) + 1 FROM samples), 0)")) {
+                    rs.next();
+                    next = Math.max(rs.getLong(1), rs.getLong(2));
+                }
+                st.execute("INSERT OR REPLACE INTO meta VALUES ('sent_through', " + (next - 1) + ")");
             }
-            st.execute("INSERT OR REPLACE INTO meta VALUES ('sent_through', " + (next - 1) + ")");
+            lost = ChunkTable.migrateFromVersion2(db, System.currentTimeMillis());
+            migrateRejected();
+            st.execute("INSERT OR REPLACE INTO meta VALUES ('quarantined', coalesce((SELECT value FROM meta WHERE"
+                    + " key = 'quarantined'), 0) + " + lost + ")");
             st.execute("INSERT OR REPLACE INTO meta VALUES ('version', " + FORMAT_VERSION + ")");
             st.execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
-            throw e;
+            throw new SpoolException(
+                    path + " is a version-" + version + " spool and could not be converted to"
+                            + " version " + FORMAT_VERSION + " (" + e.getMessage() + "); the file is unchanged: run the"
+                            + " fleetlog that wrote it until it has drained, or move the file aside",
+                    e);
+        }
+        if (lost > 0) {
+            log.error(
+                    "spool_migration_quarantined path={} samples={} (chunks that failed their old checksum"
+                            + " were kept as found in the quarantined table)",
+                    path,
+                    lost);
         }
         log.info("spool_migrated path={} from_version={} to_version={}", path, version, FORMAT_VERSION);
         version = FORMAT_VERSION;
+    }
+
+    /** The rejected table's 64-byte legacy values (format 1 and 2) → frame records (format 3). */
+    private void migrateRejected() throws SQLException {
+        List<long[]> rows = new ArrayList<>();
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT seq, t FROM rejected ORDER BY seq")) {
+            while (rs.next()) {
+                rows.add(new long[] {rs.getLong(1), rs.getLong(2)});
+            }
+        }
+        try (PreparedStatement read = db.prepareStatement("SELECT v FROM rejected WHERE seq = ?");
+                PreparedStatement write = db.prepareStatement("UPDATE rejected SET v = ? WHERE seq = ?")) {
+            for (long[] r : rows) {
+                read.setLong(1, r[0]);
+                byte[] v;
+                try (ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                    v = rs.getBytes(1);
+                }
+                if (v == null || v.length != VALUE_BYTES) {
+                    continue; // not a legacy value row: kept as it is, only inspected, never sent
+                }
+                double[] values = new double[Field.COUNT];
+                for (int f = 0; f < Field.COUNT; f++) {
+                    double x = (double) DOUBLES.get(v, f * Double.BYTES);
+                    values[f] = Double.isInfinite(x) ? Double.NaN : x; // a frame holds no infinity
+                }
+                write.setBytes(1, FrameRecords.encode(new Sample(r[0], r[1], values).frame()));
+                write.setLong(2, r[0]);
+                write.executeUpdate();
+            }
+        }
     }
 
     /**
@@ -707,14 +764,6 @@ final class SqliteSpool implements Spool {
         updateMeta.executeUpdate();
     }
 
-    static byte[] pack(double[] values) {
-        byte[] b = new byte[VALUE_BYTES];
-        for (int f = 0; f < Field.COUNT; f++) {
-            DOUBLES.set(b, f * Double.BYTES, values[f]);
-        }
-        return b;
-    }
-
     @Override
     public List<Sample> peek(long fromSeq, int max) {
         if (max < 1) {
@@ -758,7 +807,7 @@ final class SqliteSpool implements Spool {
                 for (Sample x : removed) {
                     insertRejected.setLong(1, x.seq());
                     insertRejected.setLong(2, x.captureTimeMs());
-                    insertRejected.setBytes(3, pack(x.values()));
+                    insertRejected.setBytes(3, FrameRecords.encode(x.frame()));
                     insertRejected.setString(4, reason == null ? "" : reason);
                     insertRejected.setLong(5, at);
                     insertRejected.executeUpdate();

@@ -1,22 +1,26 @@
 package io.fleetlog.edge.uplink;
 
-import io.fleetlog.codec.BatchEncoder;
-import io.fleetlog.codec.EncodedBatch;
-import io.fleetlog.codec.Wire;
 import io.fleetlog.codec.WireException;
+import io.fleetlog.codec.v2.EncodedFrames;
+import io.fleetlog.codec.v2.FrameEncoder;
+import io.fleetlog.codec.v2.FrameLayout;
+import io.fleetlog.codec.v2.Gap;
+import io.fleetlog.codec.v2.WireV2;
 import io.fleetlog.edge.spool.HoleCause;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolStats;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
-import io.fleetlog.wire.v1.EdgeStatus;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.GapReason;
-import io.fleetlog.wire.v1.Heartbeat;
-import io.fleetlog.wire.v1.Hello;
-import io.fleetlog.wire.v1.Reject;
-import io.fleetlog.wire.v1.Welcome;
+import io.fleetlog.wire.v2.EdgeStatus;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.Heartbeat;
+import io.fleetlog.wire.v2.Reject;
+import io.fleetlog.wire.v2.RejectCode;
+import io.fleetlog.wire.v2.Welcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -34,18 +38,27 @@ import org.slf4j.LoggerFactory;
  * timeout, send heartbeats, batches and EdgeStatus. Tests drive it with a fake {@link Transport} and
  * an explicit clock; {@link #run} is the production loop that repeats it.
  *
- * <p><b>Protocol.</b> On open it sends Hello. Welcome is not an ack (another writer of the VIN may
+ * <p><b>Protocol</b> ({@code fleetlog.v2}, docs/codec-v2.md). On open it sends a Hello naming the
+ * catalogue by hash with the layout {@link FrameLayout#all} of it. A Welcome must echo that hash (else
+ * the link is dropped as a protocol error). Welcome is not an ack (another writer of the VIN may
  * hold those seqs): only an Ack deletes, and sending resumes at the oldest unacknowledged sample with
- * a fresh {@link BatchEncoder} (a reconnect starts with a keyframe); the server compares a resend of
+ * a fresh {@link FrameEncoder} (a reconnect starts with a keyframe); the server compares a resend of
  * a stored seq with what it holds, acks it when equal and rejects it as a conflict when not. A {@code
  * last_stored_seq} beyond every seq this spool ever sent ({@link Spool#sentThrough}, written before
  * each send) is a conflict: nothing is deleted, the certainly unsent samples are renumbered after the
  * server's seqs, and it is logged ({@code uplink_server_ahead}) and counted. A batch that skips seqs
- * carries {@code gap} and {@code gap_reason} (dropped, corrupt, set aside), from the spool. A batch is never
+ * carries a {@link Gap}: {@code CORRUPT} when seqs were quarantined or set aside, {@code DROPPED}
+ * otherwise (v2 has no set-aside reason). A batch holds at most Welcome's {@code max_batch_frames}
+ * and its frames' worst-case encoded size fits Welcome's {@code max_message_bytes}. A batch is never
  * resent on the same connection; after a reconnect, whatever was not acknowledged is sent again and the
  * server's idempotent store makes that harmless. A Reject of a batch moves its samples to the spool's
  * {@code rejected} table, counts and logs it, and reconnects at once (the server's decoder did not
- * advance, so the connection's predictor state is gone); a Reject of the Hello is a failed connection.
+ * advance, so the connection's predictor state is gone); a Reject of the Hello is a failed connection,
+ * and a Reject with {@code UNKNOWN_CATALOGUE} (the server does not hold this catalogue) is logged once as
+ * an error naming the catalogue and retried only after {@link #UNKNOWN_CATALOGUE_RETRY}; the spool
+ * keeps every frame meanwhile. A frame the encoder refuses (a value outside its signal's range, a wrong
+ * kind, a signal not in the catalogue, an unbelievable capture time) is moved to the spool's {@code
+ * rejected} table with the encoder's reason when its batch is built: it never blocks the spool.
  *
  * <p><b>Threads.</b> {@code runOnce} and {@code close} must be called from one thread; transport
  * callbacks only enqueue into a bounded inbox (overflow aborts the connection); {@link #stats()} and
@@ -54,6 +67,12 @@ import org.slf4j.LoggerFactory;
 public final class Uplink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uplink.class);
     private static final int INBOX_CAPACITY = 4_096;
+
+    /** After a Reject with {@code UNKNOWN_CATALOGUE}: the next attempt waits this long (a server upgrade). */
+    public static final Duration UNKNOWN_CATALOGUE_RETRY = Duration.ofMinutes(10);
+
+    /** Envelope bytes of a batch beyond its frames, at most (tags, lengths, seqs, time, count, gap). */
+    static final int BATCH_OVERHEAD_BYTES = 64;
 
     private final Spool spool;
     private final UplinkConfig config;
@@ -66,10 +85,16 @@ public final class Uplink implements AutoCloseable {
     private LinkState state = LinkState.OFFLINE;
     private Transport.Connection connection;
     private long generation;
-    private BatchEncoder encoder;
+    private final FrameLayout layout;
+    private final int bitmapBytes;
+    private FrameEncoder encoder;
     private int maxBatch;
-    private int maxMessageBytes = Wire.DEFAULT_MAX_MESSAGE_BYTES;
+    private int maxMessageBytes = WireV2.DEFAULT_MAX_MESSAGE_BYTES;
     private long nextSendSeq;
+    /** The seq the server's decoder expects next on this connection (Welcome's last + 1, then past each batch). */
+    private long expectNext;
+
+    private boolean catalogueRefusalLogged;
     private long ackedSeq = -1;
     private boolean everWelcomed;
     private boolean stopped;
@@ -102,6 +127,8 @@ public final class Uplink implements AutoCloseable {
         this.config = config;
         this.transport = transport;
         this.random = random;
+        this.layout = FrameLayout.all(config.catalogue());
+        this.bitmapBytes = (layout.size() + 7) / 8;
         this.snapshot = snapshotNow();
     }
 
@@ -253,31 +280,24 @@ public final class Uplink implements AutoCloseable {
         switch (e.kind()) {
             case OPEN -> {
                 lastHeardMs = now;
-                send(Envelope.newBuilder().setHello(hello()).build().toByteArray(), now);
+                send(
+                        Envelope.newBuilder()
+                                .setHello(WireV2.hello(
+                                        config.vin(), config.model(), config.token(), config.name(), layout))
+                                .build()
+                                .toByteArray(),
+                        now);
             }
             case MESSAGE -> message(e.message(), now);
             case CLOSED -> linkDown("link_closed", e.reason(), now, false);
         }
     }
 
-    private Hello hello() {
-        Hello.Builder b = Hello.newBuilder()
-                .setProtocolVersion(Wire.PROTOCOL_VERSION)
-                .setVin(config.vin())
-                .setModel(config.model())
-                .setToken(config.token())
-                .setName(config.name());
-        for (double th : config.codec().thresholds()) {
-            b.addThresholds(th);
-        }
-        return b.build();
-    }
-
     private void message(byte[] bytes, long now) {
         lastHeardMs = now;
         Envelope env;
         try {
-            env = Wire.parse(bytes, maxMessageBytes);
+            env = WireV2.parse(bytes, maxMessageBytes);
         } catch (WireException ex) {
             linkDown("protocol_error", ex.getMessage(), now, true);
             return;
@@ -307,6 +327,16 @@ public final class Uplink implements AutoCloseable {
             log.warn("uplink_unexpected_welcome vin={} state={}", config.vin(), state);
             return;
         }
+        if (!config.catalogue().hash().equals(w.getCatalogueHash())) {
+            linkDown(
+                    "catalogue_mismatch",
+                    "Welcome names catalogue '" + w.getCatalogueHash() + "', the Hello named "
+                            + config.catalogue().shortId() + " ("
+                            + config.catalogue().hash() + ")",
+                    now,
+                    true);
+            return;
+        }
         long last = w.getLastStoredSeq();
         // Seqs this spool may have sent: never beyond what it assigned (the durable sent mark runs
         // ahead of the real sends by a slack, so this is an upper bound).
@@ -320,14 +350,16 @@ public final class Uplink implements AutoCloseable {
         // holds — the same samples are acked as duplicates, others are a conflict it rejects, and
         // the rejected batch is set aside here, visibly.
         nextSendSeq = ackedSeq + 1;
-        maxBatch = w.getMaxBatchSamples() > 0
-                ? Math.min(config.drainBatchSamples(), w.getMaxBatchSamples())
+        maxBatch = w.getMaxBatchFrames() > 0
+                ? Math.min(config.drainBatchSamples(), w.getMaxBatchFrames())
                 : config.drainBatchSamples();
-        maxMessageBytes = w.getMaxMessageBytes() > 0 ? (int) w.getMaxMessageBytes() : Wire.DEFAULT_MAX_MESSAGE_BYTES;
-        encoder = new BatchEncoder(config.codec());
+        maxMessageBytes = w.getMaxMessageBytes() > 0
+                ? (int) Math.min(Integer.MAX_VALUE, w.getMaxMessageBytes() & 0xFFFFFFFFL)
+                : WireV2.DEFAULT_MAX_MESSAGE_BYTES;
+        encoder = new FrameEncoder(layout);
         // A first batch starting after last + 1 (samples dropped or set aside here) says so: the
         // server refuses an undeclared jump.
-        encoder.expect(last + 1);
+        expectNext = last + 1;
         inFlight.clear();
         if (everWelcomed) {
             reconnects++;
@@ -338,12 +370,14 @@ public final class Uplink implements AutoCloseable {
         lastStatusMs = Long.MIN_VALUE / 2;
         lastBatchMs = Long.MIN_VALUE / 2;
         state = LinkState.ONLINE;
+        catalogueRefusalLogged = false;
         log.info(
-                "uplink_online vin={} last_stored_seq={} spool_depth={} reconnects={}",
+                "uplink_online vin={} last_stored_seq={} spool_depth={} reconnects={} catalogue={}",
                 config.vin(),
                 last,
                 spool.depth(),
-                reconnects);
+                reconnects,
+                config.catalogue().shortId());
     }
 
     /**
@@ -400,8 +434,17 @@ public final class Uplink implements AutoCloseable {
 
     private void reject(Reject r, long now) {
         rejects++;
+        if (r.getCode() == RejectCode.UNKNOWN_CATALOGUE) {
+            unknownCatalogue(r, now);
+            return;
+        }
         if (state == LinkState.CONNECTING) {
-            log.warn("uplink_hello_rejected vin={} reason={} fatal={}", config.vin(), r.getReason(), r.getFatal());
+            log.warn(
+                    "uplink_hello_rejected vin={} code={} reason={} fatal={}",
+                    config.vin(),
+                    r.getCode(),
+                    r.getReason(),
+                    r.getFatal());
             linkDown("hello_rejected", r.getReason(), now, true);
             return;
         }
@@ -424,6 +467,35 @@ public final class Uplink implements AutoCloseable {
         linkDown("batch_rejected", r.getReason(), now, true);
         nextAttemptMs = now;
         attempt = 0;
+    }
+
+    /**
+     * The server cannot decode this vehicle's catalogue: nothing this edge sends can be stored until
+     * the server learns it (or the vehicle is configured with one it holds). Logged once as an error
+     * until a Welcome; the spool keeps every frame; the next attempt waits {@link
+     * #UNKNOWN_CATALOGUE_RETRY} (or a {@link #linkRestored}).
+     */
+    private void unknownCatalogue(Reject r, long now) {
+        if (!catalogueRefusalLogged) {
+            catalogueRefusalLogged = true;
+            log.error(
+                    "uplink_catalogue_unknown vin={} catalogue={} hash={} reason=\"{}\" retry_in_s={} spool_depth={}"
+                            + " (the server does not hold this vehicle's catalogue: give the server the catalogue"
+                            + " file, or configure the vehicle with one the server holds; every frame stays in"
+                            + " the spool)",
+                    config.vin(),
+                    config.catalogue().shortId(),
+                    config.catalogue().hash(),
+                    r.getReason(),
+                    UNKNOWN_CATALOGUE_RETRY.toSeconds(),
+                    spool.depth());
+        }
+        linkDown(
+                "catalogue_unknown",
+                "server does not hold catalogue " + config.catalogue().shortId(),
+                now,
+                true,
+                UNKNOWN_CATALOGUE_RETRY.toMillis());
     }
 
     // ---- actions
@@ -512,13 +584,25 @@ public final class Uplink implements AutoCloseable {
                 nextSendSeq = committed + 1; // everything up to committed was acked or moved aside
                 return;
             }
+            int fit = fitting(batch, maxMessageBytes);
+            if (fit == 0) {
+                Sample big = batch.get(0);
+                setAside(
+                        big,
+                        "frame of up to " + frameBound(big.frame()) + " bytes cannot fit a message of "
+                                + maxMessageBytes + " bytes");
+                continue;
+            }
+            batch = batch.subList(0, fit);
             long first = batch.get(0).seq();
-            GapReason why = first > nextSendSeq ? gapReason(spool.holeCause(nextSendSeq, first - 1)) : null;
-            EncodedBatch eb;
+            long jump = first - expectNext;
+            Gap gap = jump > 0 ? gap(spool.holeCause(first - jump, first - 1), jump) : Gap.NONE;
+            EncodedFrames eb;
             try {
-                eb = encoder.encode(batch, why == null ? GapReason.GAP_REASON_UNSPECIFIED : why);
+                eb = encoder.encode(first, frames(batch), gap);
             } catch (IllegalArgumentException e) {
-                // a value the wire cannot carry (out of range): set it aside, never block the spool
+                // a value the wire cannot carry (out of range, wrong kind, unknown signal): set it aside,
+                // never block the spool
                 setAsideInvalid(batch, e.getMessage());
                 continue;
             }
@@ -528,28 +612,71 @@ public final class Uplink implements AutoCloseable {
             }
             inFlight.add(new long[] {eb.firstSeq(), eb.lastSeq(), now});
             nextSendSeq = eb.lastSeq() + 1;
+            expectNext = eb.lastSeq() + 1;
             lastBatchMs = now;
             bytesSent += eb.bytes().length;
-            samplesSent += eb.samples();
+            samplesSent += eb.frames();
             batchesSent++;
         }
     }
 
-    private static GapReason gapReason(HoleCause c) {
+    private static List<Frame> frames(List<Sample> batch) {
+        List<Frame> out = new ArrayList<>(batch.size());
+        for (Sample s : batch) {
+            out.add(s.frame());
+        }
+        return out;
+    }
+
+    /** v2 knows two reasons: set-aside rows (quarantined, rejected) are CORRUPT, the rest DROPPED. */
+    private static Gap gap(HoleCause c, long n) {
         return switch (c) {
-            case QUARANTINED -> GapReason.GAP_REASON_CORRUPT;
-            case SET_ASIDE -> GapReason.GAP_REASON_SET_ASIDE;
-            case MIXED -> GapReason.GAP_REASON_MIXED;
-            case DROPPED, NONE -> GapReason.GAP_REASON_DROPPED;
+            case QUARANTINED, SET_ASIDE, MIXED -> Gap.corrupt(n);
+            case DROPPED, NONE -> Gap.dropped(n);
         };
     }
 
-    /** Moves the samples of {@code batch} that fail validation to the spool's rejected table. */
+    /**
+     * How many leading frames of {@code batch} surely fit one message of {@code maxBytes}: the sum of
+     * their worst-case encoded sizes ({@link #frameBound}) plus the envelope's.
+     */
+    int fitting(List<Sample> batch, int maxBytes) {
+        long total = BATCH_OVERHEAD_BYTES;
+        for (int i = 0; i < batch.size(); i++) {
+            total += frameBound(batch.get(i).frame());
+            if (total > maxBytes) {
+                return i;
+            }
+        }
+        return batch.size();
+    }
+
+    /**
+     * The most bytes one frame can take on the wire (docs/codec-v2.md): flags, a time delta, the three
+     * bitmaps, and per value its longest varint (a location two), a string its length and UTF-8.
+     */
+    long frameBound(Frame f) {
+        long b = 1 + 10 + 3L * bitmapBytes;
+        for (int i = 0; i < f.size(); i++) {
+            b += switch (f.kind(i)) {
+                case NUMBER, INTEGER -> 10;
+                case POSITION -> 20;
+                case STRING -> 5 + 3L * f.string(i).length(); // a UTF-16 unit is at most 3 UTF-8 bytes
+                case UNAVAILABLE -> 0;
+            };
+        }
+        return b;
+    }
+
+    /**
+     * Moves the frames of {@code batch} that the encoder refuses on their own to the spool's rejected
+     * table, each with the encoder's reason.
+     */
     private void setAsideInvalid(List<Sample> batch, String reason) {
         int moved = 0;
         for (Sample s : batch) {
             try {
-                s.validate();
+                new FrameEncoder(layout).encode(s.seq(), List.of(s.frame()));
             } catch (IllegalArgumentException e) {
                 moved += spool.reject(s.seq(), s.seq(), "invalid on the edge: " + e.getMessage());
             }
@@ -559,6 +686,12 @@ public final class Uplink implements AutoCloseable {
             Sample first = batch.get(0);
             moved = spool.reject(first.seq(), batch.get(batch.size() - 1).seq(), "not encodable: " + reason);
         }
+        rejectedSamples += moved;
+        log.warn("uplink_invalid_samples_set_aside vin={} samples={} reason={}", config.vin(), moved, reason);
+    }
+
+    private void setAside(Sample s, String reason) {
+        int moved = spool.reject(s.seq(), s.seq(), "invalid on the edge: " + reason);
         rejectedSamples += moved;
         log.warn("uplink_invalid_samples_set_aside vin={} samples={} reason={}", config.vin(), moved, reason);
     }
@@ -603,6 +736,11 @@ public final class Uplink implements AutoCloseable {
     }
 
     private void linkDown(String event, String reason, long now, boolean abort) {
+        linkDown(event, reason, now, abort, -1);
+    }
+
+    /** As {@link #linkDown(String, String, long, boolean)}, retrying after {@code delayMs} when it is not negative. */
+    private void linkDown(String event, String reason, long now, boolean abort, long delayMs) {
         if (connection != null && abort) {
             connection.abort();
         }
@@ -612,7 +750,7 @@ public final class Uplink implements AutoCloseable {
         generation++; // late events of the old connection are ignored
         LinkState was = state;
         state = LinkState.OFFLINE;
-        long delay = config.backoff().delayMillis(attempt, random);
+        long delay = delayMs >= 0 ? delayMs : config.backoff().delayMillis(attempt, random);
         attempt++;
         nextAttemptMs = now + delay;
         lastError = event + ": " + reason;

@@ -1,6 +1,6 @@
 package io.fleetlog.edge.uplink;
 
-import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.sample.Vin;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param drainBatchSamples batch size while draining a backlog
  * @param maxInFlightBatches batches sent and not yet acknowledged
  * @param drainThresholdSamples unacknowledged samples above which the link counts as DRAINING
+ * @param catalogue the vehicle's signal catalogue (null: {@link Catalogue#builtin()}); its hash goes
+ *     in the Hello, its signals make the connection's frame layout
  */
 public record UplinkConfig(
         URI server,
@@ -28,7 +30,7 @@ public record UplinkConfig(
         String model,
         String name,
         String token,
-        CodecConfig codec,
+        Catalogue catalogue,
         Duration heartbeatInterval,
         Duration heartbeatTimeout,
         Duration connectTimeout,
@@ -50,9 +52,7 @@ public record UplinkConfig(
         }
         name = name == null ? "" : name;
         token = token == null ? "" : token;
-        if (codec == null) {
-            throw new IllegalArgumentException("codec must not be null");
-        }
+        catalogue = catalogue == null ? Catalogue.builtin() : catalogue;
         positive("heartbeatInterval", heartbeatInterval);
         positive("heartbeatTimeout", heartbeatTimeout);
         positive("connectTimeout", connectTimeout);
@@ -86,7 +86,7 @@ public record UplinkConfig(
                 model,
                 "",
                 token,
-                CodecConfig.defaults(),
+                Catalogue.builtin(),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(5),
@@ -106,7 +106,7 @@ public record UplinkConfig(
                 model,
                 n,
                 token,
-                codec,
+                catalogue,
                 heartbeatInterval,
                 heartbeatTimeout,
                 connectTimeout,
@@ -126,7 +126,7 @@ public record UplinkConfig(
                 model,
                 name,
                 token,
-                codec,
+                catalogue,
                 heartbeatInterval,
                 heartbeatTimeout,
                 connectTimeout,
@@ -139,7 +139,11 @@ public record UplinkConfig(
                 backoff);
     }
 
-    public UplinkConfig withCodec(CodecConfig c) {
+    /**
+     * The catalogue this vehicle's frames are encoded with (the built-in one, or the built-in one
+     * extended by a user file: {@code CatalogueFormat.readOver}); the Hello names it by hash.
+     */
+    public UplinkConfig withCatalogue(Catalogue c) {
         return new UplinkConfig(
                 server,
                 vin,
@@ -166,7 +170,7 @@ public record UplinkConfig(
                 model,
                 name,
                 token,
-                codec,
+                catalogue,
                 interval,
                 timeout,
                 connectTimeout,
@@ -186,7 +190,7 @@ public record UplinkConfig(
                 model,
                 name,
                 token,
-                codec,
+                catalogue,
                 heartbeatInterval,
                 heartbeatTimeout,
                 t,
@@ -206,7 +210,7 @@ public record UplinkConfig(
                 model,
                 name,
                 token,
-                codec,
+                catalogue,
                 heartbeatInterval,
                 heartbeatTimeout,
                 connectTimeout,
@@ -226,7 +230,7 @@ public record UplinkConfig(
                 model,
                 name,
                 token,
-                codec,
+                catalogue,
                 heartbeatInterval,
                 heartbeatTimeout,
                 connectTimeout,
@@ -289,6 +293,6 @@ public record UplinkConfig(
         return "UplinkConfig[server=" + server + ", vin=" + vin + ", model=" + model + ", token="
                 + (token.isEmpty() ? "(none)" : "(set)") + ", heartbeat=" + heartbeatInterval + "/" + heartbeatTimeout
                 + ", live=" + liveBatchSamples + "@" + liveFlushInterval + ", drain=" + drainBatchSamples
-                + ", inFlight=" + maxInFlightBatches + "]";
+                + ", inFlight=" + maxInFlightBatches + ", catalogue=" + catalogue.shortId() + "]";
     }
 }

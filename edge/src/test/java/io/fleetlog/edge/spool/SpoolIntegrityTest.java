@@ -3,12 +3,13 @@ package io.fleetlog.edge.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetlog.frame.Frame;
+import io.fleetlog.frame.FrameRecords;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,14 @@ class SpoolIntegrityTest {
 
     /** Rewrites a chunk's data behind the spool's back (the checksum stays the old one). */
     void editChunk(long firstSeq, java.util.function.Consumer<byte[]> edit) throws Exception {
+        replaceChunkData(firstSeq, d -> {
+            edit.accept(d);
+            return d;
+        });
+    }
+
+    /** Replaces a chunk's data behind the spool's back (the checksum stays the old one). */
+    void replaceChunkData(long firstSeq, java.util.function.UnaryOperator<byte[]> edit) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
                 PreparedStatement read = c.prepareStatement("SELECT data FROM samples WHERE first_seq = ?");
                 PreparedStatement put = c.prepareStatement("UPDATE samples SET data = ? WHERE first_seq = ?")) {
@@ -60,23 +70,33 @@ class SpoolIntegrityTest {
                 assertThat(rs.next()).as("chunk at %d", firstSeq).isTrue();
                 data = rs.getBytes(1);
             }
-            edit.accept(data);
-            put.setBytes(1, data);
+            put.setBytes(1, edit.apply(data));
             put.setLong(2, firstSeq);
             assertThat(put.executeUpdate()).isEqualTo(1);
         }
     }
 
-    static int offset(long seqInChunk, Field f) {
-        return (int) seqInChunk * ChunkTable.SAMPLE_BYTES + Long.BYTES + f.ordinal() * Double.BYTES;
+    /**
+     * Where a chunk's frame records hold field {@code f} of {@link TestSamples#of}{@code (seq)}: the
+     * first occurrence of the value's 8 big-endian bytes (a number or a position's coordinate).
+     */
+    static int offset(byte[] data, long seq, Field f) {
+        byte[] v = new byte[8];
+        BE_DOUBLES.set(v, 0, TestSamples.of(seq).get(f));
+        int at = indexOf(data, v);
+        assertThat(at).as("%s of seq %d in the chunk", f, seq).isNotNegative();
+        return at;
     }
+
+    private static final VarHandle BE_DOUBLES =
+            MethodHandles.byteArrayViewVarHandle(double[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     @Test
     void aLatitudeMovedByAHundredthOfADegreeIsQuarantinedNotSent() throws Exception {
         write(1_000); // chunks 0..511 and 512..999
         editChunk(0, d -> {
-            int o = offset(10, Field.LATITUDE);
-            DOUBLES.set(d, o, (double) DOUBLES.get(d, o) + 0.01);
+            int o = offset(d, 10, Field.LATITUDE);
+            BE_DOUBLES.set(d, o, (double) BE_DOUBLES.get(d, o) + 0.01);
         });
         try (Spool s = open()) {
             List<Sample> got = s.peek(0, 2_000);
@@ -104,22 +124,39 @@ class SpoolIntegrityTest {
     }
 
     @Test
-    void aCaptureTimeMovedByADayInTheRawFileIsQuarantined() throws Exception {
+    void aCaptureTimeMovedByADayInTheChunkIsQuarantined() throws Exception {
         write(600);
-        // find the capture time of seq 700-100=... seq 100 in the file's bytes and move it by a day
-        byte[] file = Files.readAllBytes(file());
-        byte[] t = new byte[8];
-        LONGS.set(t, 0, TestSamples.of(100).captureTimeMs());
-        int at = indexOf(file, t);
-        assertThat(at).as("capture time of seq 100 in the file").isPositive();
-        LONGS.set(file, at, TestSamples.of(100).captureTimeMs() + 86_400_000L);
-        Files.write(file(), file);
+        replaceChunkData(0, d -> {
+            try {
+                List<Frame> frames = new ArrayList<>(FrameRecords.decodeAll(d));
+                frames.set(100, retimed(frames.get(100), frames.get(100).timeMs() + 86_400_000L));
+                return FrameRecords.encodeAll(frames);
+            } catch (FrameRecords.FrameFormatException e) {
+                throw new AssertionError(e);
+            }
+        });
         try (Spool s = open()) {
             List<Sample> got = s.peek(0, 1_000);
             assertThat(got).extracting(Sample::seq).doesNotContain(100L);
             assertThat(got).allSatisfy(x -> assertThat(x).isEqualTo(TestSamples.of(x.seq())));
             assertThat(s.stats().quarantined()).isEqualTo(512);
         }
+    }
+
+    /** The same entries at another capture time. */
+    static Frame retimed(Frame f, long timeMs) {
+        Frame.Builder b = Frame.builder(timeMs);
+        for (int i = 0; i < f.size(); i++) {
+            int id = f.id(i);
+            switch (f.kind(i)) {
+                case NUMBER -> b.number(id, f.number(i));
+                case INTEGER -> b.integer(id, f.integer(i));
+                case POSITION -> b.position(id, f.latitude(i), f.longitude(i));
+                case STRING -> b.string(id, f.string(i));
+                case UNAVAILABLE -> b.unavailable(id);
+            }
+        }
+        return b.build();
     }
 
     @Test
@@ -139,7 +176,7 @@ class SpoolIntegrityTest {
     @Test
     void anAckEndingInsideARottenChunkDoesNotGiveItAFreshChecksum() throws Exception {
         write(1_000);
-        editChunk(0, d -> d[offset(300, Field.SPEED)] ^= 0x01);
+        editChunk(0, d -> d[offset(d, 300, Field.SPEED)] ^= 0x01);
         try (Spool s = open()) {
             s.ack(100);
             assertThat(s.stats().quarantined()).isEqualTo(512);
@@ -150,7 +187,7 @@ class SpoolIntegrityTest {
     @Test
     void aRejectOrDropOfARottenChunkQuarantinesItInstead() throws Exception {
         write(1_000);
-        editChunk(512, d -> d[offset(3, Field.POWER)] ^= 0x40);
+        editChunk(512, d -> d[offset(d, 512 + 3, Field.POWER)] ^= 0x40);
         try (Spool s = open()) {
             s.reject(600, 600, "test");
             assertThat(s.stats().quarantined()).isEqualTo(488);
@@ -165,7 +202,7 @@ class SpoolIntegrityTest {
         try (Spool s = Spools.open(file(), small)) {
             s.append(TestSamples.range(0, 10));
             s.flush();
-            editChunk(0, d -> d[offset(5, Field.SOC)] ^= 0x10); // rots while the spool is open
+            editChunk(0, d -> d[offset(d, 5, Field.SOC)] ^= 0x10); // rots while the spool is open
             s.append(TestSamples.range(10, 10));
             s.flush();
             SpoolStats st = s.stats();
@@ -197,7 +234,7 @@ class SpoolIntegrityTest {
                 ps.setLong(2, 19);
                 ps.setLong(3, chunk.get(0).captureTimeMs());
                 ps.setLong(4, chunk.get(9).captureTimeMs());
-                ps.setBytes(5, ChunkTable.pack(chunk));
+                ps.setBytes(5, ChunkTable.legacyPack(chunk));
                 ps.executeUpdate();
             }
         }
@@ -217,7 +254,7 @@ class SpoolIntegrityTest {
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'version'")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getInt(1)).isEqualTo(3);
         }
     }
 
@@ -231,7 +268,7 @@ class SpoolIntegrityTest {
         assertThatThrownBy(this::open)
                 .isInstanceOf(SpoolException.class)
                 .hasMessageContaining("version 9")
-                .hasMessageContaining("versions 1 to 2");
+                .hasMessageContaining("versions 1 to 3");
     }
 
     @Test

@@ -1,18 +1,23 @@
 package io.fleetlog.edge.uplink;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.fleetlog.codec.BatchDecoder;
-import io.fleetlog.codec.DecodedBatch;
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.codec.WireException;
+import io.fleetlog.codec.v2.DecodedFrames;
+import io.fleetlog.codec.v2.FrameDecoder;
+import io.fleetlog.codec.v2.FrameLayout;
+import io.fleetlog.codec.v2.WireV2;
 import io.fleetlog.sample.Sample;
-import io.fleetlog.wire.v1.Ack;
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Heartbeat;
-import io.fleetlog.wire.v1.Reject;
-import io.fleetlog.wire.v1.Welcome;
+import io.fleetlog.wire.v2.Ack;
+import io.fleetlog.wire.v2.Envelope;
+import io.fleetlog.wire.v2.Heartbeat;
+import io.fleetlog.wire.v2.Reject;
+import io.fleetlog.wire.v2.RejectCode;
+import io.fleetlog.wire.v2.Welcome;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -80,8 +85,14 @@ final class FakeTransport implements Transport {
         }
 
         void welcome(long lastStored) {
-            deliver(Envelope.newBuilder()
-                    .setWelcome(Welcome.newBuilder().setProtocolVersion(1).setLastStoredSeq(lastStored)));
+            welcome(Welcome.newBuilder()
+                    .setProtocolVersion(2)
+                    .setLastStoredSeq(lastStored)
+                    .setCatalogueHash(Catalogue.builtin().hash()));
+        }
+
+        void welcome(Welcome.Builder w) {
+            deliver(Envelope.newBuilder().setWelcome(w));
         }
 
         void ack(long seq) {
@@ -96,6 +107,12 @@ final class FakeTransport implements Transport {
                             .setReason(reason)));
         }
 
+        void reject(RejectCode code, String reason) {
+            deliver(Envelope.newBuilder()
+                    .setReject(
+                            Reject.newBuilder().setCode(code).setReason(reason).setFatal(true)));
+        }
+
         void heartbeatReply() {
             deliver(Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder().setReply(true)));
         }
@@ -108,7 +125,7 @@ final class FakeTransport implements Transport {
             listener.onClosed(reason);
         }
 
-        List<io.fleetlog.wire.v1.Batch> batches() {
+        List<io.fleetlog.wire.v2.Batch> batches() {
             return sent.stream()
                     .filter(Envelope::hasBatch)
                     .map(Envelope::getBatch)
@@ -129,7 +146,10 @@ final class FakeTransport implements Transport {
         /** Resent samples equal to the stored ones (acked, as the real server does). */
         long resends;
 
-        BatchDecoder decoder;
+        FrameDecoder decoder;
+        /** Frames per decoded batch, in arrival order (tests check batch sizes). */
+        final List<DecodedFrames> decoded = new ArrayList<>();
+
         boolean ack = true;
 
         long lastStored() {
@@ -142,18 +162,30 @@ final class FakeTransport implements Transport {
                 Envelope e = c.sent.get(c.served++);
                 switch (e.getMsgCase()) {
                     case HELLO -> {
-                        decoder = new BatchDecoder(65_536);
+                        FrameLayout layout;
+                        try {
+                            layout = WireV2.checkHello(
+                                    e.getHello(),
+                                    h -> h.equals(Catalogue.builtin().hash())
+                                            ? Optional.of(Catalogue.builtin())
+                                            : Optional.empty());
+                        } catch (WireException ex) {
+                            throw new AssertionError(ex);
+                        }
+                        decoder = new FrameDecoder(layout);
                         c.welcome(lastStored());
                     }
                     case BATCH -> {
-                        DecodedBatch b;
+                        DecodedFrames b;
                         try {
                             b = decoder.decode(e.getBatch());
                         } catch (WireException ex) {
                             throw new AssertionError(ex);
                         }
+                        decoded.add(b);
                         boolean conflict = false;
-                        for (Sample s : b.samples()) {
+                        for (int i = 0; i < b.frames().size(); i++) {
+                            Sample s = new Sample(b.firstSeq() + i, b.frames().get(i));
                             Sample had = store.get(s.seq());
                             if (had == null) {
                                 store.put(s.seq(), s);

@@ -3,7 +3,8 @@ package io.fleetlog.edge.uplink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.edge.SameSample;
 import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.Spool;
@@ -11,7 +12,7 @@ import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
-import io.fleetlog.wire.v1.Envelope;
+import io.fleetlog.wire.v2.Envelope;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,15 +109,11 @@ class UplinkTest {
         assertThat(server.conflicts).isZero();
         assertThat(server.store.keySet())
                 .containsExactlyElementsOf(captured.stream().map(Sample::seq).toList());
-        CodecConfig codec = CodecConfig.defaults();
         for (Sample c : captured) {
             Sample r = server.store.get(c.seq());
-            assertThat(r.captureTimeMs()).isEqualTo(c.captureTimeMs());
-            for (Field f : Field.values()) {
-                assertThat(f.distance(r.get(f), c.get(f)))
-                        .as("seq %d %s", c.seq(), f)
-                        .isLessThanOrEqualTo(codec.bound(f) + 1e-9);
-            }
+            assertThat(SameSample.lawBroken(Catalogue.builtin(), c.frame(), r.frame()))
+                    .as("seq %d", c.seq())
+                    .isNull();
         }
     }
 
@@ -130,7 +127,7 @@ class UplinkTest {
         assertThat(server.arrivalOrder).isSorted();
         assertThat(spool.depth()).isZero();
         assertThat(uplink.state()).isEqualTo(LinkState.ONLINE);
-        assertThat(transport.last().batches().get(0).getSamplesCount()).isEqualTo(2_000);
+        assertThat(transport.last().batches().get(0).getCount()).isEqualTo(2_000);
         assertThat(uplink.stats().ackedSeq()).isEqualTo(4_999);
         assertThat(transport.uris.get(0)).isEqualTo(URI.create("ws://127.0.0.1:9/ingest"));
     }
@@ -156,10 +153,10 @@ class UplinkTest {
             capture(1); // one sample every 20 ms
             exchange(1, 20);
         }
-        List<io.fleetlog.wire.v1.Batch> batches = transport.last().batches();
+        List<io.fleetlog.wire.v2.Batch> batches = transport.last().batches();
         assertThat(batches.size()).isBetween(8, 12);
-        for (io.fleetlog.wire.v1.Batch b : batches) {
-            assertThat(b.getSamplesCount()).isLessThanOrEqualTo(10);
+        for (io.fleetlog.wire.v2.Batch b : batches) {
+            assertThat(b.getCount()).isLessThanOrEqualTo(10);
         }
         exchange(10, 20);
         assertStoreMatchesCaptured();
@@ -292,7 +289,8 @@ class UplinkTest {
         // the server stores the first batch, rejects the second and (as its decoder did not advance)
         // everything after it
         c.served = 1; // the Hello was answered by hand
-        server.decoder = new io.fleetlog.codec.BatchDecoder(65_536);
+        server.decoder =
+                new io.fleetlog.codec.v2.FrameDecoder(io.fleetlog.codec.v2.FrameLayout.all(Catalogue.builtin()));
         server.ack = false;
         server.serve(c);
         server.store.tailMap(2_000L).clear();
@@ -342,7 +340,8 @@ class UplinkTest {
         c.sent.clear();
         c.sent.addAll(sent.subList(0, 3)); // Hello, batch 1, batch 2 (heartbeat/status may follow)
         c.served = 1;
-        server.decoder = new io.fleetlog.codec.BatchDecoder(65_536);
+        server.decoder =
+                new io.fleetlog.codec.v2.FrameDecoder(io.fleetlog.codec.v2.FrameLayout.all(Catalogue.builtin()));
         server.serve(c);
         c.ack(1_999);
         c.drop("connection reset");
@@ -456,7 +455,7 @@ class UplinkTest {
         for (int i = 0; i < 30; i++) {
             exchange(1, 100);
         }
-        List<io.fleetlog.wire.v1.EdgeStatus> st = transport.last().of(Envelope.MsgCase.STATUS, Envelope::getStatus);
+        List<io.fleetlog.wire.v2.EdgeStatus> st = transport.last().of(Envelope.MsgCase.STATUS, Envelope::getStatus);
         assertThat(st.size()).isBetween(3, 5);
         assertThat(st.get(st.size() - 1).getSpoolDepth()).isEqualTo(300);
         assertThat(st.get(st.size() - 1).getLinkState()).isEqualTo("DRAINING");
@@ -483,7 +482,7 @@ class UplinkTest {
         assertCapturedStoredAt(122);
         assertThat(spool.stats().seqConflicts()).isEqualTo(1);
         assertThat(spool.stats().renumbered()).isEqualTo(122);
-        List<io.fleetlog.wire.v1.EdgeStatus> st = transport.last().of(Envelope.MsgCase.STATUS, Envelope::getStatus);
+        List<io.fleetlog.wire.v2.EdgeStatus> st = transport.last().of(Envelope.MsgCase.STATUS, Envelope::getStatus);
         assertThat(st.get(st.size() - 1).getSeqConflicts()).isEqualTo(1);
         assertThat(st.get(st.size() - 1).getRenumberedSamples()).isEqualTo(122);
         // later captures follow the renumbered ones
@@ -515,7 +514,7 @@ class UplinkTest {
         connectAndWelcome(-1);
         step(1); // 8 batches of 2000 in flight: 16000.. are not sent yet
         long sent = transport.last().batches().stream()
-                .mapToLong(b -> b.getFirstSeq() + b.getSamplesCount() - 1)
+                .mapToLong(b -> b.getFirstSeq() + b.getCount() - 1)
                 .max()
                 .orElseThrow();
         assertThat(sent).isEqualTo(15_999);
@@ -586,19 +585,20 @@ class UplinkTest {
         connectAndWelcome(-1);
         FakeTransport.FakeConnection c = transport.last();
         c.served = 1;
-        server.decoder = new io.fleetlog.codec.BatchDecoder(65_536);
+        server.decoder =
+                new io.fleetlog.codec.v2.FrameDecoder(io.fleetlog.codec.v2.FrameLayout.all(Catalogue.builtin()));
         exchange(20, 10);
-        List<io.fleetlog.wire.v1.Batch> b = c.batches();
+        List<io.fleetlog.wire.v2.Batch> b = c.batches();
         assertThat(b.get(0).getFirstSeq()).isZero();
         assertThat(b.get(0).getGap()).isFalse();
-        io.fleetlog.wire.v1.Batch after =
+        io.fleetlog.wire.v2.Batch after =
                 b.stream().filter(x -> x.getFirstSeq() == 1_024).findFirst().orElseThrow();
         assertThat(after.getGap()).isTrue();
-        assertThat(after.getGapReason()).isEqualTo(io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT);
+        assertThat(after.getGapReason()).isEqualTo(io.fleetlog.wire.v2.GapReason.CORRUPT);
         captured.subList(512, 1_024).clear();
         assertStoreMatchesCaptured();
         assertThat(spool.stats().quarantined()).isEqualTo(512);
-        List<io.fleetlog.wire.v1.EdgeStatus> st = c.of(Envelope.MsgCase.STATUS, Envelope::getStatus);
+        List<io.fleetlog.wire.v2.EdgeStatus> st = c.of(Envelope.MsgCase.STATUS, Envelope::getStatus);
         assertThat(st.get(st.size() - 1).getQuarantinedSamples()).isEqualTo(512);
     }
 
@@ -609,10 +609,10 @@ class UplinkTest {
         rot(0);
         connectAndWelcome(-1);
         step(1);
-        io.fleetlog.wire.v1.Batch first = transport.last().batches().get(0);
+        io.fleetlog.wire.v2.Batch first = transport.last().batches().get(0);
         assertThat(first.getFirstSeq()).isEqualTo(512);
         assertThat(first.getGap()).isTrue();
-        assertThat(first.getGapReason()).isEqualTo(io.fleetlog.wire.v1.GapReason.GAP_REASON_CORRUPT);
+        assertThat(first.getGapReason()).isEqualTo(io.fleetlog.wire.v2.GapReason.CORRUPT);
     }
 
     /** Flips a bit of the chunk at {@code firstSeq} behind the spool's back (it stays open). */
@@ -627,14 +627,12 @@ class UplinkTest {
     }
 
     void assertCapturedStoredAt(long offset) {
-        CodecConfig codec = CodecConfig.defaults();
         for (Sample c : captured) {
             Sample r = server.store.get(c.seq() + offset);
             assertThat(r).as("seq %d", c.seq() + offset).isNotNull();
-            assertThat(r.captureTimeMs()).isEqualTo(c.captureTimeMs());
-            for (Field f : Field.values()) {
-                assertThat(f.distance(r.get(f), c.get(f))).isLessThanOrEqualTo(codec.bound(f) + 1e-9);
-            }
+            assertThat(SameSample.lawBroken(Catalogue.builtin(), c.frame(), r.frame()))
+                    .as("seq %d", c.seq())
+                    .isNull();
         }
     }
 
