@@ -178,7 +178,7 @@ public final class CodecV2Sizes {
     }
 
     /** The 7 demo signals and the first 33 other float, integer, enum and boolean signals of the built-in catalogue. */
-    static FrameLayout wide(Catalogue c) {
+    public static FrameLayout wide(Catalogue c) {
         List<String> names = new ArrayList<>(DEMO_SIGNALS);
         for (Signal s : c.signals()) {
             if (names.size() == 40) {
@@ -194,7 +194,7 @@ public final class CodecV2Sizes {
     }
 
     /** Demo frames plus 33 slowly varying values: floats drift inside their bound, the exact ones change now and then. */
-    static List<Frame> wideFrames(FrameLayout layout, List<Sample> samples) {
+    public static List<Frame> wideFrames(FrameLayout layout, List<Sample> samples) {
         Catalogue c = layout.catalogue();
         int[] id = new int[DEMO_SIGNALS.size()];
         for (int k = 0; k < id.length; k++) {

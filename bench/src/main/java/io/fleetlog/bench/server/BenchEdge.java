@@ -1,7 +1,8 @@
 package io.fleetlog.bench.server;
 
-import io.fleetlog.wire.v1.Envelope;
-import io.fleetlog.wire.v1.Hello;
+import io.fleetlog.codec.v2.FrameLayout;
+import io.fleetlog.codec.v2.WireV2;
+import io.fleetlog.wire.v2.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * A minimal benchmark edge: one WebSocket to {@code /ingest}, Hello, then pre-encoded batches; every
+ * A minimal benchmark edge (fleetlog.v2): one WebSocket to {@code /ingest}, Hello, then pre-encoded batches; every
  * Ack seq goes to {@code onAck} (on the client's receive thread).
  */
 final class BenchEdge {
@@ -28,14 +29,11 @@ final class BenchEdge {
                 .get(30, TimeUnit.SECONDS);
     }
 
-    static BenchEdge open(HttpClient http, String base, String vin, String token) throws Exception {
+    static BenchEdge open(HttpClient http, String base, String vin, String token, FrameLayout layout)
+            throws Exception {
         BenchEdge e = new BenchEdge(http, base);
         e.sendNow(Envelope.newBuilder()
-                        .setHello(Hello.newBuilder()
-                                .setProtocolVersion(1)
-                                .setVin(vin)
-                                .setModel("model3")
-                                .setToken(token))
+                        .setHello(WireV2.hello(vin, "model3", token, "", layout))
                         .build()
                         .toByteArray())
                 .join();

@@ -1,7 +1,10 @@
 package io.fleetlog.bench.server;
 
-import io.fleetlog.codec.BatchEncoder;
-import io.fleetlog.codec.CodecConfig;
+import io.fleetlog.bench.codec.CodecV2Sizes;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.codec.v2.FrameEncoder;
+import io.fleetlog.codec.v2.FrameLayout;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.sample.Vin;
@@ -49,12 +52,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.fleetlog.bench.server.ServerBench
- * [--samples N] [--vehicles V] [--batch B] [--window W] [--fleet F] [--seconds S] [--pg JDBC_URL|none]}
+ * [--samples N] [--vehicles V] [--batch B] [--window W] [--fleet F] [--seconds S] [--pg JDBC_URL|none]
+ * [--signals 8|40]}: frames of today's 8 fields (the 7 built-in signals that carry them) or of 40
+ * signals ({@link CodecV2Sizes#wide}); a "sample" is one frame.
  */
 public final class ServerBench {
     static final long T0 = 1_764_180_000_000L;
+    static final Catalogue CATALOGUE = Catalogue.builtin();
+    /** What every connection announces: the whole built-in catalogue, as a real edge does. */
+    static final FrameLayout LAYOUT = FrameLayout.all(CATALOGUE);
 
     private final Map<String, String> opts;
+    private int signals = 8;
     private final PrintStream out;
 
     ServerBench(Map<String, String> opts, PrintStream out) {
@@ -92,6 +101,10 @@ public final class ServerBench {
         int window = (int) opt("window", 4);
         int fleet = (int) opt("fleet", 1_000);
         int seconds = (int) opt("seconds", 20);
+        signals = (int) opt("signals", 8);
+        if (signals != 8 && signals != 40) {
+            throw new IllegalArgumentException("--signals " + signals + ": 8 or 40");
+        }
         String pg = opts.getOrDefault(
                 "pg",
                 "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=bench_"
@@ -100,9 +113,10 @@ public final class ServerBench {
         List<String[]> rows = new ArrayList<>();
         out.printf(
                 Locale.ROOT,
-                "fleetlog server benchmark: %d samples, %d vehicles, batches of %d, window %d; fleet %d x 50 Hz for %d s;"
-                        + " %d cores, load average %.1f at start%n",
+                "fleetlog server benchmark: %d samples (frames of %d signals), %d vehicles, batches of %d, window %d;"
+                        + " fleet %d x 50 Hz for %d s; %d cores, load average %.1f at start%n",
                 samples,
+                signals,
                 vehicles,
                 batch,
                 window,
@@ -179,11 +193,11 @@ public final class ServerBench {
         HttpClient http = HttpClient.newHttpClient();
         List<List<byte[]>> encoded = new ArrayList<>();
         for (int v = 0; v < tokens.size(); v++) {
-            encoded.add(encode(per, batch));
+            encoded.add(encode(per, batch, signals));
         }
         List<BenchEdge> edges = new ArrayList<>();
         for (var e : tokens.entrySet()) {
-            edges.add(BenchEdge.open(http, s.baseUrl(), e.getKey(), e.getValue()));
+            edges.add(BenchEdge.open(http, s.baseUrl(), e.getKey(), e.getValue(), LAYOUT));
         }
         CountDownLatch done = new CountDownLatch(edges.size());
         long start = System.nanoTime();
@@ -236,15 +250,27 @@ public final class ServerBench {
         }
     }
 
-    static List<byte[]> encode(int n, int batch) {
-        BatchEncoder enc = new BatchEncoder(CodecConfig.defaults());
+    static List<byte[]> encode(int n, int batch, int signals) {
+        FrameEncoder enc = new FrameEncoder(LAYOUT);
         List<byte[]> out = new ArrayList<>();
         for (int first = 0; first < n; first += batch) {
             List<Sample> b = new ArrayList<>(batch);
             for (int i = first; i < Math.min(n, first + batch); i++) {
                 b.add(sample(i, T0 + i * 20L));
             }
-            out.add(enc.encode(b).bytes());
+            out.add(enc.encode(first, frames(b, signals)).bytes());
+        }
+        return out;
+    }
+
+    /** The frames of {@code samples}: their own 7 signals, or 40 ({@link CodecV2Sizes#wideFrames}). */
+    static List<Frame> frames(List<Sample> samples, int signals) {
+        if (signals == 40) {
+            return CodecV2Sizes.wideFrames(CodecV2Sizes.wide(CATALOGUE), samples);
+        }
+        List<Frame> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            out.add(s.frame());
         }
         return out;
     }
@@ -299,7 +325,7 @@ public final class ServerBench {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         List<BenchEdge> edges = new ArrayList<>();
-        List<BatchEncoder> encoders = new ArrayList<>();
+        List<FrameEncoder> encoders = new ArrayList<>();
         List<ConcurrentLinkedQueue<long[]>> pending = new ArrayList<>();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong ackedBatches = new AtomicLong();
@@ -317,7 +343,8 @@ public final class ServerBench {
                                 http,
                                 s.baseUrl(),
                                 entries.get(idx).getKey(),
-                                entries.get(idx).getValue());
+                                entries.get(idx).getValue(),
+                                LAYOUT);
                     } finally {
                         connecting.release();
                     }
@@ -340,7 +367,7 @@ public final class ServerBench {
                 }
             });
             edges.add(edge);
-            encoders.add(new BatchEncoder(CodecConfig.defaults()));
+            encoders.add(new FrameEncoder(LAYOUT));
             pending.add(q);
         }
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
@@ -361,7 +388,9 @@ public final class ServerBench {
                             long seq = k * 5 + i;
                             b.add(sample(seq, T0 + seq * 20));
                         }
-                        byte[] bytes = encoders.get(v).encode(b).bytes();
+                        byte[] bytes = encoders.get(v)
+                                .encode(k * 5, frames(b, signals))
+                                .bytes();
                         pending.get(v).add(new long[] {k * 5 + 4, System.nanoTime()});
                         edges.get(v).sendNow(bytes);
                         sent[0] += 5;
