@@ -1,6 +1,5 @@
 package io.fleetlog.bench.peer;
 
-import io.fleetlog.codec.CodecConfig;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
@@ -83,7 +82,7 @@ final class FleetlogFleet implements Capture {
                     cfg.model(),
                     cfg.name(),
                     cfg.token(),
-                    CodecConfig.defaults(),
+                    cfg.catalogue(),
                     cfg.heartbeatInterval(),
                     cfg.heartbeatTimeout(),
                     cfg.connectTimeout(),

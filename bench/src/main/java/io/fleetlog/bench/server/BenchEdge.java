@@ -29,8 +29,7 @@ final class BenchEdge {
                 .get(30, TimeUnit.SECONDS);
     }
 
-    static BenchEdge open(HttpClient http, String base, String vin, String token, FrameLayout layout)
-            throws Exception {
+    static BenchEdge open(HttpClient http, String base, String vin, String token, FrameLayout layout) throws Exception {
         BenchEdge e = new BenchEdge(http, base);
         e.sendNow(Envelope.newBuilder()
                         .setHello(WireV2.hello(vin, "model3", token, "", layout))
