@@ -208,6 +208,14 @@ public final class Frame {
         return b.append(']').toString();
     }
 
+    /** The ids and kinds of the frame a thread built last (see {@link Builder#build}). */
+    private static final class Shape {
+        int[] ids = new int[0];
+        byte[] kinds = new byte[0];
+    }
+
+    private static final ThreadLocal<Shape> LAST_SHAPE = ThreadLocal.withInitial(Shape::new);
+
     /**
      * Collects the entries of one frame in any order; {@link #build} sorts them by id. Not thread-safe;
      * use once.
@@ -332,9 +340,22 @@ public final class Frame {
             if (!sorted) {
                 sort();
             }
-            if (n != ids.length) {
+            Shape last = LAST_SHAPE.get();
+            // Frames of one source mostly repeat the shape of the one before: share its (immutable)
+            // id and kind arrays instead of holding a copy per frame.
+            if (Arrays.equals(last.ids, 0, last.ids.length, ids, 0, n)) {
+                ids = last.ids;
+            } else if (n != ids.length) {
                 ids = Arrays.copyOf(ids, n);
+            }
+            if (Arrays.equals(last.kinds, 0, last.kinds.length, kinds, 0, n)) {
+                kinds = last.kinds;
+            } else if (n != kinds.length) {
                 kinds = Arrays.copyOf(kinds, n);
+            }
+            last.ids = ids;
+            last.kinds = kinds;
+            if (n != bits.length) {
                 bits = Arrays.copyOf(bits, n);
                 longitudes = longitudes == null ? null : Arrays.copyOf(longitudes, n);
                 strings = strings == null ? null : Arrays.copyOf(strings, n);

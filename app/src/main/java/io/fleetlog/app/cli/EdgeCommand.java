@@ -1,5 +1,6 @@
 package io.fleetlog.app.cli;
 
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.VehicleAgent;
@@ -94,6 +95,9 @@ public final class EdgeCommand implements Callable<Integer> {
             defaultValue = "block")
     String spoolFull;
 
+    @picocli.CommandLine.Mixin
+    CatalogueOption catalogue = new CatalogueOption();
+
     @Override
     public Integer call() throws Exception {
         VehicleModel m = VehicleModel.byKey(model);
@@ -102,6 +106,7 @@ public final class EdgeCommand implements Callable<Integer> {
         OutageSchedule schedule = outages == null ? OutageSchedule.none() : OutageSchedule.parse(outages);
         SpoolConfig spool = SpoolConfig.defaults().withMaxSamples(spoolMax, SpoolConfig.FullPolicy.parse(spoolFull));
         String secret = token.token(tls.hasClientCertificate());
+        Catalogue cat = catalogue.catalogue(); // a bad file fails before any agent starts
         Transport transport = tls.transport(); // reads the TLS files now: a bad one fails before any agent starts
         List<VehicleAgent> agents = new ArrayList<>();
         int n = vehicles == null ? 1 : vehicles;
@@ -111,7 +116,9 @@ public final class EdgeCommand implements Callable<Integer> {
             VehicleModel vm = vehicles == null ? m : order[i % order.length];
             String v =
                     vehicles == null && vin != null ? Vin.check(vin) : DriveSimulator.vin(vm, perModel[vm.ordinal()]++);
-            UplinkConfig up = UplinkConfig.of(server, v, vm.key(), secret).withName(vm.displayName());
+            UplinkConfig up = UplinkConfig.of(server, v, vm.key(), secret)
+                    .withName(vm.displayName())
+                    .withCatalogue(cat);
             long resumedAfterMs = ResumingSource.resumePoint(Spools.fileFor(spoolDir, v));
             AgentConfig ac = AgentConfig.of(up, spoolDir)
                     .withSpool(spool)

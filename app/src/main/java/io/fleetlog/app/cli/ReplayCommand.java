@@ -112,6 +112,9 @@ public final class ReplayCommand implements Callable<Integer> {
             defaultValue = "data/replay-spool")
     Path spoolDir;
 
+    @picocli.CommandLine.Mixin
+    CatalogueOption catalogue = new CatalogueOption();
+
     @Override
     public Integer call() throws Exception {
         LogOptions o = new LogOptions(
@@ -125,7 +128,8 @@ public final class ReplayCommand implements Callable<Integer> {
         OpenedLog log = LogSources.open(input, format, o);
         String sendAs = log.vinOr(vin);
         OutageSchedule schedule = outages == null ? OutageSchedule.none() : OutageSchedule.parse(outages);
-        UplinkConfig up = UplinkConfig.of(server, sendAs, model, token.token(tls.hasClientCertificate()));
+        UplinkConfig up = UplinkConfig.of(server, sendAs, model, token.token(tls.hasClientCertificate()))
+                .withCatalogue(catalogue.catalogue());
         Transport transport = tls.transport();
         AgentConfig ac = AgentConfig.of(up, spoolDir)
                 .withSpeed(AgentConfig.parseSpeed(speed))

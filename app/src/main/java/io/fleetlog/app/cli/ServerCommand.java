@@ -2,9 +2,12 @@ package io.fleetlog.app.cli;
 
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.catalog.Catalogues;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.tls.TlsConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -75,6 +78,13 @@ public final class ServerCommand implements Callable<Integer> {
             description = "PEM CA bundle for vehicle client certificates (CN = VIN), accepted instead of a token.")
     Path clientCa;
 
+    @Option(
+            names = "--catalogue",
+            paramLabel = "FILE",
+            description = "A signal catalogue file read over the built-in one (docs/catalogue.md) that edges may"
+                    + " name in their Hello; repeatable. The built-in catalogue is always held.")
+    List<Path> catalogues = new ArrayList<>();
+
     @picocli.CommandLine.Mixin
     HttpSecurityOptions security = new HttpSecurityOptions();
 
@@ -119,7 +129,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .withLimits(new ServerConfig.Limits(
                         maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
                 .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays))
-                .withSecurity(security.toSecurity());
+                .withSecurity(security.toSecurity())
+                .withCatalogues(Catalogues.load(catalogues));
         return tlsCert == null
                 ? config
                 : config.withTls(TlsConfig.of(tlsCert, tlsKey).withClientCa(clientCa));

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * timeout, send heartbeats, batches and EdgeStatus. Tests drive it with a fake {@link Transport} and
  * an explicit clock; {@link #run} is the production loop that repeats it.
  *
- * <p><b>Protocol</b> ({@code fleetlog.v2}, docs/codec-v2.md). On open it sends a Hello naming the
+ * <p><b>Protocol</b> ({@code fleetlog.v2}, docs/codec.md). On open it sends a Hello naming the
  * catalogue by hash with the layout {@link FrameLayout#all} of it. A Welcome must echo that hash (else
  * the link is dropped as a protocol error). Welcome is not an ack (another writer of the VIN may
  * hold those seqs): only an Ack deletes, and sending resumes at the oldest unacknowledged sample with
@@ -652,7 +652,7 @@ public final class Uplink implements AutoCloseable {
     }
 
     /**
-     * The most bytes one frame can take on the wire (docs/codec-v2.md): flags, a time delta, the three
+     * The most bytes one frame can take on the wire (docs/codec.md): flags, a time delta, the three
      * bitmaps, and per value its longest varint (a location two), a string its length and UTF-8.
      */
     long frameBound(Frame f) {

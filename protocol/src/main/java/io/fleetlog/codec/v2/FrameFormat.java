@@ -1,7 +1,7 @@
 package io.fleetlog.codec.v2;
 
 /**
- * Constants of the packed frame format (docs/codec-v2.md): the flags byte that starts every frame,
+ * Constants of the packed frame format (docs/codec.md): the flags byte that starts every frame,
  * and the limits shared by encoder and decoder.
  */
 final class FrameFormat {

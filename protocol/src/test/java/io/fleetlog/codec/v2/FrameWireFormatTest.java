@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins the packed frame format with the golden batch of docs/codec-v2.md: three frames of the demo
+ * Pins the packed frame format with the golden batch of docs/codec.md: three frames of the demo
  * layout (the built-in catalogue's seven signals of today's eight fields), 54 bytes.
  */
 class FrameWireFormatTest {
