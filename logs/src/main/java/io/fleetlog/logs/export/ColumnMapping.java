@@ -228,13 +228,20 @@ public final class ColumnMapping {
     }
 
     public static ColumnMapping parse(Reader reader, String name) throws IOException {
+        return parse(reader, name, Catalogue.builtin());
+    }
+
+    /**
+     * Reads a mapping onto {@code catalogue} (the built-in one or one extended by a user file, so the
+     * built-in signals keep their ids).
+     */
+    public static ColumnMapping parse(Reader reader, String name, Catalogue catalogue) throws IOException {
         BufferedReader in = new BufferedReader(reader);
         Column time = null;
         TimeFormat format = new TimeFormat.Auto();
         ZoneId zone = ZoneOffset.UTC;
         Column vehicle = null;
         Column vin = null;
-        Catalogue catalogue = Catalogue.builtin();
         List<Binding> bindings = new ArrayList<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
         String line;

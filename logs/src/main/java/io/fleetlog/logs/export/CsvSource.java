@@ -1,11 +1,5 @@
 package io.fleetlog.logs.export;
 
-import io.fleetlog.catalog.BooleanType;
-import io.fleetlog.catalog.EnumType;
-import io.fleetlog.catalog.FloatType;
-import io.fleetlog.catalog.IntegerType;
-import io.fleetlog.catalog.LocationType;
-import io.fleetlog.catalog.Signal;
 import io.fleetlog.catalog.StringType;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.logs.LogFileException;
@@ -71,14 +65,7 @@ public final class CsvSource implements Source {
     private int timeIndex;
     private int vehicleIndex = -1;
     private int vinIndex = -1;
-    /** A mapped signal's column(s) in this file. */
-    private record Bound(
-            Signal signal, int id, int index, int lonIndex, Units.Conversion conversion, ColumnMapping.Column column) {}
-
-    private static final java.util.Set<String> UNAVAILABLE =
-            java.util.Set.of("unavailable", "null", "n/a", "<invalid>");
-
-    private final List<Bound> bound = new ArrayList<>();
+    private final List<Cells.Bound> bound = new ArrayList<>();
     private ZoneId zone;
     private ZoneOffset preferred;
     private long lastTimeMs = Long.MIN_VALUE;
@@ -182,13 +169,13 @@ public final class CsvSource implements Source {
                     locationConversions.put(b.id(), conv);
                 }
             } else if (i >= 0) {
-                bound.add(new Bound(b.signal(), b.id(), i, -1, conv, c));
+                bound.add(new Cells.Bound(b.signal(), b.id(), i, -1, conv, c));
             }
         }
         locations.forEach((id, cols) -> {
             if (cols[0] >= 0 && cols[1] >= 0) {
                 ColumnMapping.Binding b = locationBindings.get(id);
-                bound.add(new Bound(b.signal(), id, cols[0], cols[1], locationConversions.get(id), b.column()));
+                bound.add(new Cells.Bound(b.signal(), id, cols[0], cols[1], locationConversions.get(id), b.column()));
             }
         });
     }
@@ -279,7 +266,7 @@ public final class CsvSource implements Source {
         Frame.Builder frame = null;
         StringBuilder bad = null;
         boolean any = false;
-        for (Bound b : bound) {
+        for (Cells.Bound b : bound) {
             String cell = r.get(b.index()).strip();
             String lon = b.lonIndex() < 0 ? null : r.get(b.lonIndex()).strip();
             if (cell.isEmpty() && (lon == null || lon.isEmpty())) {
@@ -289,7 +276,7 @@ public final class CsvSource implements Source {
                 frame = Frame.builder(0, bound.size());
             }
             any |= !(b.signal().type() instanceof StringType); // names and versions alone are no data
-            String problem = cell(b, cell, lon, frame);
+            String problem = Cells.add(b, cell, lon, frame);
             if (problem != null) {
                 bad = (bad == null ? new StringBuilder() : bad.append("; ")).append(problem);
                 frame.unavailable(b.id());
@@ -340,116 +327,9 @@ public final class CsvSource implements Source {
         return b.build();
     }
 
-    /** Adds one cell's value to {@code frame}; returns a problem (the value not added) or null. */
-    private static String cell(Bound b, String cell, String lon, Frame.Builder frame) {
-        Signal s = b.signal();
-        if (UNAVAILABLE.contains(cell.toLowerCase(Locale.ROOT))) {
-            frame.unavailable(b.id());
-            return null;
-        }
-        String what = s.name() + " '" + cell + (lon == null ? "" : ", " + lon) + "'";
-        switch (s.type()) {
-            case FloatType ft -> {
-                double x = b.conversion().apply(number(cell));
-                if (Double.isNaN(x)) {
-                    return what + " is not a number";
-                }
-                if (!Double.isFinite(x) || !ft.inRange(x)) {
-                    return what + " is outside [" + ft.min() + ", " + ft.max() + "] " + ft.unit();
-                }
-                frame.number(b.id(), ft.normalise(x));
-            }
-            case IntegerType it -> {
-                double x = b.conversion().apply(number(cell));
-                if (Double.isNaN(x)) {
-                    return what + " is not a number";
-                }
-                if (Math.abs(x - Math.rint(x)) > 1e-6) {
-                    return what + " is not a whole number";
-                }
-                if (!it.inRange((long) Math.rint(x))) {
-                    return what + " is outside [" + it.min() + ", " + it.max() + "]";
-                }
-                frame.integer(b.id(), (long) Math.rint(x));
-            }
-            case LocationType lt -> {
-                double la = b.conversion().apply(number(cell));
-                double lo = b.conversion().apply(number(lon));
-                if (cell.isEmpty() || lon.isEmpty()) {
-                    frame.unavailable(b.id()); // half a position is no position
-                    return null;
-                }
-                if (Double.isNaN(la) || Double.isNaN(lo)) {
-                    return what + " is not a number";
-                }
-                if (!(Math.abs(la) <= 90 && Math.abs(lo) <= 180)) {
-                    return what + " is outside [-90, 90] × [-180, 180] deg";
-                }
-                frame.position(b.id(), la, lo);
-            }
-            case BooleanType bt -> {
-                String v = listed(b, cell);
-                Boolean x = switch (v.toLowerCase(Locale.ROOT)) {
-                    case "true", "1", "yes", "on", "t", "1.0" -> Boolean.TRUE;
-                    case "false", "0", "no", "off", "f", "0.0" -> Boolean.FALSE;
-                    default -> null;
-                };
-                if (v.equalsIgnoreCase("unavailable")) {
-                    frame.unavailable(b.id());
-                } else if (x == null) {
-                    return what + " is not true or false";
-                } else {
-                    frame.bool(b.id(), x);
-                }
-            }
-            case EnumType et -> {
-                String v = listed(b, cell);
-                if (v.equalsIgnoreCase("unavailable")) {
-                    frame.unavailable(b.id());
-                    return null;
-                }
-                java.util.Optional<EnumType.Value> x = byName(et, v);
-                if (x.isEmpty()) {
-                    return what + " is not a value of " + s.name() + " "
-                            + et.values().stream().map(EnumType.Value::name).toList();
-                }
-                frame.integer(b.id(), x.get().code());
-            }
-            case StringType st -> {
-                if (!st.fits(cell)) {
-                    return s.name() + " is longer than " + st.maxBytes() + " bytes";
-                }
-                frame.string(b.id(), cell);
-            }
-        }
-        return null;
-    }
-
-    /** The cell through the column's value list (by text ignoring case), else the cell itself. */
-    private static String listed(Bound b, String cell) {
-        String v = b.column().values().get(cell.toLowerCase(Locale.ROOT));
-        return v == null ? cell : v;
-    }
-
-    /** An enum value by name, ignoring case, '_' and blanks. */
-    static java.util.Optional<EnumType.Value> byName(EnumType et, String name) {
-        String want = name.replace("_", "").replace(" ", "").toLowerCase(Locale.ROOT);
-        return et.values().stream()
-                .filter(v -> v.name().replace("_", "").toLowerCase(Locale.ROOT).equals(want))
-                .findFirst();
-    }
-
     private boolean selected(List<String> r) {
         return (vehicleIndex >= 0 && r.get(vehicleIndex).strip().equals(vehicleFilter))
                 || (vinIndex >= 0 && r.get(vinIndex).strip().equalsIgnoreCase(vehicleFilter));
-    }
-
-    private static double number(String cell) {
-        try {
-            return Double.parseDouble(cell);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 
     /**

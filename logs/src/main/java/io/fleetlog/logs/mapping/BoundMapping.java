@@ -139,22 +139,6 @@ public final class BoundMapping {
         return n;
     }
 
-    /** Adds every mapped signal whose slots have all been seen (a snapshot of the latest values). */
-    public int snapshot(double[] slots, Frame.Builder frame, Consumer<String> problems) {
-        int n = 0;
-        for (Target t : targets) {
-            boolean seen = true;
-            for (int s : t.slots()) {
-                seen &= !Double.isNaN(slots[s]);
-            }
-            if (seen) {
-                value(t, slots, frame, problems);
-                n++;
-            }
-        }
-        return n;
-    }
-
     private static boolean arrivedAny(Target t, boolean[] arrived) {
         for (int s : t.slots()) {
             if (arrived[s]) {

@@ -92,7 +92,7 @@ public class Model3RoundTripTest {
      * built-in mapping: gear P → D → N → R → P, pedals, accelerations, pack voltage and current (power
      * their product), charge states, temperatures, tyres.
      */
-    static List<Sample> fullDrive(long seed) {
+    public static List<Sample> fullDrive(long seed) {
         List<Sample> legacy = drive(seed);
         Random rnd = new Random(seed + 1);
         List<Sample> out = new ArrayList<>(legacy.size());
