@@ -27,7 +27,7 @@ import java.time.Duration;
  * negative), is unplugged and driven again. Every 50 Hz frame carries the eight driving values (the
  * built-in catalogue's VehicleSpeed, Power, Soc, GpsHeading, Odometer, Location, Elevation); the
  * other signals are captured only when due, at their own rates or on change ({@link Sensors} has the
- * table): 30 signals of the built-in catalogue in all.
+ * table): 28 signals of the built-in catalogue in all.
  *
  * <p>Deterministic: the i-th sample depends only on (model, seed, start time) — {@code duration} only
  * says where the drive ends — and is bit-identical across runs and JVMs ({@link StrictMath}, own
