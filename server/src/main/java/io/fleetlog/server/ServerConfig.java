@@ -1,6 +1,6 @@
 package io.fleetlog.server;
 
-import io.fleetlog.codec.Wire;
+import io.fleetlog.codec.v2.WireV2;
 import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.catalog.Catalogues;
@@ -154,7 +154,7 @@ public record ServerConfig(
      *
      * @param maxMessageBytes largest WebSocket message accepted from an edge (larger: Reject; more
      *     than twice as large: the connection is closed with 1009 by the WebSocket layer)
-     * @param maxBatchSamples most samples in one batch
+     * @param maxBatchSamples most frames in one batch (the Welcome's {@code max_batch_frames})
      * @param badMessageBudget bad messages a connection may send; the one that exhausts it is
      *     answered with a fatal Reject and the connection closed
      * @param liveQueueMessages per-dashboard queue; a client whose queue is full is disconnected
@@ -188,7 +188,7 @@ public record ServerConfig(
         }
 
         public static Limits defaults() {
-            return new Limits(Wire.DEFAULT_MAX_MESSAGE_BYTES, Wire.DEFAULT_MAX_BATCH_SAMPLES, 10, 256);
+            return new Limits(WireV2.DEFAULT_MAX_MESSAGE_BYTES, WireV2.DEFAULT_MAX_BATCH_FRAMES, 10, 256);
         }
     }
 

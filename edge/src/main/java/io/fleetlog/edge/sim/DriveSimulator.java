@@ -1,6 +1,8 @@
 package io.fleetlog.edge.sim;
 
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Field;
+import io.fleetlog.sample.LegacyFrames;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.sample.Vin;
 import io.fleetlog.source.Source;
@@ -19,6 +21,13 @@ import java.time.Duration;
  * the heading; elevation follows the grade. Sensors add realistic noise (speed ±0.05 mph, power
  * ±0.15 kW, heading ±0.2°, correlated GPS noise of about 1.5 m, elevation ±0.5 m), and every value is
  * quantised to its {@link Field} resolution.
+ *
+ * <p>The drive is part of a routine ({@link ChargeCycle}): after a few minutes of driving the car
+ * stops, parks (gear P, locked, sentry armed), charges on AC to its charge limit (SoC rising, power
+ * negative), is unplugged and driven again. Every 50 Hz frame carries the eight driving values (the
+ * built-in catalogue's VehicleSpeed, Power, Soc, GpsHeading, Odometer, Location, Elevation); the
+ * other signals are captured only when due, at their own rates or on change ({@link Sensors} has the
+ * table): 28 signals of the built-in catalogue in all.
  *
  * <p>Deterministic: the i-th sample depends only on (model, seed, start time) — {@code duration} only
  * says where the drive ends — and is bit-identical across runs and JVMs ({@link StrictMath}, own
@@ -40,6 +49,8 @@ public final class DriveSimulator implements Source {
     private static final double TURN_SPEED = 6.0; // m/s through a 90° turn
     private static final double TURN_LENGTH_M = 18;
     private static final double MAX_JERK = 3.0; // m/s³
+    private static final double PARKED_LOAD_W = 250; // sentry cameras and the 12 V system
+    private static final int LOCATION = LegacyFrames.locationId();
     private static final double[][] ANCHORS = {
         {37.4419, -122.1430, 20}, // Palo Alto
         {37.4946, -121.9446, 10}, // Fremont
@@ -80,6 +91,9 @@ public final class DriveSimulator implements Source {
     private double gpsNorthM;
     private double gpsEastM;
     private double elevationNoiseM;
+    // the routine around the drive, and the signals beyond the eight
+    private final ChargeCycle cycle;
+    private final Sensors sensors;
 
     /**
      * @param duration capture time to simulate, {@code null} for an endless drive
@@ -108,6 +122,9 @@ public final class DriveSimulator implements Source {
         this.socPct = root.between(60, 95);
         this.auxW = 400 + root.between(0, 1_500);
         enter(Segment.next(route, null));
+        // split after every draw above: the drive's own streams are what they were before these existed
+        this.cycle = new ChargeCycle(root.split());
+        this.sensors = new Sensors(model, root.split());
     }
 
     /**
@@ -139,7 +156,7 @@ public final class DriveSimulator implements Source {
         if (index > 0) {
             step();
         }
-        Sample out = new Sample(index, startEpochMs + index * PERIOD_MS, read());
+        Sample out = new Sample(index, frame(startEpochMs + index * PERIOD_MS));
         index++;
         return out;
     }
@@ -165,6 +182,36 @@ public final class DriveSimulator implements Source {
 
     /** Advances the vehicle by one 20 ms step. */
     private void step() {
+        if (cycle.step(DT_S, v, socPct)) {
+            v = 0; // came to a stop to park
+            a = 0;
+        }
+        sensors.step(DT_S, v > 0.5, !cycle.holdStill() || cycle.phase() == ChargeCycle.Phase.DEPARTING, index * DT_S);
+        if (cycle.holdStill()) {
+            standStill();
+            return;
+        }
+        drive();
+    }
+
+    /** Parked, charging or about to leave: no motion; the pack feeds the parked car's load or charges. */
+    private void standStill() {
+        v = 0;
+        a = 0;
+        double batteryW = PARKED_LOAD_W - cycle.chargeW();
+        lastBatteryW = batteryW;
+        socPct = clamp(socPct - batteryW * DT_S / 3600.0 / (model.batteryKwh() * 1000) * 100, 0, 100);
+        sensorNoise();
+    }
+
+    private void sensorNoise() {
+        driverFactor = clamp(driverFactor + driver.gaussian() * 0.002, 0.92, 1.06);
+        gpsNorthM = 0.995 * gpsNorthM + driver.gaussian() * 0.15;
+        gpsEastM = 0.995 * gpsEastM + driver.gaussian() * 0.15;
+        elevationNoiseM = 0.99 * elevationNoiseM + driver.gaussian() * 0.07;
+    }
+
+    private void drive() {
         double grade = segment.grade(s);
         double theta = StrictMath.atan(grade);
         double target = targetSpeed();
@@ -193,7 +240,7 @@ public final class DriveSimulator implements Source {
                 : Math.max(wheelW * REGEN_EFFICIENCY, -model.regenLimitKw() * 1000);
         batteryW += auxW;
         lastBatteryW = batteryW;
-        socPct = Math.max(0, socPct - batteryW * DT_S / 3600.0 / (model.batteryKwh() * 1000) * 100);
+        socPct = clamp(socPct - batteryW * DT_S / 3600.0 / (model.batteryKwh() * 1000) * 100, 0, 100);
         // kinematics along the route
         double turnDeg = 0;
         if (turnRemainingM > 0) {
@@ -213,13 +260,13 @@ public final class DriveSimulator implements Source {
         if (s >= segment.lengthM() && turnRemainingM <= 0) {
             enter(Segment.next(route, segment.kind()));
         }
-        driverFactor = clamp(driverFactor + driver.gaussian() * 0.002, 0.92, 1.06);
-        gpsNorthM = 0.995 * gpsNorthM + driver.gaussian() * 0.15;
-        gpsEastM = 0.995 * gpsEastM + driver.gaussian() * 0.15;
-        elevationNoiseM = 0.99 * elevationNoiseM + driver.gaussian() * 0.07;
+        sensorNoise();
     }
 
     private double targetSpeed() {
+        if (cycle.stopping()) {
+            return 0; // pulling over to park
+        }
         double target = segment.limitMps() * driverFactor;
         if (turnRemainingM > 0) {
             target = Math.min(target, TURN_SPEED);
@@ -261,6 +308,21 @@ public final class DriveSimulator implements Source {
                 planIntersection();
             }
         }
+    }
+
+    /** The frame at capture time {@code t}: the eight driving values, then the signals due now. */
+    private Frame frame(long t) {
+        double[] x = read();
+        Frame.Builder b = Frame.builder(t, 24);
+        for (Field f : Field.values()) {
+            if (f == Field.LATITUDE) {
+                b.position(LOCATION, x[f.ordinal()], x[Field.LONGITUDE.ordinal()]);
+            } else if (f != Field.LONGITUDE) {
+                b.number(LegacyFrames.id(f), x[f.ordinal()]);
+            }
+        }
+        sensors.add(b, index, index * DT_S, cycle, socPct, x[Field.POWER.ordinal()]);
+        return b.build();
     }
 
     private double[] read() {

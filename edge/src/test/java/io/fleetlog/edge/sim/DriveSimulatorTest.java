@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class DriveSimulatorTest {
     static final long T0 = 1_764_180_000_000L;
+    static final int GEAR = io.fleetlog.catalog.Catalogue.builtin().id("Gear");
+    static final long GEAR_D = 5; // the built-in catalogue's Gear code of D
 
     static List<Sample> drive(VehicleModel m, long seed, Duration d) {
         DriveSimulator sim = new DriveSimulator(m, seed, T0, d);
@@ -50,12 +52,15 @@ class DriveSimulatorTest {
     @Test
     void aLongDriveIsPhysicallyConsistentForEveryModel() {
         for (VehicleModel m : VehicleModel.values()) {
-            List<Sample> s = drive(m, 3, Duration.ofMinutes(40));
+            // 90 minutes: the routine's drives, a stop to charge (see ChargeCycle) and more driving
+            List<Sample> s = drive(m, 3, Duration.ofMinutes(90));
             double maxSpeed = 0;
             double minPower = 0;
             long stopped = 0;
             double speedIntegralMi = 0;
             double energyKwh = 0;
+            double drivingKwh = 0; // consumption: energy while in gear D (charging excluded)
+            long gear = -1;
             for (int i = 0; i < s.size(); i++) {
                 Sample x = s.get(i);
                 x.validate();
@@ -67,6 +72,9 @@ class DriveSimulatorTest {
                 stopped += x.get(Field.SPEED) == 0 ? 1 : 0;
                 speedIntegralMi += x.get(Field.SPEED) * 0.02 / 3600;
                 energyKwh += x.get(Field.POWER) * 0.02 / 3600;
+                int g = x.frame().indexOf(GEAR);
+                gear = g >= 0 ? x.frame().integer(g) : gear;
+                drivingKwh += gear == GEAR_D ? x.get(Field.POWER) * 0.02 / 3600 : 0;
                 if (i > 0) {
                     assertThat(x.get(Field.ODOMETER))
                             .isGreaterThanOrEqualTo(s.get(i - 1).get(Field.ODOMETER));
@@ -86,9 +94,11 @@ class DriveSimulatorTest {
             assertThat(socDrop)
                     .as("%s SoC falls with energy", m)
                     .isCloseTo(expected, org.assertj.core.data.Offset.offset(0.2));
-            double whPerMi = energyKwh * 1000 / odo;
+            double whPerMi = drivingKwh * 1000 / odo;
             assertThat(whPerMi).as("%s consumption Wh/mi", m).isBetween(150.0, 450.0);
-            assertThat(maxSpeed).as("%s reaches highway speed", m).isGreaterThan(55);
+            // hills are 40/50 mph, highways 65/70: which a 90-minute routine (half of it parked and
+            // charging) reaches depends on the seed's route
+            assertThat(maxSpeed).as("%s reaches open-road speed", m).isGreaterThan(45);
             assertThat(minPower).as("%s regenerates", m).isLessThan(-10);
             assertThat(stopped).as("%s waits at lights", m).isGreaterThan(100);
         }
@@ -96,7 +106,7 @@ class DriveSimulatorTest {
 
     @Test
     void gpsTrackFollowsSpeedAndHeading() {
-        List<Sample> s = drive(VehicleModel.MODELS_PLAID, 11, Duration.ofMinutes(20));
+        List<Sample> s = drive(VehicleModel.MODELS_PLAID, 11, Duration.ofMinutes(60));
         int checked = 0;
         for (int i = 250; i + 250 < s.size(); i += 250) {
             Sample a = s.get(i);

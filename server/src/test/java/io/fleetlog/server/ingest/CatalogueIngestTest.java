@@ -186,4 +186,68 @@ class CatalogueIngestTest {
         assertThat(fx.server.store().catalogue(VIN)).isEqualTo(grown);
         assertThat(fx.server.store().count(VIN)).isEqualTo(150);
     }
+
+    /** Rebuilds a frame, replacing the Firmware string or dropping Occupants. */
+    private static Frame altered(Catalogue c, Frame f, String firmware, boolean dropOccupants) {
+        Frame.Builder b = Frame.builder(f.timeMs());
+        for (int i = 0; i < f.size(); i++) {
+            int id = f.id(i);
+            if (dropOccupants && id == c.id("Occupants")) {
+                continue;
+            }
+            switch (f.kind(i)) {
+                case NUMBER -> b.number(id, f.number(i));
+                case INTEGER -> b.integer(id, f.integer(i));
+                case POSITION -> b.position(id, f.latitude(i), f.longitude(i));
+                case STRING -> b.string(id, firmware != null && id == c.id("Firmware") ? firmware : f.string(i));
+                case UNAVAILABLE -> b.unavailable(id);
+            }
+        }
+        return b.build();
+    }
+
+    @Test
+    void aResendWithAnotherExactValueOrOtherSignalsIsAConflict() throws Exception {
+        start(file("extra.catalog", EXTRA));
+        Catalogue cat = over(EXTRA);
+        List<Sample> in = drive(cat, 0, 120);
+        EdgeClient c = hello(FrameLayout.all(cat));
+        assertThat(c.next(Envelope.MsgCase.WELCOME, WAIT)).isNotNull();
+        c.sendBatch(in);
+        assertThat(c.awaitAck(119, WAIT)).isEqualTo(119);
+        c.close();
+
+        // the same frames resent by a fresh connection agree
+        EdgeClient same = hello(FrameLayout.all(cat));
+        assertThat(same.next(Envelope.MsgCase.WELCOME, WAIT)).isNotNull();
+        same.sendBatch(in.subList(90, 120));
+        assertThat(same.awaitAck(119, WAIT)).isEqualTo(119);
+        same.close();
+
+        // a string differs: exact types are compared exactly
+        List<Sample> otherString = new ArrayList<>(in.subList(90, 120));
+        otherString.set(10, new Sample(100, altered(cat, in.get(100).frame(), "2026.44.9", false)));
+        EdgeClient d = hello(FrameLayout.all(cat));
+        assertThat(d.next(Envelope.MsgCase.WELCOME, WAIT)).isNotNull();
+        d.sendBatch(otherString);
+        Envelope r = d.next(Envelope.MsgCase.REJECT, WAIT);
+        assertThat(r.getReject().getCode()).isEqualTo(RejectCode.CONFLICT);
+        assertThat(r.getReject().getReason())
+                .contains("seq 100: Firmware '2026.44.9' differs from the stored '2026.44.2'");
+
+        // a signal the stored frame captured is missing from the resend
+        List<Sample> fewer = new ArrayList<>(in.subList(90, 120));
+        fewer.set(5, new Sample(95, altered(cat, in.get(95).frame(), null, true)));
+        EdgeClient e = hello(FrameLayout.all(cat));
+        assertThat(e.next(Envelope.MsgCase.WELCOME, WAIT)).isNotNull();
+        e.sendBatch(fewer);
+        assertThat(e.next(Envelope.MsgCase.REJECT, WAIT).getReject().getReason())
+                .contains("seq 95: Occupants is captured in the stored frame but not in the resend");
+        assertThat(fx.server.ingestMetrics().count("conflicts")).isEqualTo(2);
+        List<Sample> out = new ArrayList<>();
+        fx.server.store().scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).hasSize(120);
+        assertThat(Samples.differs(cat, in.get(100).frame(), out.get(100).frame()))
+                .isNull();
+    }
 }
