@@ -2,8 +2,8 @@ package io.fleetlog.app.cli;
 
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
-import io.fleetlog.server.catalog.Catalogues;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.server.catalog.Catalogues;
 import io.fleetlog.server.tls.TlsConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -36,7 +36,8 @@ class CatalogueOptionTest {
         Files.writeString(tokens, "");
         Path bad = dir.resolve("bad.catalogue");
         Files.writeString(bad, "# ok\nBroken float unit=C resolution=0.3 range=0..1\n");
-        assertThatThrownBy(() -> new ServerCommandAccess().parse("--tokens", tokens.toString(), "--catalogue", bad.toString()))
+        assertThatThrownBy(() ->
+                        new ServerCommandAccess().parse("--tokens", tokens.toString(), "--catalogue", bad.toString()))
                 .hasMessageContaining(bad + ":2:");
         assertThatThrownBy(() -> edgeCatalogue(bad)).hasMessageContaining(bad + ":2:");
         assertThatThrownBy(() -> edgeCatalogue(dir.resolve("missing.catalogue")))

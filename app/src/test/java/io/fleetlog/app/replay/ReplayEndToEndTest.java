@@ -7,11 +7,10 @@ import io.fleetlog.app.report.Continuity;
 import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.logs.LogOptions;
-import io.fleetlog.logs.dbc.Dbc;
 import io.fleetlog.logs.LogSources;
 import io.fleetlog.logs.candump.CandumpWriter;
+import io.fleetlog.logs.dbc.Dbc;
 import io.fleetlog.logs.mapping.Model3CanEncoder;
-import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
@@ -163,7 +162,9 @@ class ReplayEndToEndTest {
             simulated = encoder.writeLog(new DriveSimulator(VehicleModel.MODEL3, 42, t0, drive), w);
         }
         assertThat(encoder.clamped()).as("simulated values fit the DBC signals").isZero();
-        LogOptions options = replayArgs.isEmpty() ? LogOptions.defaults() : LogOptions.defaults().withDbc(MODEL3_DBC);
+        LogOptions options = replayArgs.isEmpty()
+                ? LogOptions.defaults()
+                : LogOptions.defaults().withDbc(MODEL3_DBC);
         List<Sample> decoded = all(LogSources.open(log, "candump", options).source());
         io.fleetlog.catalog.Catalogue cat = io.fleetlog.catalog.Catalogue.builtin();
         java.util.Set<String> signals = new java.util.TreeSet<>();
@@ -185,8 +186,14 @@ class ReplayEndToEndTest {
             Continuity c = continuity(decoded, stored);
             for (Continuity.SignalResult r : c.signals()) {
                 assertThat(r.ok())
-                        .as("%s: %d of %d beyond its bound %s (max error %s), %d lost, %d invented",
-                                r.signal().name(), r.overBound(), r.compared(), r.bound(), r.maxError(), r.lost(),
+                        .as(
+                                "%s: %d of %d beyond its bound %s (max error %s), %d lost, %d invented",
+                                r.signal().name(),
+                                r.overBound(),
+                                r.compared(),
+                                r.bound(),
+                                r.maxError(),
+                                r.lost(),
                                 r.invented())
                         .isTrue();
             }
