@@ -13,7 +13,9 @@ import java.time.Duration;
  *
  * <p>Arguments: server URL, spool dir, vehicles, drive seconds (0 = endless), speed ("max" or a
  * number), outages. Prints {@code started}, then for a finite drive {@code drained <bool>}, one
- * {@code vehicle VIN captured depth} line per agent and {@code heap_peak_bytes N}, then exits; an
+ * {@code vehicle VIN captured depth} line per agent, {@code heap_peak_bytes N} (the sum of every heap
+ * pool's own peak, garbage included) and {@code heap_live_peak_bytes N} (the most heap in use right
+ * after any collection: what the fleet kept), then exits; an
  * endless fleet runs until SIGTERM (the shutdown hook closes it gracefully).
  */
 public final class FleetChild {
@@ -33,6 +35,7 @@ public final class FleetChild {
                 7,
                 1_764_180_000_000L,
                 SpoolConfig.defaults());
+        LiveHeap live = LiveHeap.watch();
         Fleet fleet = Fleet.simulated(c).installShutdownHook().start();
         System.out.println("started");
         System.out.flush();
@@ -51,7 +54,55 @@ public final class FleetChild {
             }
         }
         System.out.println("heap_peak_bytes " + peak);
+        System.out.println("heap_live_peak_bytes " + live.peak());
         System.out.flush();
         System.exit(drained ? 0 : 3);
+    }
+
+    /** The largest heap in use right after a garbage collection (every pool summed), over the run. */
+    static final class LiveHeap {
+        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+
+        static LiveHeap watch() {
+            LiveHeap h = new LiveHeap();
+            for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc)
+                        .addNotificationListener(
+                                (n, hb) -> {
+                                    if (n.getType()
+                                            .equals(
+                                                    com.sun.management.GarbageCollectionNotificationInfo
+                                                            .GARBAGE_COLLECTION_NOTIFICATION)) {
+                                        var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                                                (javax.management.openmbean.CompositeData) n.getUserData());
+                                        long used = 0;
+                                        for (var u : info.getGcInfo()
+                                                .getMemoryUsageAfterGc()
+                                                .entrySet()) {
+                                            if (isHeap(u.getKey())) {
+                                                used += u.getValue().getUsed();
+                                            }
+                                        }
+                                        h.peak.accumulateAndGet(used, Math::max);
+                                    }
+                                },
+                                null,
+                                null);
+            }
+            return h;
+        }
+
+        private static boolean isHeap(String pool) {
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getName().equals(pool)) {
+                    return p.getType() == MemoryType.HEAP;
+                }
+            }
+            return false;
+        }
+
+        long peak() {
+            return peak.get();
+        }
     }
 }

@@ -84,8 +84,17 @@ class FleetProcessTest {
                 .mapToLong(l -> Long.parseLong(l.substring(16)))
                 .findFirst()
                 .orElseThrow();
-        System.out.println("five-vehicle fleet heap peak: " + peak / 1024 / 1024 + " MB of 64 MB");
-        assertThat(peak).isLessThanOrEqualTo(64L * 1024 * 1024);
+        long live = c.lines().stream()
+                .filter(l -> l.startsWith("heap_live_peak_bytes "))
+                .mapToLong(l -> Long.parseLong(l.substring(21)))
+                .findFirst()
+                .orElseThrow();
+        System.out.println("five-vehicle fleet in -Xmx64m: heap in use after a collection at most " + live / 1024 / 1024
+                + " MB; heap pools' summed peaks (garbage included) " + peak / 1024 / 1024 + " MB");
+        // The fleet ran to the end in a 64 MB heap (an OutOfMemoryError would have failed it above);
+        // what it keeps between collections leaves a quarter of that free. The summed pool peaks count
+        // garbage and can exceed -Xmx (the pools peak at different moments), so they are only shown.
+        assertThat(live).isPositive().isLessThanOrEqualTo(48L * 1024 * 1024);
     }
 
     @Test
