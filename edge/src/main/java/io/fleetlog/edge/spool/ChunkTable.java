@@ -123,11 +123,12 @@ final class ChunkTable {
     /** A row as stored, before verification. */
     record Chunk(long firstSeq, long lastSeq, long firstT, long lastT, byte[] data, Long crc) {
         /**
-         * Verifies the row and decodes its frames.
+         * Verifies the row — checksum, frame-record structure, frame count, first and last capture
+         * time — and indexes its frames (none is decoded yet).
          *
          * @throws CorruptChunk naming what does not match
          */
-        List<Frame> frames() {
+        FrameIndex index() {
             if (crc == null) {
                 throw corrupt("no checksum");
             }
@@ -140,21 +141,35 @@ final class ChunkTable {
             if (data == null || n < 1 || n > CHUNK_SAMPLES) {
                 throw corrupt("seqs " + firstSeq + ".." + lastSeq + " are not a chunk of 1 to " + CHUNK_SAMPLES);
             }
-            List<Frame> frames;
+            FrameIndex ix;
             try {
-                frames = FrameRecords.decodeAll(data);
+                ix = FrameIndex.of(data, CHUNK_SAMPLES);
             } catch (FrameRecords.FrameFormatException e) {
                 throw corrupt("data is not frame records: " + e.getMessage());
             }
-            if (frames.size() != n) {
-                throw corrupt("seqs " + firstSeq + ".." + lastSeq + " do not match the " + frames.size()
-                        + " frames of its data");
+            if (ix.size() != n) {
+                throw corrupt(
+                        "seqs " + firstSeq + ".." + lastSeq + " do not match the " + ix.size() + " frames of its data");
             }
-            if (frames.get(0).timeMs() != firstT
-                    || frames.get(frames.size() - 1).timeMs() != lastT) {
+            if (ix.time(0) != firstT || ix.time(ix.size() - 1) != lastT) {
                 throw corrupt("first_t/last_t do not match the frames' capture times");
             }
-            return frames;
+            return ix;
+        }
+
+        /** Verifies the row and decodes its frames {@code from} (inclusive) to {@code to}. */
+        List<Frame> frames(int from, int to) {
+            FrameIndex ix = index();
+            try {
+                return FrameRecords.decodeAll(ix.slice(from, to));
+            } catch (FrameRecords.FrameFormatException e) {
+                throw corrupt("data is not frame records: " + e.getMessage());
+            }
+        }
+
+        /** Verifies the row and decodes all its frames. */
+        List<Frame> frames() {
+            return frames(0, (int) claimed());
         }
 
         /** Why this row cannot be trusted, or {@code null} when it verifies. */
@@ -200,7 +215,7 @@ final class ChunkTable {
             if (!rs.next()) {
                 return false;
             }
-            read(rs).frames();
+            read(rs).index();
             return true;
         }
     }
@@ -313,10 +328,14 @@ final class ChunkTable {
         try (ResultSet rs = from.executeQuery()) {
             while (out.size() < max && rs.next()) {
                 Chunk c = read(rs);
-                List<Frame> frames = c.frames();
-                int i = fromSeq <= c.firstSeq() ? 0 : (int) Math.min(frames.size(), fromSeq - c.firstSeq());
-                for (; i < frames.size() && out.size() < max; i++) {
-                    out.add(new Sample(c.firstSeq() + i, frames.get(i)));
+                int n = (int) c.claimed();
+                int from = fromSeq <= c.firstSeq() ? 0 : (int) Math.min(n, fromSeq - c.firstSeq());
+                int to = (int) Math.min(n, (long) from + (max - out.size()));
+                if (from < to) {
+                    List<Frame> frames = c.frames(from, to); // only the frames asked for are decoded
+                    for (int i = 0; i < frames.size(); i++) {
+                        out.add(new Sample(c.firstSeq() + from + i, frames.get(i)));
+                    }
                 }
             }
         }
@@ -337,22 +356,18 @@ final class ChunkTable {
         deleteUpTo.executeUpdate();
         straddling.setLong(1, upTo);
         straddling.setLong(2, upTo);
-        List<Sample> keep = new ArrayList<>();
-        long firstOfChunk = -1;
         try (ResultSet rs = straddling.executeQuery()) {
             if (rs.next()) {
+                // the tail after upTo is rewritten as it is (verified first: rotten bytes never get a
+                // fresh checksum), its bytes copied, not decoded and encoded again
                 Chunk c = read(rs);
-                firstOfChunk = c.firstSeq();
-                for (Sample s : c.samples()) {
-                    if (s.seq() > upTo) {
-                        keep.add(s);
-                    }
-                }
+                FrameIndex ix = c.index();
+                int k = (int) (upTo + 1 - c.firstSeq());
+                deleteOne.setLong(1, c.firstSeq());
+                deleteOne.executeUpdate();
+                write(upTo + 1, c.lastSeq(), ix.time(k), c.lastT(), ix.slice(k, ix.size()));
+                n += k;
             }
-        }
-        if (firstOfChunk >= 0) {
-            n += keep.get(0).seq() - firstOfChunk;
-            rewrite(firstOfChunk, keep);
         }
         return n;
     }
@@ -402,14 +417,6 @@ final class ChunkTable {
             insert(after);
         }
         return removed;
-    }
-
-    private void rewrite(long firstSeq, List<Sample> keep) throws SQLException {
-        deleteOne.setLong(1, firstSeq);
-        deleteOne.executeUpdate();
-        if (!keep.isEmpty()) {
-            insert(keep);
-        }
     }
 
     /** The {@code data} of a chunk of consecutive samples. */

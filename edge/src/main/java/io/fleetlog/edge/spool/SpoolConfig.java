@@ -105,8 +105,13 @@ public record SpoolConfig(
         return new SpoolConfig(maxSamples, fullPolicy, groupCommitInterval, groupCommitSamples, s);
     }
 
-    /** The most samples that may wait for a group commit before {@code append} waits for the disk. */
+    /**
+     * The most samples that may wait for a group commit before {@code append} waits for the disk: two
+     * group commits' worth (one being written, one filling), at least 8192. (It was four and 16384 when
+     * a sample was 8 doubles; a frame object of ten signals is about 3.5 times that, and a fleet at
+     * max speed keeps this many per car in memory.)
+     */
     int maxPending() {
-        return (int) Math.max(1, Math.min(Math.max(4L * groupCommitSamples, 16_384), Integer.MAX_VALUE / 2));
+        return (int) Math.max(1, Math.min(Math.max(2L * groupCommitSamples, 8_192), Integer.MAX_VALUE / 2));
     }
 }

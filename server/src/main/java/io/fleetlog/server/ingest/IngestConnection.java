@@ -1,5 +1,6 @@
 package io.fleetlog.server.ingest;
 
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.codec.WireException;
 import io.fleetlog.codec.v2.DecodedFrames;
 import io.fleetlog.codec.v2.FrameDecoder;
@@ -329,6 +330,11 @@ final class IngestConnection {
         if (older != null) {
             older.fence(remote, FENCE_WAIT_MS);
         }
+        // Checked again as the VIN's only writer: an older connection may have recorded another
+        // catalogue since the check above (two edges of one VIN with different files).
+        if (!keepsStoredSignals(vin, helloLayout.catalogue())) {
+            return;
+        }
         status = fleet.status(vin);
         layout = helloLayout;
         decoder = new FrameDecoder(layout, limits.maxBatchSamples(), limits.maxMessageBytes());
@@ -395,26 +401,33 @@ final class IngestConnection {
             fatal("invalid_hello", ex.kind().name(), ex.getMessage(), 0, 0);
             return null;
         }
+        return keepsStoredSignals(hello.getVin(), l.catalogue()) ? l : null;
+    }
+
+    /**
+     * The growth rule: when the store holds frames of {@code v}, {@code offered} must keep every
+     * signal of the vehicle's recorded catalogue ({@link Catalogues#growthProblem}). False after a
+     * fatal Reject (or a store failure, which closes the connection).
+     */
+    private boolean keepsStoredSignals(String v, Catalogue offered) {
         String problem;
         try {
-            problem = store.count(hello.getVin()) > 0 || store.lastSeq(hello.getVin()) >= 0
-                    ? Catalogues.growthProblem(store.catalogue(hello.getVin()), l.catalogue())
-                    : null;
+            problem = store.lastSeq(v) >= 0 ? Catalogues.growthProblem(store.catalogue(v), offered) : null;
         } catch (StoreException ex) {
             storeFailed(ex);
-            return null;
+            return false;
         }
         if (problem != null) {
             fatal(
                     "catalogue_shrinks",
                     "INVALID",
-                    "INVALID: catalogue " + l.catalogue().shortId() + " cannot replace the one " + hello.getVin()
+                    "INVALID: catalogue " + offered.shortId() + " cannot replace the one " + v
                             + "'s stored frames use (a vehicle's catalogue may only grow): " + problem,
                     0,
                     0);
-            return null;
+            return false;
         }
-        return l;
+        return true;
     }
 
     /** A failed Hello: counted per reason, the address's failure count raised, one answer to the client. */

@@ -8,10 +8,12 @@ import io.fleetlog.catalog.CatalogueFormat;
 import io.fleetlog.codec.v2.FrameLayout;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.catalog.Catalogues;
 import io.fleetlog.server.store.SampleStore;
 import io.fleetlog.server.store.Stores;
 import io.fleetlog.server.testing.EdgeClient;
+import io.fleetlog.server.testing.FailingStore;
 import io.fleetlog.server.testing.Samples;
 import io.fleetlog.server.testing.ServerFixture;
 import io.fleetlog.wire.v2.Envelope;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -249,5 +252,39 @@ class CatalogueIngestTest {
         assertThat(out).hasSize(120);
         assertThat(Samples.differs(cat, in.get(100).frame(), out.get(100).frame()))
                 .isNull();
+    }
+
+    /**
+     * Two edges of one VIN with clashing catalogue files: the second Hello passes the first check (no
+     * frames stored yet) while the first edge's batch is in flight, and is refused once it is the VIN's
+     * only writer and the first edge's frames are committed — never two meanings of one signal id.
+     */
+    @Test
+    void aClashingCatalogueIsCheckedAgainAfterTheOlderWriterFinished() throws Exception {
+        Path extra = file("extra.catalog", EXTRA);
+        Path other = file("other.catalog", "Passengers integer range=0..9\n");
+        ServerConfig cfg = ServerFixture.config(dir).withCatalogues(Catalogues.load(List.of(extra, other)));
+        FailingStore store = new FailingStore(Stores.open(cfg.dbUrl()));
+        fx = ServerFixture.start(cfg, store);
+        Catalogue cat = over(EXTRA);
+        EdgeClient first = hello(FrameLayout.all(cat));
+        assertThat(first.next(Envelope.MsgCase.WELCOME, WAIT)).isNotNull();
+        CountDownLatch hold = new CountDownLatch(1);
+        store.holdAppendStartingAt(0, hold);
+        first.sendBatch(drive(cat, 0, 50));
+        assertThat(ServerFixture.await(() -> store.held.get() == 1, WAIT)).isTrue();
+
+        EdgeClient second = hello(FrameLayout.all(over("Passengers integer range=0..9\n")));
+        Thread.sleep(200); // the second Hello is waiting for the first writer's batch
+        hold.countDown();
+        assertThat(first.awaitAck(49, WAIT))
+                .as("the first edge's batch is acked")
+                .isEqualTo(49);
+        Envelope r = second.next(Envelope.MsgCase.REJECT, WAIT);
+        assertThat(r).as("refused, not welcomed").isNotNull();
+        assertThat(r.getReject().getReason())
+                .contains("signal id " + Catalogue.builtin().size() + " is Occupants");
+        assertThat(fx.server.store().catalogue(VIN)).isEqualTo(cat);
+        assertThat(fx.server.store().count(VIN)).isEqualTo(50);
     }
 }
