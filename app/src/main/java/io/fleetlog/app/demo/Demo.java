@@ -56,8 +56,28 @@ public final class Demo implements AutoCloseable {
             Path dataDir,
             long seed,
             boolean outages,
-            SpoolConfig spool) {
+            SpoolConfig spool,
+            java.util.List<String> signals) {
+        /** As the full form, every simulated signal. */
+        public Options(
+                int vehicles,
+                Duration duration,
+                double speed,
+                String bind,
+                int port,
+                String db,
+                Path dataDir,
+                long seed,
+                boolean outages,
+                SpoolConfig spool) {
+            this(vehicles, duration, speed, bind, port, db, dataDir, seed, outages, spool, null);
+        }
+
         public Options {
+            if (signals != null) {
+                signals = java.util.List.copyOf(signals);
+                signals.forEach(io.fleetlog.catalog.Catalogue.builtin()::id); // an unknown name fails here
+            }
             if (vehicles < 1 || vehicles > 200) {
                 throw new IllegalArgumentException("--vehicles " + vehicles + " must be between 1 and 200");
             }
@@ -138,7 +158,8 @@ public final class Demo implements AutoCloseable {
                     m.displayName() + " #" + (n + 1),
                     o.seed() + i,
                     HexFormat.of().formatHex(t),
-                    outages));
+                    outages,
+                    o.signals()));
         }
         return out;
     }
@@ -173,7 +194,7 @@ public final class Demo implements AutoCloseable {
                     .withSpool(options.spool())
                     .withSpeed(options.speed())
                     .withOutages(v.segments.isEmpty() ? v.outages : OutageSchedule.none(), minOutageWall());
-            v.agent = VehicleAgent.simulated(ac, v.model, v.seed, now, left);
+            v.agent = VehicleAgent.create(ac, v.simulator(now, left));
             v.agentStartMs = now;
             v.agentDuration = left;
             v.agentFirstSeq = v.agent.stats().nextSeq();

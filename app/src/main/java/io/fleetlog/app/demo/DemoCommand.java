@@ -73,6 +73,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-outages", negatable = true, description = "Without the scripted dead zones.")
     boolean outages = true;
 
+    @Option(
+            names = "--signals",
+            paramLabel = "NAMES",
+            description = "Only these simulated signals, comma-separated catalogue names, or 'legacy' for the"
+                    + " seven that carry the first version's eight fields (default: every simulated signal).")
+    String signals;
+
     @picocli.CommandLine.Mixin
     io.fleetlog.app.cli.HttpSecurityOptions security = new io.fleetlog.app.cli.HttpSecurityOptions();
 
@@ -90,7 +97,14 @@ public final class DemoCommand implements Callable<Integer> {
                 dataDir,
                 seed,
                 outages,
-                null);
+                null,
+                signals == null
+                        ? null
+                        : signals.strip().equalsIgnoreCase("legacy")
+                                ? io.fleetlog.source.OnlySignals.LEGACY
+                                : java.util.Arrays.stream(signals.split(","))
+                                        .map(String::strip)
+                                        .toList());
         PrintStream out = System.out;
         CountDownLatch reported = new CountDownLatch(1);
         Thread main = Thread.currentThread();

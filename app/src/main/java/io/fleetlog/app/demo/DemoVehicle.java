@@ -1,11 +1,14 @@
 package io.fleetlog.app.demo;
 
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.VehicleAgent;
 import io.fleetlog.edge.proxy.OutageSchedule;
 import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.source.OnlySignals;
+import io.fleetlog.source.Source;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,8 +48,19 @@ final class DemoVehicle {
     double longestDrainSeconds;
     boolean wasDeadZone;
 
+    /** The signals the car captures (null: every simulated signal). */
+    final List<String> signals;
+
     DemoVehicle(
-            int index, VehicleModel model, String vin, String name, long seed, String token, OutageSchedule outages) {
+            int index,
+            VehicleModel model,
+            String vin,
+            String name,
+            long seed,
+            String token,
+            OutageSchedule outages,
+            List<String> signals) {
+        this.signals = signals;
         this.index = index;
         this.model = model;
         this.vin = vin;
@@ -54,6 +68,12 @@ final class DemoVehicle {
         this.seed = seed;
         this.token = token;
         this.outages = outages;
+    }
+
+    /** The car's simulator from {@code startMs} for {@code duration}, restricted to its signals. */
+    Source simulator(long startMs, Duration duration) {
+        DriveSimulator sim = new DriveSimulator(model, seed, startMs, duration);
+        return signals == null ? sim : OnlySignals.of(sim, Catalogue.builtin(), signals);
     }
 
     /** The seq of this run's first sample (the spool may hold older runs' seqs). */
@@ -70,7 +90,7 @@ final class DemoVehicle {
         List<Segment> segs = List.copyOf(segments);
         return new Iterator<>() {
             int seg = -1;
-            DriveSimulator sim;
+            Source sim;
             long left;
 
             @Override
@@ -80,7 +100,7 @@ final class DemoVehicle {
                         return false;
                     }
                     Segment s = segs.get(seg);
-                    sim = new DriveSimulator(model, seed, s.startEpochMs(), s.duration());
+                    sim = simulator(s.startEpochMs(), s.duration());
                     left = s.captured();
                 }
                 return true;
@@ -92,7 +112,11 @@ final class DemoVehicle {
                     throw new NoSuchElementException();
                 }
                 left--;
-                return sim.next();
+                try {
+                    return sim.next();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e); // a simulator reads no file
+                }
             }
         };
     }

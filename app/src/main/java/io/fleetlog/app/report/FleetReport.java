@@ -2,6 +2,7 @@ package io.fleetlog.app.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.catalog.FloatType;
 import io.fleetlog.catalog.LocationType;
 import io.fleetlog.catalog.Signal;
@@ -21,10 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The continuity report of a run: per vehicle and in total, samples captured, stored, missing,
- * duplicated, out of order; the largest reconstruction error per field beside its bound; outages,
- * peak spool depth, longest backlog drain; wire bytes and bytes per sample beside the same samples
- * as full protobuf and as JSON.
+ * The continuity report of a run: per vehicle and in total, samples (frames) captured, stored, missing,
+ * duplicated, out of order; per signal the largest reconstruction error beside its bound (exact
+ * signals: mismatches), lost and invented values; outages, peak spool depth, longest backlog drain;
+ * wire bytes per sample beside the same frames as a naive protobuf and as JSON ({@link SampleSizes}).
  *
  * <p>Missing, duplicated, out of order and errors come from {@link Continuity}: the vehicle's
  * capture regenerated independently, compared with what the store holds — never from the
@@ -69,7 +70,8 @@ public final class FleetReport {
         List<Map<String, Object>> vehicles = new ArrayList<>();
         boolean ok = true;
         for (VehicleRun r : runs) {
-            SampleSizes captured = new SampleSizes(r.captured().get(), r.vin());
+            Catalogue catalogue = store.catalogue(r.vin());
+            SampleSizes captured = new SampleSizes(r.captured().get(), r.vin(), catalogue);
             List<Sample> stored = new ArrayList<>();
             store.scan(r.vin(), r.fromMs(), Long.MAX_VALUE, s -> {
                 if (s.seq() >= r.firstSeq()) {
@@ -77,7 +79,7 @@ public final class FleetReport {
                 }
             });
             List<Sample> buffered = buffered(spoolDir, r.vin());
-            Continuity c = new Continuity(store.catalogue(r.vin())).compare(captured, stored, buffered.iterator());
+            Continuity c = new Continuity(catalogue).compare(captured, stored, buffered.iterator());
             Totals t = totals(r, captured);
             rows.add(new Row(r.vin(), r.name(), c, t));
             vehicles.add(vehicleJson(r, c, t));

@@ -1,25 +1,43 @@
 package io.fleetlog.app.report;
 
-import io.fleetlog.codec.FullSamples;
-import io.fleetlog.sample.Field;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.protobuf.CodedOutputStream;
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.server.api.SignalValues;
+import io.fleetlog.server.api.SignalValues.Selection;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 
 /**
- * Counts, while a stream passes through, what the same samples cost as a naive logger would send
- * them: one length-delimited {@code fleetlog.v1.FullSample} protobuf, or one compact JSON object, per
- * sample.
+ * Counts, while a stream passes through, what the same frames cost as a naive logger would send them:
+ * one length-delimited protobuf per frame with one datum per captured value (vin, seq and capture time,
+ * then {@code repeated Datum {uint32 signal = 1; oneof value {double number = 2; sint64 integer = 3;
+ * string text = 4; Location location = 5; bool unavailable = 6}}}, the shape of Tesla Fleet
+ * Telemetry's payload), or one JSON object per frame as the API serves it.
  */
 final class SampleSizes implements Iterator<Sample> {
     private final Iterator<Sample> in;
     private final String vin;
+    private final Selection all;
     private long protobufBytes;
     private long jsonBytes;
-    private final StringBuilder json = new StringBuilder(256);
+    private final CountingOutputStream counter = new CountingOutputStream();
+    private final JsonGenerator json;
 
-    SampleSizes(Iterator<Sample> in, String vin) {
+    SampleSizes(Iterator<Sample> in, String vin, Catalogue catalogue) {
         this.in = in;
         this.vin = vin;
+        this.all = Selection.all(catalogue);
+        try {
+            this.json = new JsonFactory().createGenerator(counter);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -30,24 +48,36 @@ final class SampleSizes implements Iterator<Sample> {
     @Override
     public Sample next() {
         Sample s = in.next();
-        protobufBytes += FullSamples.delimitedSize(vin, s);
-        jsonBytes += json(vin, s, json).length() + 1; // + newline
+        protobufBytes += protobufSize(vin, s);
+        try {
+            long before = counter.count;
+            SignalValues.writeJson(json, all, s.seq(), s.frame());
+            json.flush();
+            jsonBytes += counter.count - before + 1; // + newline
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return s;
     }
 
-    static StringBuilder json(String vin, Sample s, StringBuilder b) {
-        b.setLength(0);
-        b.append("{\"vin\":\"").append(vin).append("\",\"seq\":").append(s.seq());
-        b.append(",\"t\":").append(s.captureTimeMs());
-        for (Field f : Field.values()) {
-            b.append(",\"").append(f.key()).append("\":");
-            if (s.available(f)) {
-                b.append(s.get(f));
-            } else {
-                b.append("null");
-            }
+    /** The naive protobuf of the class comment, length prefix included. */
+    static int protobufSize(String vin, Sample s) {
+        Frame f = s.frame();
+        int size = CodedOutputStream.computeStringSize(1, vin)
+                + CodedOutputStream.computeInt64Size(2, s.seq())
+                + CodedOutputStream.computeInt64Size(3, f.timeMs());
+        for (int i = 0; i < f.size(); i++) {
+            int datum = CodedOutputStream.computeUInt32Size(1, f.id(i))
+                    + switch (f.kind(i)) {
+                        case NUMBER -> CodedOutputStream.computeDoubleSize(2, f.number(i));
+                        case INTEGER -> CodedOutputStream.computeSInt64Size(3, f.integer(i));
+                        case STRING -> CodedOutputStream.computeStringSize(4, f.string(i));
+                        case POSITION -> CodedOutputStream.computeTagSize(5) + 1 + 18;
+                        case UNAVAILABLE -> CodedOutputStream.computeBoolSize(6, true);
+                    };
+            size += CodedOutputStream.computeTagSize(4) + CodedOutputStream.computeUInt32SizeNoTag(datum) + datum;
         }
-        return b.append('}');
+        return CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
 
     long protobufBytes() {
@@ -56,5 +86,19 @@ final class SampleSizes implements Iterator<Sample> {
 
     long jsonBytes() {
         return jsonBytes;
+    }
+
+    private static final class CountingOutputStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
     }
 }
