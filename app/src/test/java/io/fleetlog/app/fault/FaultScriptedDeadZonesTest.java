@@ -59,10 +59,16 @@ class FaultScriptedDeadZonesTest {
             assertThat(((Number) m.get("outages")).longValue())
                     .as("outages of %s", m.get("vin"))
                     .isGreaterThanOrEqualTo(1);
-            Map<?, ?> errors = (Map<?, ?>) m.get("max_error");
-            errors.forEach((field, e) -> assertThat(((Number) ((Map<?, ?>) e).get("over_bound")).longValue())
-                    .as("%s of %s beyond its bound", field, m.get("vin"))
-                    .isZero());
+            Map<?, ?> signals = (Map<?, ?>) m.get("signals");
+            assertThat(signals).as("signals of %s", m.get("vin")).hasSizeGreaterThanOrEqualTo(20);
+            signals.forEach((signal, e) -> {
+                Map<?, ?> r = (Map<?, ?>) e;
+                for (String k : List.of("over_bound", "lost", "invented")) {
+                    assertThat(((Number) r.get(k)).longValue())
+                            .as("%s of %s: %s", signal, m.get("vin"), k)
+                            .isZero();
+                }
+            });
         }
     }
 }
