@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -299,13 +300,17 @@ public final class ServerBench {
         HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         long count = 0;
         byte[] buf = new byte[1 << 16];
+        // CSV: one line per frame; JSON: one "seq" key per frame (values nest objects, so '}' won't do)
+        byte[] marker = format.equals("csv") ? new byte[] {'\n'} : "\"seq\":".getBytes(StandardCharsets.US_ASCII);
+        int matched = 0;
         try (InputStream in = r.body()) {
             int n;
-            byte marker = format.equals("csv") ? (byte) '\n' : (byte) '}';
             while ((n = in.read(buf)) > 0) {
                 for (int i = 0; i < n; i++) {
-                    if (buf[i] == marker) {
+                    matched = buf[i] == marker[matched] ? matched + 1 : (buf[i] == marker[0] ? 1 : 0);
+                    if (matched == marker.length) {
                         count++;
+                        matched = 0;
                     }
                 }
             }
