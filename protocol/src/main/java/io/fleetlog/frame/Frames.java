@@ -31,6 +31,32 @@ public final class Frames {
         return b.build();
     }
 
+    /**
+     * The newest value of every signal over {@code frames} (in capture order), at the last frame's time:
+     * what {@link #overlay} gives folded over the list, built once. Null for an empty list.
+     */
+    public static Frame latest(java.util.List<Frame> frames) {
+        if (frames.isEmpty()) {
+            return null;
+        }
+        Frame last = frames.get(frames.size() - 1);
+        if (frames.size() == 1) {
+            return last;
+        }
+        java.util.BitSet seen = new java.util.BitSet();
+        Frame.Builder b = Frame.builder(last.timeMs(), last.size());
+        for (int k = frames.size() - 1; k >= 0; k--) {
+            Frame f = frames.get(k);
+            for (int i = 0; i < f.size(); i++) {
+                if (!seen.get(f.id(i))) {
+                    seen.set(f.id(i));
+                    copy(b, f, i);
+                }
+            }
+        }
+        return b.build();
+    }
+
     /** Adds entry {@code i} of {@code f} to {@code b}, omitted mark included. */
     public static void copy(Frame.Builder b, Frame f, int i) {
         int id = f.id(i);

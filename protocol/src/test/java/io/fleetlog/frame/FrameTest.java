@@ -78,4 +78,25 @@ class FrameTest {
         assertThat(Frames.overlay(null, newer)).isSameAs(newer);
         assertThat(Frames.overlay(newer, Frame.builder(30).build()).timeMs()).isEqualTo(30);
     }
+
+    @Test
+    void theLatestOfABatchIsTheOverlayFoldedOverIt() {
+        java.util.List<Frame> batch = java.util.List.of(
+                Frame.builder(1).number(1, 1).integer(7, 3).build(),
+                Frame.builder(2).number(1, 2).build(),
+                Frame.builder(3).number(1, 3).unavailable(4).build(),
+                Frame.builder(4).number(1, 4).build());
+        Frame folded = null;
+        for (Frame f : batch) {
+            folded = Frames.overlay(folded, f);
+        }
+        assertThat(Frames.latest(batch)).isEqualTo(folded);
+        assertThat(Frames.latest(batch))
+                .isEqualTo(Frame.builder(4)
+                        .number(1, 4)
+                        .unavailable(4)
+                        .integer(7, 3)
+                        .build());
+        assertThat(Frames.latest(java.util.List.of())).isNull();
+    }
 }

@@ -197,10 +197,15 @@ public final class VehicleStatus {
                 stateChanged = true;
             }
         }
+        java.util.List<io.fleetlog.frame.Frame> newer = new java.util.ArrayList<>(batch.size());
         for (Sample s : batch) {
             if (latest == null || s.seq() > latest.seq()) {
-                latest = new Sample(s.seq(), Frames.overlay(latest == null ? null : latest.frame(), s.frame()));
+                newer.add(s.frame());
             }
+        }
+        if (!newer.isEmpty()) {
+            long seq = batch.get(batch.size() - 1).seq();
+            latest = new Sample(seq, Frames.overlay(latest == null ? null : latest.frame(), Frames.latest(newer)));
         }
         pendingSample = true;
         StoredRange p = pendingStored;
