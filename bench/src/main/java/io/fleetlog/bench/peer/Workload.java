@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The benchmark's workload: a fleet of simulated Teslas ({@link DriveSimulator}), each capturing
- * {@code samplesPerVehicle} samples at 50 Hz, identical for both stacks.
+ * {@code samplesPerVehicle} samples at 50 Hz of the eight legacy fields, identical for both stacks.
  *
  * <p>{@link #source(int)} returns a fresh deterministic source per vehicle (model, seed and start
  * time fix every sample), so both stacks and both runs of a crashed child capture exactly the same
@@ -64,9 +64,16 @@ record Workload(List<String> vins, long samplesPerVehicle, long startEpochMs, lo
         return samplesPerVehicle * vins.size();
     }
 
-    /** A fresh source of vehicle {@code index}'s drive (its seqs are meaningless; stacks assign them). */
+    /**
+     * A fresh source of vehicle {@code index}'s drive (its seqs are meaningless; stacks assign them),
+     * restricted to the eight fields the peer's payload ({@link SamplePayload}) carries, so both stacks
+     * move the same data (and the figures stay comparable with the first version's).
+     */
     Source source(int index) {
-        return new DriveSimulator(
-                model(index), seed + index, startEpochMs, Duration.ofMillis(samplesPerVehicle * PERIOD_MS));
+        return io.fleetlog.source.OnlySignals.of(
+                new DriveSimulator(
+                        model(index), seed + index, startEpochMs, Duration.ofMillis(samplesPerVehicle * PERIOD_MS)),
+                io.fleetlog.catalog.Catalogue.builtin(),
+                io.fleetlog.source.OnlySignals.LEGACY);
     }
 }
