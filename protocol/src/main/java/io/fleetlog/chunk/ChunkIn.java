@@ -156,8 +156,51 @@ final class ChunkIn {
     /** {@code n} symbols written by {@link ChunkOut#runs}, each at most {@code maxSymbol}. */
     int[] runs(int n, int maxSymbol, String what) throws ChunkFormatException {
         int[] sym = new int[n];
+        long[][] runs = runPairs(n, maxSymbol, what);
+        int at = 0;
+        for (int i = 0; i < runs[0].length; i++) {
+            int len = (int) runs[1][i];
+            java.util.Arrays.fill(sym, at, at + len, (int) runs[0][i]);
+            at += len;
+        }
+        return sym;
+    }
+
+    /**
+     * The rows whose presence symbol is 1, of {@code n} presence symbols written by {@link
+     * ChunkOut#runs}: at least one, at most {@code budget} (checked before allocating them).
+     */
+    int[] presentRows(int n, long budget, String what) throws ChunkFormatException {
+        long[][] runs = runPairs(n, 1, what);
+        long p = 0;
+        for (int i = 0; i < runs[0].length; i++) {
+            p += runs[0][i] * runs[1][i];
+        }
+        if (p == 0) {
+            throw error(what + ": a column without entries");
+        }
+        if (p > budget) {
+            throw error(what + ": " + p + " entries, more than the " + budget + " the chunk may still hold");
+        }
+        int[] rows = new int[(int) p];
+        int at = 0;
+        int k = 0;
+        for (int i = 0; i < runs[0].length; i++) {
+            int len = (int) runs[1][i];
+            if (runs[0][i] == 1) {
+                for (int j = 0; j < len; j++) {
+                    rows[k++] = at + j;
+                }
+            }
+            at += len;
+        }
+        return rows;
+    }
+
+    /** The run symbols and lengths (not minus one) of {@code n} symbols, checked to add up to {@code n}. */
+    private long[][] runPairs(int n, int maxSymbol, String what) throws ChunkFormatException {
         if (n == 0) {
-            return sym;
+            return new long[][] {new long[0], new long[0]};
         }
         int r = count(n, what + " run count");
         if (r == 0) {
@@ -165,7 +208,7 @@ final class ChunkIn {
         }
         long[] values = packed(r, what + " run symbols");
         long[] lengths = packed(r, what + " run lengths");
-        int at = 0;
+        long at = 0;
         for (int i = 0; i < r; i++) {
             if (Long.compareUnsigned(values[i], maxSymbol) > 0) {
                 throw error(what + ": symbol " + Long.toUnsignedString(values[i]) + " is above " + maxSymbol);
@@ -173,14 +216,13 @@ final class ChunkIn {
             if (at == n || Long.compareUnsigned(lengths[i], n - at - 1) > 0) { // length − 1 is stored
                 throw error(what + ": runs add up to more than " + n + " values");
             }
-            int len = (int) lengths[i] + 1;
-            java.util.Arrays.fill(sym, at, at + len, (int) values[i]);
-            at += len;
+            lengths[i]++;
+            at += lengths[i];
         }
         if (at != n) {
             throw error(what + ": runs add up to " + at + " values, not " + n);
         }
-        return sym;
+        return new long[][] {values, lengths};
     }
 
     /** A varint length and that many bytes of UTF-8, at most {@code maxBytes}. */

@@ -21,14 +21,14 @@ final class ColumnCodec {
 
     private ColumnCodec() {}
 
-    static void write(ChunkOut out, Catalogue cat, FrameChunk.Column col, List<Sample> frames, int n) {
+    static void write(ChunkOut out, Catalogue cat, FrameChunk.Column col, Sample[] frames, int n) {
         int p = col.size;
         int[] present = new int[n];
         int[] kinds = new int[p];
         int[] count = new int[Frame.Kind.values().length];
         for (int j = 0; j < p; j++) {
             present[col.rows[j]] = 1;
-            Frame f = frames.get(col.rows[j]).frame();
+            Frame f = frames[col.rows[j]].frame();
             kinds[j] = FrameChunk.kindSymbol(f, col.entries[j]);
             count[FrameChunk.kindOf(kinds[j]).ordinal()]++;
         }
@@ -42,7 +42,7 @@ final class ColumnCodec {
         Map<String, Integer> dict = new HashMap<>();
         List<String> words = new java.util.ArrayList<>();
         for (int j = 0; j < p; j++) {
-            Frame f = frames.get(col.rows[j]).frame();
+            Frame f = frames[col.rows[j]].frame();
             int i = col.entries[j];
             boolean omitted = f.omitted(i);
             switch (f.kind(i)) {
@@ -54,9 +54,8 @@ final class ColumnCodec {
                     Integer k = dict.get(s);
                     if (k == null) {
                         if (FrameChunk.utf8(s).length > FrameChunk.MAX_STRING_BYTES) {
-                            throw new IllegalArgumentException(
-                                    "seq " + frames.get(col.rows[j]).seq() + ": signal " + col.id
-                                            + " string is longer than " + FrameChunk.MAX_STRING_BYTES + " bytes");
+                            throw new IllegalArgumentException("seq " + frames[col.rows[j]].seq() + ": signal " + col.id
+                                    + " string is longer than " + FrameChunk.MAX_STRING_BYTES + " bytes");
                         }
                         k = words.size();
                         dict.put(s, k);
@@ -199,17 +198,8 @@ final class ColumnCodec {
     static int read(ChunkIn in, Catalogue cat, int id, Frame.Builder[] rows, long budget) throws ChunkFormatException {
         int n = rows.length;
         String name = "signal " + id;
-        int[] present = in.runs(n, 1, name + " presence");
-        int p = 0;
-        for (int x : present) {
-            p += x;
-        }
-        if (p == 0) {
-            throw in.error(name + ": a column without entries");
-        }
-        if (p > budget) {
-            throw in.error(name + ": more than " + FrameChunk.MAX_ENTRIES + " entries in the chunk");
-        }
+        int[] present = in.presentRows(n, budget, name + " presence");
+        int p = present.length;
         int[] kinds = in.runs(p, FrameChunk.maxKindSymbol(), name + " kinds");
         int[] count = new int[Frame.Kind.values().length];
         for (int k : kinds) {
@@ -218,17 +208,14 @@ final class ColumnCodec {
             }
             count[k & 0x7f]++;
         }
-        Stored s = Stored.read(in, name, count, cat.size() > id ? cat : null, id);
+        Stored s = Stored.read(in, name, count);
         FloatType ft = FrameChunk.floatType(cat, id);
         LocationType lt = FrameChunk.locationType(cat, id);
         Smoother num = new Smoother(ft != null && ft.circular() ? Smoother.Shape.ANGLE : Smoother.Shape.FLOAT);
         Smoother pos = new Smoother(Smoother.Shape.LOCATION);
-        int j = 0;
-        for (int row = 0; row < n; row++) {
-            if (present[row] == 0) {
-                continue;
-            }
-            int sym = kinds[j++];
+        for (int j = 0; j < p; j++) {
+            int row = present[j];
+            int sym = kinds[j];
             boolean omitted = FrameChunk.omitted(sym);
             Frame.Builder b = rows[row];
             switch (FrameChunk.kindOf(sym)) {
@@ -269,7 +256,7 @@ final class ColumnCodec {
         long[] strs;
         int ns;
 
-        static Stored read(ChunkIn in, String name, int[] count, Catalogue cat, int id) throws ChunkFormatException {
+        static Stored read(ChunkIn in, String name, int[] count) throws ChunkFormatException {
             Stored s = new Stored();
             int numbers = count[Frame.Kind.NUMBER.ordinal()];
             s.numModes = in.runs(numbers, RAW, name + " number modes");

@@ -3,7 +3,6 @@ package io.fleetlog.chunk;
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.catalog.FloatType;
 import io.fleetlog.catalog.LocationType;
-import io.fleetlog.catalog.Signal;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +81,9 @@ public final class FrameChunk {
         long[] times = new long[n];
         Map<Integer, Column> columns = new HashMap<>();
         long entries = 0;
+        Sample[] rows = frames.toArray(new Sample[0]);
         for (int row = 0; row < n; row++) {
-            Sample s = frames.get(row);
+            Sample s = rows[row];
             seqs[row] = s.seq();
             Frame f = s.frame();
             times[row] = f.timeMs();
@@ -105,7 +105,7 @@ public final class FrameChunk {
         for (int id : ids) {
             body.varint(id - prev - 1L);
             prev = id;
-            ColumnCodec.write(body, cat, columns.get(id), frames, n);
+            ColumnCodec.write(body, cat, columns.get(id), rows, n);
         }
         return withHeader(cat, n, body.toArray());
     }
@@ -243,10 +243,6 @@ public final class FrameChunk {
 
     static LocationType locationType(Catalogue cat, int id) {
         return id < cat.size() && cat.signal(id).type() instanceof LocationType l ? l : null;
-    }
-
-    static Signal signalOrNull(Catalogue cat, int id) {
-        return id < cat.size() ? cat.signal(id) : null;
     }
 
     static byte[] utf8(String s) {
