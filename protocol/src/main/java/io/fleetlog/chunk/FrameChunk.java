@@ -51,6 +51,8 @@ public final class FrameChunk {
     public static final int MAX_FRAMES = 131_072;
     /** Most entries (captured signals, summed over the frames) in one chunk. */
     public static final int MAX_ENTRIES = 1 << 23;
+    /** Most distinct signal ids (columns) in one chunk. */
+    public static final int MAX_SIGNALS = Catalogue.MAX_SIGNALS;
     /** Longest string value in UTF-8 bytes. */
     public static final int MAX_STRING_BYTES = 65_535;
 
@@ -68,8 +70,8 @@ public final class FrameChunk {
     /**
      * The chunk of {@code frames}, in their order (seqs and times need not ascend).
      *
-     * @throws IllegalArgumentException for more than {@link #MAX_FRAMES} frames or {@link #MAX_ENTRIES}
-     *     entries, or a string longer than {@link #MAX_STRING_BYTES}
+     * @throws IllegalArgumentException for more than {@link #MAX_FRAMES} frames, {@link #MAX_ENTRIES}
+     *     entries or {@link #MAX_SIGNALS} signals, or a string longer than {@link #MAX_STRING_BYTES}
      */
     public static byte[] encode(Catalogue cat, List<Sample> frames) {
         int n = frames.size();
@@ -95,6 +97,10 @@ public final class FrameChunk {
         if (entries > MAX_ENTRIES) {
             throw new IllegalArgumentException(
                     "a chunk holds at most " + MAX_ENTRIES + " entries, " + n + " frames hold " + entries);
+        }
+        if (columns.size() > MAX_SIGNALS) {
+            throw new IllegalArgumentException(
+                    "a chunk holds at most " + MAX_SIGNALS + " signals, " + n + " frames hold " + columns.size());
         }
         body.series(seqs, n);
         body.series(times, n);
@@ -126,7 +132,7 @@ public final class FrameChunk {
         for (int i = 0; i < n; i++) {
             rows[i] = Frame.builder(times[i], 4);
         }
-        int signals = in.count(Math.min(Catalogue.MAX_SIGNALS, (long) n * in.left()), "signal count");
+        int signals = in.count(Math.min(MAX_SIGNALS, (long) n * in.left()), "signal count");
         long id = -1;
         long entries = 0;
         for (int c = 0; c < signals; c++) {

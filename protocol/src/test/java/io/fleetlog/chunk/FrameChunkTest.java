@@ -190,6 +190,30 @@ class FrameChunkTest {
                 .hasMessage("a chunk holds at most 131072 frames, got 131073");
     }
 
+    @Test
+    void limitsAreRefusedByTheEncoderWithTheNumbers() {
+        Frame.Builder wide = Frame.builder(0, FrameChunk.MAX_SIGNALS + 1);
+        for (int id = 0; id <= FrameChunk.MAX_SIGNALS; id++) {
+            wide.unavailable(id * 3);
+        }
+        assertThatThrownBy(() -> FrameChunk.encode(BUILTIN, List.of(new Sample(1, wide.build()))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a chunk holds at most 65535 signals, 1 frames hold 65536");
+        Frame longString = Frame.builder(0)
+                .string(3, "x".repeat(FrameChunk.MAX_STRING_BYTES + 1))
+                .build();
+        assertThatThrownBy(() -> FrameChunk.encode(BUILTIN, List.of(new Sample(9, longString))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("seq 9: signal 3 string is longer than 65535 bytes");
+    }
+
+    @Test
+    void aStringOfTheLongestLengthReadsBack() throws Exception {
+        String s = "\u00e9".repeat(FrameChunk.MAX_STRING_BYTES / 2) + "x";
+        List<Sample> in = List.of(new Sample(9, Frame.builder(0).string(3, s).build()));
+        assertThat(FrameChunk.decode(BUILTIN, FrameChunk.encode(BUILTIN, in))).isEqualTo(in);
+    }
+
     /** Equal lists, and per frame the omitted marks and value bits (Frame.equals compares them too). */
     static void assertSameSamples(List<Sample> actual, List<Sample> expected) {
         assertThat(actual).hasSameSizeAs(expected);
