@@ -77,6 +77,9 @@ class ChunkSizeTest {
                 (double) raw.length / FRAMES, (t1 - t0) / (double) FRAMES, (t2 - t1) / (double) FRAMES));
         System.out.print(report);
         assertThat(whole * 4).as("bytes per frame, one chunk").isLessThanOrEqualTo((double) rows / FRAMES);
+        assertThat(whole)
+                .as("issue 16's goal at rest, before the store's own overhead")
+                .isLessThanOrEqualTo(16);
     }
 
     @Test
