@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads what {@link ChunkOut} wrote, checking every count against the bytes left before allocating:
@@ -160,7 +161,7 @@ final class ChunkIn {
         int at = 0;
         for (int i = 0; i < runs[0].length; i++) {
             int len = (int) runs[1][i];
-            java.util.Arrays.fill(sym, at, at + len, (int) runs[0][i]);
+            Arrays.fill(sym, at, at + len, (int) runs[0][i]);
             at += len;
         }
         return sym;

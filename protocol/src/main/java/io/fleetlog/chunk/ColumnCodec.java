@@ -9,6 +9,7 @@ import io.fleetlog.catalog.FloatType;
 import io.fleetlog.catalog.LocationType;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class ColumnCodec {
         Smoother num = new Smoother(ft != null && ft.circular() ? Smoother.Shape.ANGLE : Smoother.Shape.FLOAT);
         Smoother pos = new Smoother(Smoother.Shape.LOCATION);
         Map<String, Integer> dict = new HashMap<>();
-        List<String> words = new java.util.ArrayList<>();
+        List<String> words = new ArrayList<>();
         for (int j = 0; j < p; j++) {
             Frame f = frames[col.rows[j]].frame();
             int i = col.entries[j];
