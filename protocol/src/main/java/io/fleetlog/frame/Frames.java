@@ -57,6 +57,15 @@ public final class Frames {
         return b.build();
     }
 
+    /** The same entries (omitted marks included) at capture time {@code timeMs}. */
+    public static Frame retimed(Frame f, long timeMs) {
+        Frame.Builder b = Frame.builder(timeMs, f.size());
+        for (int i = 0; i < f.size(); i++) {
+            copy(b, f, i);
+        }
+        return b.build();
+    }
+
     /** Adds entry {@code i} of {@code f} to {@code b}, omitted mark included. */
     public static void copy(Frame.Builder b, Frame f, int i) {
         int id = f.id(i);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetlog.frame.Frame;
 import io.fleetlog.frame.FrameRecords;
+import io.fleetlog.frame.Frames;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
 import java.lang.invoke.MethodHandles;
@@ -129,7 +130,7 @@ class SpoolIntegrityTest {
         replaceChunkData(0, d -> {
             try {
                 List<Frame> frames = new ArrayList<>(FrameRecords.decodeAll(d));
-                frames.set(100, retimed(frames.get(100), frames.get(100).timeMs() + 86_400_000L));
+                frames.set(100, Frames.retimed(frames.get(100), frames.get(100).timeMs() + 86_400_000L));
                 return FrameRecords.encodeAll(frames);
             } catch (FrameRecords.FrameFormatException e) {
                 throw new AssertionError(e);
@@ -141,22 +142,6 @@ class SpoolIntegrityTest {
             assertThat(got).allSatisfy(x -> assertThat(x).isEqualTo(TestSamples.of(x.seq())));
             assertThat(s.stats().quarantined()).isEqualTo(512);
         }
-    }
-
-    /** The same entries at another capture time. */
-    static Frame retimed(Frame f, long timeMs) {
-        Frame.Builder b = Frame.builder(timeMs);
-        for (int i = 0; i < f.size(); i++) {
-            int id = f.id(i);
-            switch (f.kind(i)) {
-                case NUMBER -> b.number(id, f.number(i));
-                case INTEGER -> b.integer(id, f.integer(i));
-                case POSITION -> b.position(id, f.latitude(i), f.longitude(i));
-                case STRING -> b.string(id, f.string(i));
-                case UNAVAILABLE -> b.unavailable(id);
-            }
-        }
-        return b.build();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.fleetlog.logs.export;
 
 import io.fleetlog.catalog.StringType;
 import io.fleetlog.frame.Frame;
+import io.fleetlog.frame.Frames;
 import io.fleetlog.logs.LogFileException;
 import io.fleetlog.logs.Problems;
 import io.fleetlog.logs.mapping.Units;
@@ -308,23 +309,7 @@ public final class CsvSource implements Source {
         if (vin == null && vinIndex >= 0 && !r.get(vinIndex).isBlank()) {
             vin = r.get(vinIndex).strip();
         }
-        return new Sample(-1, retime(frame.build(), t));
-    }
-
-    /** The frame's entries at capture time {@code t} (rows are parsed before their time is known). */
-    private static Frame retime(Frame f, long t) {
-        Frame.Builder b = Frame.builder(t, f.size());
-        for (int i = 0; i < f.size(); i++) {
-            int id = f.id(i);
-            switch (f.kind(i)) {
-                case NUMBER -> b.number(id, f.number(i));
-                case INTEGER -> b.integer(id, f.integer(i));
-                case POSITION -> b.position(id, f.latitude(i), f.longitude(i));
-                case STRING -> b.string(id, f.string(i));
-                case UNAVAILABLE -> b.unavailable(id);
-            }
-        }
-        return b.build();
+        return new Sample(-1, Frames.retimed(frame.build(), t)); // rows are parsed before their time is known
     }
 
     private boolean selected(List<String> r) {
