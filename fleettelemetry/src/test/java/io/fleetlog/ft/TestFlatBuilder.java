@@ -7,7 +7,7 @@ import java.util.Arrays;
  * back to front as the FlatBuffers libraries do (children first, at the end of the buffer; a table's
  * vtable just below it; the root offset at byte 0), where {@link FtWriter} writes front to back.
  */
-final class TestFlatBuilder {
+public final class TestFlatBuilder {
     private byte[] buf = new byte[64];
     private int head = buf.length;
     private int[] fields;
@@ -134,7 +134,7 @@ final class TestFlatBuilder {
     }
 
     /** A whole stream envelope built the way the reference server's Go code orders it. */
-    static byte[] streamEnvelope(
+    public static byte[] streamEnvelope(
             byte[] txid,
             byte[] topic,
             byte[] messageId,
