@@ -102,8 +102,8 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
                 + ", ingest: " + server.baseUrl().replace("http", "ws") + "/ingest)");
         if (server.fleetTelemetry() != null) {
-            System.out.println("Fleet Telemetry listening on " + bind + ":" + server.fleetTelemetry().port()
-                    + " (mutual TLS, client CA " + clientCa + ")");
+            System.out.println("Fleet Telemetry listening on " + bind + ":"
+                    + server.fleetTelemetry().port() + " (mutual TLS, client CA " + clientCa + ")");
         }
         for (String w : server.securityWarnings()) {
             System.out.println("WARNING: " + w);
