@@ -277,17 +277,100 @@ class FtListenerTest {
         try (FleetServer s = FleetServer.start(config())) {
             TestPki rogue = TestPki.create(dir, "rogue");
             TestPki.Issued forged = rogue.client("forged", VIN);
+            // the handshake (or the first read after it, with TLS 1.3) fails: an I/O error, no upgrade
             assertThatThrownBy(() -> Car.connect(s, new ClientTls(pki.ca(), null, null)))
-                    .isInstanceOf(Exception.class);
+                    .hasCauseInstanceOf(java.io.IOException.class)
+                    .cause()
+                    .isNotInstanceOf(java.net.http.WebSocketHandshakeException.class);
             assertThatThrownBy(() -> Car.connect(s, new ClientTls(pki.ca(), forged.cert(), forged.key())))
-                    .isInstanceOf(Exception.class);
+                    .hasCauseInstanceOf(java.io.IOException.class)
+                    .cause()
+                    .isNotInstanceOf(java.net.http.WebSocketHandshakeException.class);
             assertThat(s.fleetTelemetry().connections()).isZero();
             assertThat(s.store().vehicle(VIN)).isEmpty();
             // a certificate of the CA whose CN is no VIN: the upgrade is refused
             TestPki.Issued notACar = pki.client("not-a-car", "just a name");
             assertThatThrownBy(() -> Car.connect(s, new ClientTls(pki.ca(), notACar.cert(), notACar.key())))
-                    .isInstanceOf(Exception.class);
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            java.net.http.WebSocketHandshakeException.class,
+                            e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
             assertThat(metrics(s).refusedCount("bad_certificate")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void twoConnectionsOfOneCarNeverShareASeqAndUnknownTypesAndEmptyRecordsAreAckedNotStored() throws Exception {
+        try (FleetServer s = FleetServer.start(config())) {
+            TestPki.Issued car = pki.client("car", VIN);
+            ClientTls tls = new ClientTls(pki.ca(), car.cert(), car.key());
+            try (Car a = Car.connect(s, tls);
+                    Car b = Car.connect(s, tls)) {
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+                try {
+                    var fa = pool.submit(() -> {
+                        for (int i = 0; i < 15; i++) {
+                            assertAck(a.send(vRecord("a" + i, T0 + i * 1000L, i)), "a" + i);
+                        }
+                        return null;
+                    });
+                    var fb = pool.submit(() -> {
+                        for (int i = 0; i < 15; i++) {
+                            assertAck(b.send(vRecord("b" + i, T0 + i * 1000L + 500, i + 0.25)), "b" + i);
+                        }
+                        return null;
+                    });
+                    fa.get(60, TimeUnit.SECONDS);
+                    fb.get(60, TimeUnit.SECONDS);
+                } finally {
+                    pool.shutdownNow();
+                }
+                List<Sample> rows = stored(s);
+                long n = rows.size();
+                // seqs 0..n-1 each once, capture times never going backwards; the rest counted
+                assertThat(rows)
+                        .extracting(Sample::seq)
+                        .containsExactlyElementsOf(
+                                java.util.stream.LongStream.range(0, n).boxed().toList());
+                for (int i = 1; i < rows.size(); i++) {
+                    assertThat(rows.get(i).frame().timeMs())
+                            .isGreaterThanOrEqualTo(rows.get(i - 1).frame().timeMs());
+                }
+                assertThat(n + (long) metrics(s).outOfOrderCount()).isEqualTo(30);
+                assertThat(metrics(s).storedCount()).isEqualTo(n);
+
+                // an envelope of a message type the server does not know: acked, nothing stored
+                TestFlatBuilder fb = new TestFlatBuilder();
+                fb.startTable(1);
+                int empty = fb.endTable();
+                int tx = fb.bytes("odd".getBytes(StandardCharsets.UTF_8));
+                int tp = fb.bytes("V".getBytes(StandardCharsets.UTF_8));
+                fb.startTable(5);
+                fb.addRef(0, tx);
+                fb.addRef(1, tp);
+                fb.addU8(2, 9);
+                fb.addRef(3, empty);
+                FtEnvelope odd = a.send(fb.finish(fb.endTable()));
+                assertAck(odd, "odd");
+                // a V record whose only Datum has a Field number the schema does not name: acked, counted
+                byte[] unknownOnly = Payload.newBuilder()
+                        .setCreatedAt(Timestamp.newBuilder().setSeconds(T0 / 1000 + 100))
+                        .addData(Datum.newBuilder()
+                                .setKeyValue(9999)
+                                .setValue(Value.newBuilder().setIntValue(1)))
+                        .build()
+                        .toByteArray();
+                assertAck(a.send(record("unk", "V", "vehicle_device." + VIN, unknownOnly)), "unk");
+                assertThat(s.store().count(VIN)).isEqualTo(n);
+                String scrape = s.metrics().scrape();
+                assertThat(scrape).contains("ft_unknown_message_type_total 1.0");
+                assertThat(scrape).contains("ft_empty_record_total 1.0");
+                assertThat(scrape).contains("ft_datum_problems_total{kind=\"unknown_field\"} 1.0");
+                // the fleet shows the car like an edge car
+                java.util.Map<String, Object> state = s.fleet().state(VIN);
+                assertThat(state.get("lastSeq")).isEqualTo(n - 1);
+                assertThat(state.get("catalogue")).isEqualTo(CAT.shortId());
+            }
         }
     }
 
