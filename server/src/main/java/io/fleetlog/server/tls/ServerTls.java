@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's one TLS identity, built in memory from the PEM files of a {@link TlsConfig}, shared
- * by every listener ({@link #connector}; a future Fleet Telemetry listener takes the same {@link
- * #sslContextFactory()}), and reloaded when the files change.
+ * by every listener ({@link #connector}; the Fleet Telemetry listener takes {@link
+ * #mutualSslContextFactory()}, the same identity with client certificates required), and reloaded
+ * when the files change.
  *
  * <p>{@link #load} fails when a file is unreadable, malformed, or the key does not belong to the
  * certificate, so a server never starts with a broken identity. {@link #reloadIfChanged} (the
