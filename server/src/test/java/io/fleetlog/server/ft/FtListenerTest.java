@@ -173,7 +173,20 @@ class FtListenerTest {
 
     @Test
     void everyRecordIsAckedAfterItsCommitAndStoredOnceAlsoAfterARestart() throws Exception {
-        ServerConfig cfg = config();
+        ackedAfterCommitAndStoredOnce(config());
+    }
+
+    @Test
+    void sameIntoPostgresql() throws Exception {
+        io.fleetlog.server.testing.Postgres.Schema schema = io.fleetlog.server.testing.Postgres.newSchema();
+        try {
+            ackedAfterCommitAndStoredOnce(config().withDb(schema.url()));
+        } finally {
+            schema.drop();
+        }
+    }
+
+    private void ackedAfterCommitAndStoredOnce(ServerConfig cfg) throws Exception {
         TestPki.Issued car = pki.client("car", VIN);
         ClientTls tls = new ClientTls(pki.ca(), car.cert(), car.key());
         try (FleetServer s = FleetServer.start(cfg);
