@@ -7,14 +7,14 @@ import java.util.Arrays;
  * back to front as the FlatBuffers libraries do (children first, at the end of the buffer; a table's
  * vtable just below it; the root offset at byte 0), where {@link FtWriter} writes front to back.
  */
-final class TestFlatBuilder {
+public final class TestFlatBuilder {
     private byte[] buf = new byte[64];
     private int head = buf.length;
     private int[] fields;
     private int tableStart;
 
     /** Bytes written so far, i.e. the offset of the last written object counted from the end. */
-    int offset() {
+    public int offset() {
         return buf.length - head;
     }
 
@@ -68,7 +68,7 @@ final class TestFlatBuilder {
     }
 
     /** A [ubyte] vector with the trailing zero byte strings get; returns its reference. */
-    int bytes(byte[] v) {
+    public int bytes(byte[] v) {
         prep(4, v.length + 1);
         put8(0);
         grow(v.length);
@@ -78,37 +78,37 @@ final class TestFlatBuilder {
         return offset();
     }
 
-    void startTable(int slots) {
+    public void startTable(int slots) {
         fields = new int[slots];
         tableStart = offset();
     }
 
-    void addU8(int slot, int v) {
+    public void addU8(int slot, int v) {
         prep(1, 0);
         put8(v);
         fields[slot] = offset();
     }
 
-    void addU32(int slot, long v) {
+    public void addU32(int slot, long v) {
         prep(4, 0);
         put32(v);
         fields[slot] = offset();
     }
 
-    void addU64(int slot, long v) {
+    public void addU64(int slot, long v) {
         prep(8, 0);
         put64(v);
         fields[slot] = offset();
     }
 
-    void addRef(int slot, int ref) {
+    public void addRef(int slot, int ref) {
         prep(4, 0);
         put32(offset() + 4 - ref);
         fields[slot] = offset();
     }
 
     /** Ends the table: its soffset, then its vtable below it; returns the table's reference. */
-    int endTable() {
+    public int endTable() {
         prep(4, 0);
         put32(0);
         int obj = offset();
@@ -127,14 +127,14 @@ final class TestFlatBuilder {
         return obj;
     }
 
-    byte[] finish(int root) {
+    public byte[] finish(int root) {
         prep(8, 4);
         put32(offset() + 4 - root);
         return Arrays.copyOfRange(buf, head, buf.length);
     }
 
     /** A whole stream envelope built the way the reference server's Go code orders it. */
-    static byte[] streamEnvelope(
+    public static byte[] streamEnvelope(
             byte[] txid,
             byte[] topic,
             byte[] messageId,

@@ -59,6 +59,9 @@ public final class FleetServer implements AutoCloseable {
     private final ServerTls tls;
 
     private final java.util.concurrent.ScheduledExecutorService tlsReload;
+    /** The Fleet Telemetry listener, or null when {@link ServerConfig#fleetTelemetry()} is off. */
+    private final io.fleetlog.server.ft.FtListener fleetTelemetry;
+
     private boolean closed;
 
     private FleetServer(ServerConfig config, SampleStore store) {
@@ -96,6 +99,13 @@ public final class FleetServer implements AutoCloseable {
                 config.retention(),
                 guard::describe);
         this.app = Javalin.create(cfg -> configure(cfg, api));
+        this.fleetTelemetry = config.fleetTelemetry() == null
+                ? null
+                : new io.fleetlog.server.ft.FtListener(
+                        config.fleetTelemetry(),
+                        tls,
+                        new io.fleetlog.server.ft.FtIngest(
+                                store, fleet, live, new io.fleetlog.server.ft.FtMetrics(metrics), config.clock()));
         this.retention = config.retention() == null
                 ? null
                 : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -131,6 +141,14 @@ public final class FleetServer implements AutoCloseable {
         }
         s.closeStaleLinks();
         s.app.start();
+        if (s.fleetTelemetry != null) {
+            try {
+                s.fleetTelemetry.start();
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
         s.live.start();
         if (s.retention != null) {
             s.retention.scheduleWithFixedDelay(s::purgeQuietly, 0, 1, java.util.concurrent.TimeUnit.HOURS);
@@ -152,6 +170,12 @@ public final class FleetServer implements AutoCloseable {
                                 + (config.tls().clientCa() == null
                                         ? ""
                                         : " client_ca=" + config.tls().clientCa()));
+        if (s.fleetTelemetry != null) {
+            log.info(
+                    "fleet_telemetry_started bind={} port={}",
+                    config.fleetTelemetry().bind(),
+                    s.fleetTelemetry.port());
+        }
         for (String w : s.guard.warnings()) {
             log.warn("server_insecure warning=\"{}\"", w);
         }
@@ -283,6 +307,11 @@ public final class FleetServer implements AutoCloseable {
         return guard.warnings();
     }
 
+    /** The Fleet Telemetry listener, or null when off. */
+    public io.fleetlog.server.ft.FtListener fleetTelemetry() {
+        return fleetTelemetry;
+    }
+
     public SampleStore store() {
         return store;
     }
@@ -326,6 +355,9 @@ public final class FleetServer implements AutoCloseable {
             tlsReload.shutdownNow();
         }
         try {
+            if (fleetTelemetry != null) {
+                fleetTelemetry.close(); // in-flight records finish their commit; unacked ones are resent
+            }
             ingest.closeAll();
             app.stop();
         } finally {

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * @param security who may read and control over HTTP (users, Host allowlist, --insecure; whether TLS
  *     is on mirrors {@code tls}); see docs/security.md
  * @param catalogues the signal catalogues an edge's Hello may name (null = the built-in one only)
+ * @param fleetTelemetry the Tesla Fleet Telemetry listener (its own port, mutual TLS; needs {@code tls}
+ *     with a client CA), or null = off; see docs/fleet-telemetry.md
  */
 public record ServerConfig(
         String bind,
@@ -40,7 +42,8 @@ public record ServerConfig(
         java.time.Duration retention,
         io.fleetlog.server.tls.TlsConfig tls,
         HttpSecurity security,
-        Catalogues catalogues) {
+        Catalogues catalogues,
+        io.fleetlog.server.ft.FtConfig fleetTelemetry) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
@@ -68,6 +71,11 @@ public record ServerConfig(
         // TLS is configured in one place (tls); the security record only mirrors whether it is on.
         security = (security == null ? HttpSecurity.defaults() : security).withTlsEnabled(tls != null);
         catalogues = catalogues == null ? Catalogues.builtinOnly() : catalogues;
+        if (fleetTelemetry != null && (tls == null || tls.clientCa() == null)) {
+            throw new IllegalArgumentException(
+                    "fleetTelemetry on port " + fleetTelemetry.port()
+                            + " needs TLS with a client CA (--tls-cert, --tls-key, --client-ca): Fleet Telemetry is mutual TLS only");
+        }
     }
 
     /** Defaults: 127.0.0.1, a free port, {@link #DEFAULT_DB}, default limits, no demo, no extra routes. */
@@ -84,59 +92,164 @@ public record ServerConfig(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
     public ServerConfig withBind(String b) {
         return new ServerConfig(
-                b, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, catalogues);
+                b,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(
-                bind, p, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, catalogues);
+                bind,
+                p,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     public ServerConfig withDb(String url) {
         return new ServerConfig(
-                bind, port, url, tokens, limits, demo, routes, clock, retention, tls, security, catalogues);
+                bind,
+                port,
+                url,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     public ServerConfig withLimits(Limits l) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, l, demo, routes, clock, retention, tls, security, catalogues);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                l,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     public ServerConfig withDemo(boolean d) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, d, routes, clock, retention, tls, security, catalogues);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                d,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, demo, r, clock, retention, tls, security, catalogues);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                r,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     /** Keep samples and events this long (whole days; null = forever). */
     public ServerConfig withRetention(java.time.Duration keep) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, demo, routes, clock, keep, tls, security, catalogues);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                keep,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     /** Serve HTTPS and WSS with this identity (null = plain HTTP). */
     public ServerConfig withTls(io.fleetlog.server.tls.TlsConfig t) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, t, security, catalogues);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                t,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     /** Users, Host allowlist and --insecure (see {@link HttpSecurity}). */
     public ServerConfig withSecurity(HttpSecurity s) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, s, catalogues);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, s, catalogues, fleetTelemetry);
     }
 
     /** The signal catalogues ingest accepts (null = the built-in one only); see {@link Catalogues#load}. */
     public ServerConfig withCatalogues(Catalogues c) {
-        return new ServerConfig(bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, c);
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, c, fleetTelemetry);
+    }
+
+    /** Also listen for Tesla Fleet Telemetry (null = off); needs {@link #withTls} with a client CA. */
+    public ServerConfig withFleetTelemetry(io.fleetlog.server.ft.FtConfig ft) {
+        return new ServerConfig(
+                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, catalogues, ft);
     }
 
     /** Whether the HTTP listener speaks TLS (HTTPS, WSS). */
@@ -146,7 +259,19 @@ public record ServerConfig(
 
     public ServerConfig withClock(InstantSource c) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, demo, routes, c, retention, tls, security, catalogues);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                c,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry);
     }
 
     /**

@@ -79,6 +79,14 @@ public final class ServerCommand implements Callable<Integer> {
     Path clientCa;
 
     @Option(
+            names = "--fleet-telemetry-port",
+            paramLabel = "P",
+            description = "Also accept Tesla Fleet Telemetry streams on this port (0 = any free port), on --bind:"
+                    + " mutual TLS only, so it needs --tls-cert, --tls-key and --client-ca (the CA of the"
+                    + " vehicle certificates). See docs/fleet-telemetry.md.")
+    Integer fleetTelemetryPort;
+
+    @Option(
             names = "--catalogue",
             paramLabel = "FILE",
             description = "A signal catalogue file read over the built-in one (docs/catalogue.md) that edges may"
@@ -93,6 +101,10 @@ public final class ServerCommand implements Callable<Integer> {
         FleetServer server = FleetServer.start(config());
         System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
                 + ", ingest: " + server.baseUrl().replace("http", "ws") + "/ingest)");
+        if (server.fleetTelemetry() != null) {
+            System.out.println("Fleet Telemetry listening on " + bind + ":"
+                    + server.fleetTelemetry().port() + " (mutual TLS, client CA " + clientCa + ")");
+        }
         for (String w : server.securityWarnings()) {
             System.out.println("WARNING: " + w);
         }
@@ -121,6 +133,10 @@ public final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--client-ca needs --tls-cert and --tls-key (client certificates are" + " part of TLS)");
         }
+        if (fleetTelemetryPort != null && (tlsCert == null || clientCa == null)) {
+            throw new IllegalArgumentException("--fleet-telemetry-port needs --tls-cert, --tls-key and --client-ca"
+                    + " (Fleet Telemetry is mutual TLS: cars present certificates of the --client-ca)");
+        }
         ServerConfig.Limits d = ServerConfig.Limits.defaults();
         ServerConfig config = ServerConfig.defaults(TokenStore.load(tokens))
                 .withBind(bind)
@@ -131,9 +147,13 @@ public final class ServerCommand implements Callable<Integer> {
                 .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays))
                 .withSecurity(security.toSecurity())
                 .withCatalogues(Catalogues.load(catalogues));
-        return tlsCert == null
+        if (tlsCert == null) {
+            return config;
+        }
+        config = config.withTls(TlsConfig.of(tlsCert, tlsKey).withClientCa(clientCa));
+        return fleetTelemetryPort == null
                 ? config
-                : config.withTls(TlsConfig.of(tlsCert, tlsKey).withClientCa(clientCa));
+                : config.withFleetTelemetry(new io.fleetlog.server.ft.FtConfig(bind, fleetTelemetryPort));
     }
 
     /** The address really bound: {@code 127.0.0.1:8080}, {@code [::1]:8080}, {@code *:8080 (all interfaces)}. */

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's one TLS identity, built in memory from the PEM files of a {@link TlsConfig}, shared
- * by every listener ({@link #connector}; a future Fleet Telemetry listener takes the same {@link
- * #sslContextFactory()}), and reloaded when the files change.
+ * by every listener ({@link #connector}; the Fleet Telemetry listener takes {@link
+ * #mutualSslContextFactory()}, the same identity with client certificates required), and reloaded
+ * when the files change.
  *
  * <p>{@link #load} fails when a file is unreadable, malformed, or the key does not belong to the
  * certificate, so a server never starts with a broken identity. {@link #reloadIfChanged} (the
@@ -49,6 +50,9 @@ public final class ServerTls {
 
     private final TlsConfig config;
     private final SslContextFactory.Server factory = new SslContextFactory.Server();
+    /** Same identity and client CA, client certificate <em>required</em> (Fleet Telemetry); null without a CA. */
+    private SslContextFactory.Server mutual;
+
     private byte[] loadedDigest;
     private X509Certificate served;
     private long reloads;
@@ -67,6 +71,12 @@ public final class ServerTls {
         if (l.trustStore() != null) {
             t.factory.setTrustStore(l.trustStore());
             t.factory.setWantClientAuth(true);
+            t.mutual = new SslContextFactory.Server();
+            t.mutual.setKeyStore(l.keyStore());
+            t.mutual.setKeyStorePassword(new String(Pem.KEY_STORE_PASSWORD));
+            t.mutual.setKeyManagerPassword(new String(Pem.KEY_STORE_PASSWORD));
+            t.mutual.setTrustStore(l.trustStore());
+            t.mutual.setNeedClientAuth(true);
         }
         t.loadedDigest = l.digest();
         t.served = l.leaf();
@@ -89,6 +99,20 @@ public final class ServerTls {
 
     public SslContextFactory.Server sslContextFactory() {
         return factory;
+    }
+
+    /**
+     * The same identity with client certificates <em>required</em> and verified against the client
+     * CA (the Fleet Telemetry listener: a car without a certificate of the CA does not complete the
+     * handshake); reloaded with {@link #reloadIfChanged} like the shared one.
+     *
+     * @throws IllegalStateException when the configuration has no client CA
+     */
+    public SslContextFactory.Server mutualSslContextFactory() {
+        if (mutual == null) {
+            throw new IllegalStateException("a client CA is needed for mutual TLS (--client-ca)");
+        }
+        return mutual;
     }
 
     public TlsConfig config() {
@@ -136,6 +160,12 @@ public final class ServerTls {
                     f.setTrustStore(l.trustStore());
                 }
             });
+            if (mutual != null && l.trustStore() != null) {
+                mutual.reload(f -> {
+                    f.setKeyStore(l.keyStore());
+                    f.setTrustStore(l.trustStore());
+                });
+            }
         } catch (Exception e) {
             log.warn("tls_reload_failed error={} (keeping the certificate {})", e.toString(), describe(served));
             return false;
