@@ -586,6 +586,9 @@ final class IngestConnection {
             // against the stored seq), so the cumulative ack needs no query.
             long ack = Math.max(known, p.batch.lastSeq());
             known = ack;
+            // Counted before the ack goes out: the batch is committed whether or not the ack arrives,
+            // and a client that reads the metrics after its ack sees the batch in them.
+            account(p.batch, p.wireBytes, p.duplicates);
             try {
                 peer.send(Envelope.newBuilder()
                         .setAck(Ack.newBuilder().setSeq(ack))
@@ -597,7 +600,6 @@ final class IngestConnection {
             }
             metrics.acks.increment();
             metrics.ackLatency.record(System.nanoTime() - p.startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            account(p.batch, p.wireBytes, p.duplicates);
         }
     }
 
