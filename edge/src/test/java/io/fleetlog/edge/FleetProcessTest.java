@@ -91,10 +91,12 @@ class FleetProcessTest {
                 .orElseThrow();
         System.out.println("five-vehicle fleet in -Xmx64m: heap in use after a collection at most " + live / 1024 / 1024
                 + " MB; heap pools' summed peaks (garbage included) " + peak / 1024 / 1024 + " MB");
-        // The fleet ran to the end in a 64 MB heap (an OutOfMemoryError would have failed it above);
-        // what it keeps between collections leaves a quarter of that free. The summed pool peaks count
-        // garbage and can exceed -Xmx (the pools peak at different moments), so they are only shown.
-        assertThat(live).isPositive().isLessThanOrEqualTo(48L * 1024 * 1024);
+        // The claim is that the fleet runs in a 64 MB heap: the child ran with -Xmx64m, exited 0 and
+        // delivered every frame (asserted above; an OutOfMemoryError fails it). The two heap figures
+        // are shown, not asserted: after a young collection the old generation still holds garbage, so
+        // "in use after a collection" varied from 22 to 52 MB between runs, and the pools' summed peaks
+        // count garbage and can exceed -Xmx.
+        assertThat(live).as("the child reported its heap").isPositive();
     }
 
     @Test
