@@ -185,10 +185,12 @@ public final class VehicleStatus {
     }
 
     /**
-     * A batch was committed ({@code batch} in seq order): the latest values take every frame's newer
-     * than what they hold (a signal captured early in a batch and not again is not missed).
+     * A batch was committed: {@code frames} hold seqs {@code fromSeq..toSeq} in order. The latest
+     * values take every frame's newer than what they hold (a signal captured early in a batch and not
+     * again is not missed).
      */
-    public synchronized void stored(long fromSeq, long toSeq, long fromMs, long toMs, java.util.List<Sample> batch) {
+    public synchronized void stored(
+            long fromSeq, long toSeq, long fromMs, long toMs, java.util.List<io.fleetlog.frame.Frame> frames) {
         if (reportedNewestSeq >= 0 && spoolDepth > 0) {
             long left = Math.max(0, Math.min(spoolDepth, reportedNewestSeq - toSeq));
             if (left != spoolDepth) {
@@ -197,15 +199,10 @@ public final class VehicleStatus {
                 stateChanged = true;
             }
         }
-        java.util.List<io.fleetlog.frame.Frame> newer = new java.util.ArrayList<>(batch.size());
-        for (Sample s : batch) {
-            if (latest == null || s.seq() > latest.seq()) {
-                newer.add(s.frame());
-            }
-        }
-        if (!newer.isEmpty()) {
-            long seq = batch.get(batch.size() - 1).seq();
-            latest = new Sample(seq, Frames.overlay(latest == null ? null : latest.frame(), Frames.latest(newer)));
+        long skip = latest == null ? 0 : Math.max(0, latest.seq() + 1 - fromSeq); // frames already held
+        if (skip < frames.size()) {
+            java.util.List<io.fleetlog.frame.Frame> newer = frames.subList((int) skip, frames.size());
+            latest = new Sample(toSeq, Frames.overlay(latest == null ? null : latest.frame(), Frames.latest(newer)));
         }
         pendingSample = true;
         StoredRange p = pendingStored;

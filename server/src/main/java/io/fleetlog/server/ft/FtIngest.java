@@ -271,7 +271,7 @@ public final class FtIngest {
         metrics.stored.increment();
         fleet.status(vin)
                 .received(env.stream().payload().length, 1, env.stream().payload().length);
-        fleet.status(vin).stored(seq, seq, t, t, List.of(sample));
+        fleet.status(vin).stored(seq, seq, t, t, List.of(sample.frame()));
         return ack(env);
     }
 

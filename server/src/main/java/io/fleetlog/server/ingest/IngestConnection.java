@@ -662,16 +662,12 @@ final class IngestConnection {
         metrics.bytes.increment(wireBytes);
         status.received(wireBytes, frames.size(), full);
         status.compression(this, SignalStats.of(layout, decoder.stats()));
-        List<Sample> batch = new java.util.ArrayList<>(frames.size());
-        for (int i = 0; i < frames.size(); i++) {
-            batch.add(new Sample(d.firstSeq() + i, frames.get(i)));
-        }
         status.stored(
                 d.firstSeq(),
                 d.lastSeq(),
                 frames.get(0).timeMs(),
                 frames.get(frames.size() - 1).timeMs(),
-                batch);
+                frames);
         metrics.samples.increment(frames.size() - duplicates);
         metrics.values.increment(newValues);
         metrics.duplicates.increment(duplicates);
