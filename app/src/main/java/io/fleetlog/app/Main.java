@@ -1,8 +1,10 @@
 package io.fleetlog.app;
 
 import io.fleetlog.app.cli.ApiTokenCommand;
+import io.fleetlog.app.cli.CaCommand;
 import io.fleetlog.app.cli.EdgeCommand;
 import io.fleetlog.app.cli.ExportCommand;
+import io.fleetlog.app.cli.FleetTelemetryCommand;
 import io.fleetlog.app.cli.InspectCommand;
 import io.fleetlog.app.cli.ReplayCommand;
 import io.fleetlog.app.cli.ServerCommand;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Command;
             UserCommand.class,
             ApiTokenCommand.class,
             ExportCommand.class,
+            CaCommand.class,
+            FleetTelemetryCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

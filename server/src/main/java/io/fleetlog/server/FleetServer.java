@@ -105,7 +105,12 @@ public final class FleetServer implements AutoCloseable {
                         config.fleetTelemetry(),
                         tls,
                         new io.fleetlog.server.ft.FtIngest(
-                                store, fleet, live, new io.fleetlog.server.ft.FtMetrics(metrics), config.clock()));
+                                store,
+                                fleet,
+                                live,
+                                new io.fleetlog.server.ft.FtMetrics(metrics),
+                                config.clock(),
+                                config.fleetTelemetry().arrivalGap()));
         this.retention = config.retention() == null
                 ? null
                 : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(

@@ -87,6 +87,23 @@ public final class ServerCommand implements Callable<Integer> {
     Integer fleetTelemetryPort;
 
     @Option(
+            names = "--ft-rate-limit",
+            paramLabel = "N/SECONDS",
+            description = "Fleet Telemetry messages one car connection may send per SECONDS; more are dropped"
+                    + " without a reply (the car resends them), counted and logged; 0 = no limit"
+                    + " (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000/30")
+    String ftRateLimit;
+
+    @Option(
+            names = "--ft-arrival-gap",
+            paramLabel = "SECONDS",
+            description = "A Fleet Telemetry car silent for longer than this gets an ARRIVAL_GAP event when it is"
+                    + " heard again (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60")
+    long ftArrivalGapSeconds;
+
+    @Option(
             names = "--catalogue",
             paramLabel = "FILE",
             description = "A signal catalogue file read over the built-in one (docs/catalogue.md) that edges may"
@@ -153,7 +170,28 @@ public final class ServerCommand implements Callable<Integer> {
         config = config.withTls(TlsConfig.of(tlsCert, tlsKey).withClientCa(clientCa));
         return fleetTelemetryPort == null
                 ? config
-                : config.withFleetTelemetry(new io.fleetlog.server.ft.FtConfig(bind, fleetTelemetryPort));
+                : config.withFleetTelemetry(ftConfig(bind, fleetTelemetryPort, ftRateLimit, ftArrivalGapSeconds));
+    }
+
+    /** The listener's settings; {@code rate} is {@code N/SECONDS} or {@code 0}. */
+    static io.fleetlog.server.ft.FtConfig ftConfig(String bind, int port, String rate, long gapSeconds) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d{1,9})(?:/(\\d{1,6}))?").matcher(rate.strip());
+        if (!m.matches() || (m.group(2) == null && !"0".equals(m.group(1)))) {
+            throw new IllegalArgumentException(
+                    "--ft-rate-limit '" + rate + "' is not N/SECONDS (e.g. 1000/30) or 0 (no limit)");
+        }
+        int n = Integer.parseInt(m.group(1));
+        long seconds = m.group(2) == null ? 1 : Long.parseLong(m.group(2));
+        if (seconds == 0) {
+            throw new IllegalArgumentException("--ft-rate-limit '" + rate + "': the interval must be at least 1 s");
+        }
+        if (gapSeconds < 1) {
+            throw new IllegalArgumentException("--ft-arrival-gap " + gapSeconds + " must be at least 1 s");
+        }
+        return new io.fleetlog.server.ft.FtConfig(bind, port)
+                .withRateLimit(n, java.time.Duration.ofSeconds(seconds))
+                .withArrivalGap(java.time.Duration.ofSeconds(gapSeconds));
     }
 
     /** The address really bound: {@code 127.0.0.1:8080}, {@code [::1]:8080}, {@code *:8080 (all interfaces)}. */

@@ -3,6 +3,7 @@ package io.fleetlog.server.ft;
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.ft.FtEnvelope;
+import io.fleetlog.ft.FtEvents;
 import io.fleetlog.ft.FtFormatException;
 import io.fleetlog.ft.FtIdentity;
 import io.fleetlog.ft.FtIdentity.FtIdentityException;
@@ -54,8 +55,11 @@ import org.slf4j.LoggerFactory;
  *       capture time with other values is stored as the next seq.
  *   <li>A {@code V} record with no storable value is acked and counted, not stored.
  *   <li>Unknown message types are acked (the car stops resending); undecodable envelopes or payloads
- *       and oversized messages get an error reply; other topics are acked and counted, and shown on
- *       the live feed (text bounded); they are not stored as vehicle events yet.
+ *       and oversized messages get an error reply. Records of the topics {@code alerts}, {@code errors}
+ *       and {@code connectivity} become vehicle events ({@link FtEvents}), stored before the ack and
+ *       not stored twice; other topics are acked and counted, and shown on the live feed (bounded).
+ *   <li>A car silent for longer than the gap threshold gets an {@code ARRIVAL_GAP} event when its
+ *       next record arrives; a record dropped for running backwards an {@code OUT_OF_ORDER} event.
  * </ul>
  *
  * <p>Thread-safe.
@@ -71,20 +75,36 @@ public final class FtIngest {
     private final LiveHub live;
     private final FtMetrics metrics;
     private final InstantSource clock;
+    private final long arrivalGapMs;
     private final Map<String, VinState> vins = new ConcurrentHashMap<>();
 
     public FtIngest(SampleStore store, Fleet fleet, LiveHub live, FtMetrics metrics, InstantSource clock) {
+        this(store, fleet, live, metrics, clock, FtConfig.DEFAULT_ARRIVAL_GAP);
+    }
+
+    /** As above; a car silent for longer than {@code arrivalGap} gets an {@code ARRIVAL_GAP} event. */
+    public FtIngest(
+            SampleStore store,
+            Fleet fleet,
+            LiveHub live,
+            FtMetrics metrics,
+            InstantSource clock,
+            java.time.Duration arrivalGap) {
         this.store = store;
         this.fleet = fleet;
         this.live = live;
         this.metrics = metrics;
         this.clock = clock;
+        this.arrivalGapMs = arrivalGap.toMillis();
     }
 
     private static final class VinState {
         final ReentrantLock lock = new ReentrantLock();
         boolean registered;
         PayloadFrames frames;
+        /** Server time the car's last record arrived (-1: none since this server started). */
+        long lastArrivalMs = -1;
+
         final LinkedHashMap<String, Long> txids = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Long> e) {
@@ -178,6 +198,9 @@ public final class FtIngest {
         } catch (FtIdentityException e) {
             return otherVin(vin, env, e);
         }
+        if (FtEvents.isEventTopic(topic)) {
+            return events(vin, env, s, topic);
+        }
         if (!FtEnvelope.TOPIC_VEHICLE_DATA.equals(topic)) {
             return otherTopic(vin, env, s);
         }
@@ -215,6 +238,7 @@ public final class FtIngest {
                 metrics.problems(
                         "beyond_detail", r.problemCount() - r.problems().size());
             }
+            arrived(vin, st, r.frame().timeMs());
             return store(vin, st, env, r.frame());
         } catch (StoreException e) {
             metrics.refused("store_failed");
@@ -261,6 +285,8 @@ public final class FtIngest {
                         t,
                         totals.lastCaptureMs());
                 live.publishLog("warn", what);
+                store.recordEvent(VehicleEvent.note(vin, t, VehicleEvent.Kind.OUT_OF_ORDER, what));
+                remember(st, txid, t);
                 return ack(env);
             }
         }
@@ -293,7 +319,96 @@ public final class FtIngest {
         return FtWriter.error(env.txid(), e.getMessage());
     }
 
-    /** alerts, errors, connectivity (and any other topic): acked, counted, shown (bounded). */
+    /**
+     * Under the VIN's lock, before a record is stored: a car silent for longer than the gap threshold
+     * gets an {@code ARRIVAL_GAP} event (recorded once per silence: the arrival time moves on even
+     * when the record turns out to be a resend).
+     */
+    private void arrived(String vin, VinState st, long captureMs) {
+        long now = clock.millis();
+        long last = st.lastArrivalMs;
+        st.lastArrivalMs = now;
+        if (last < 0 || now - last <= arrivalGapMs) {
+            return;
+        }
+        String what = "no Fleet Telemetry record arrived for " + (now - last) / 1000 + " s (since "
+                + java.time.Instant.ofEpochMilli(last) + "); the next was captured "
+                + Math.max(0, now - captureMs) / 1000 + " s before it arrived";
+        store.recordEvent(VehicleEvent.note(vin, now, VehicleEvent.Kind.ARRIVAL_GAP, what));
+        metrics.arrivalGaps.increment();
+        log.info("ft_arrival_gap vin={} silent_ms={} capture_age_ms={}", vin, now - last, now - captureMs);
+    }
+
+    /**
+     * alerts, errors, connectivity: each item becomes a vehicle event, stored before the ack; a record
+     * whose events are all stored already (a resend, also after a restart) is acked, not stored again.
+     */
+    private byte[] events(String vin, FtEnvelope env, FtStream s, String topic) {
+        FtEvents.Decoded d;
+        try {
+            d = FtEvents.decode(topic, s.payload(), vin);
+        } catch (FtFormatException e) {
+            metrics.refused("bad_payload");
+            log.warn(
+                    "ft_refused vin={} reason=bad_payload topic={} txid={} error=\"{}\"",
+                    vin,
+                    topic,
+                    env.txidText(),
+                    e.getMessage());
+            return FtWriter.error(env.txid(), e.getMessage());
+        } catch (FtIdentityException e) {
+            return otherVin(vin, env, e);
+        }
+        VinState st = state(vin);
+        st.lock.lock();
+        try {
+            register(vin, st);
+            String txid = env.txidText();
+            if (!txid.isEmpty() && st.txids.containsKey(txid)) {
+                metrics.resends.increment();
+                return ack(env);
+            }
+            int stored = 0;
+            for (FtEvents.Event e : d.events()) {
+                VehicleEvent ve = VehicleEvent.note(vin, e.tMs(), kindOf(e.kind()), e.detail());
+                if (!store.events(vin, e.tMs(), e.tMs() + 1).contains(ve)) {
+                    store.recordEvent(ve);
+                    stored++;
+                }
+            }
+            if (stored == 0 && !d.events().isEmpty()) {
+                metrics.resends.increment();
+            }
+            metrics.eventsStored(topic, stored);
+            if (d.dropped() > 0) {
+                metrics.problems("events_beyond_limit", d.dropped());
+            }
+            remember(st, txid, -1);
+            if (stored > 0) {
+                live.publishLog(
+                        "info",
+                        vin + ": " + d.events().get(0).detail()
+                                + (d.events().size() > 1 ? " (+" + (d.events().size() - 1) + " more)" : ""));
+            }
+            return ack(env);
+        } catch (StoreException e) {
+            metrics.refused("store_failed");
+            log.error("ft_store_failed vin={} topic={} txid={} error={}", vin, topic, env.txidText(), e.getMessage());
+            return FtWriter.error(env.txid(), "not stored, send again: store failure");
+        } finally {
+            st.lock.unlock();
+        }
+    }
+
+    private static VehicleEvent.Kind kindOf(FtEvents.Kind k) {
+        return switch (k) {
+            case ALERT -> VehicleEvent.Kind.ALERT;
+            case ERROR -> VehicleEvent.Kind.ERROR;
+            case CONNECTIVITY -> VehicleEvent.Kind.CONNECTIVITY;
+        };
+    }
+
+    /** Any other topic: acked, counted, shown (bounded). */
     private byte[] otherTopic(String vin, FtEnvelope env, FtStream s) {
         String topic = FtMetrics.recordType(env.topicText());
         log.info("ft_record vin={} topic={} txid={} bytes={}", vin, topic, env.txidText(), s.payload().length);

@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * of a connection leave in order). A text frame is refused, counted and the connection closed
  * (1003). Messages up to {@value #MAX_FRAME_BYTES} bytes are read and those over {@link
  * FtEnvelope#MAX_MESSAGE_BYTES} answered with an error; larger ones close the connection (1009).
+ * A connection over its rate limit ({@link FtConfig#rateLimit()} messages per {@link
+ * FtConfig#rateInterval()}, a token bucket) has the message dropped without a reply, as the
+ * reference server does: the car keeps it unacked and sends it again.
  */
 public final class FtListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FtListener.class);
@@ -152,6 +155,11 @@ public final class FtListener implements AutoCloseable {
         private final String vin;
         private final String remote;
         private volatile Session session;
+        // the rate limit: a token bucket of config.rateLimit() tokens refilled over config.rateInterval()
+        private double tokens = config.rateLimit();
+        private long refilledNanos = System.nanoTime();
+        private long limitedInBurst;
+        private long burstStartNanos;
 
         private Socket(String vin, String remote) {
             this.vin = vin;
@@ -180,6 +188,10 @@ public final class FtListener implements AutoCloseable {
             buf.get(message);
             callback.succeed();
             long start = System.nanoTime();
+            if (!withinRate(start)) {
+                session.demand(); // dropped without a reply: the car sends it again later
+                return;
+            }
             Thread.ofVirtual().name("ft-" + vin).start(() -> {
                 byte[] reply;
                 try {
@@ -198,6 +210,35 @@ public final class FtListener implements AutoCloseable {
                                 },
                                 t -> log.info("ft_reply_not_sent vin={} error={}", vin, t.toString())));
             });
+        }
+
+        /** Takes a token; false (counted, logged once per burst) when the connection is over its limit. */
+        private boolean withinRate(long now) {
+            int limit = config.rateLimit();
+            if (limit == 0) {
+                return true;
+            }
+            double perNano = limit / (double) config.rateInterval().toNanos();
+            tokens = Math.min(limit, tokens + (now - refilledNanos) * perNano);
+            refilledNanos = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                if (limitedInBurst > 0) {
+                    log.warn(
+                            "ft_rate_limit_exceeded vin={} remote={} messages_rate_limited={} duration_ms={}",
+                            vin,
+                            remote,
+                            limitedInBurst,
+                            (now - burstStartNanos) / 1_000_000);
+                    limitedInBurst = 0;
+                }
+                return true;
+            }
+            if (limitedInBurst++ == 0) {
+                burstStartNanos = now;
+            }
+            ingest.metrics().rateLimited.increment();
+            return false;
         }
 
         @Override

@@ -24,6 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code ft_empty_record_total}: {@code V} records without one storable value (acked);
  *   <li>{@code ft_datum_problems_total{kind}}: Datums counted instead of stored (PayloadFrames problems);
  *   <li>{@code ft_frames_stored_total}: frames committed;
+ *   <li>{@code ft_events_stored_total{record_type}}: vehicle events stored from {@code alerts},
+ *       {@code errors} and {@code connectivity} records;
+ *   <li>{@code ft_arrival_gap_total}: cars heard again after a silence longer than the threshold;
+ *   <li>{@code ft_rate_limited_total}: messages over the per-connection rate limit (dropped, no reply);
  *   <li>{@code ft_ack_latency}: from message arrival to ack sent.
  * </ul>
  */
@@ -35,6 +39,8 @@ public final class FtMetrics {
     final Counter unknownType;
     final Counter empty;
     final Counter stored;
+    final Counter arrivalGaps;
+    final Counter rateLimited;
     final Timer ackLatency;
 
     public FtMetrics(MeterRegistry registry) {
@@ -48,6 +54,12 @@ public final class FtMetrics {
         this.unknownType = Counter.builder("ft_unknown_message_type").register(registry);
         this.empty = Counter.builder("ft_empty_record").register(registry);
         this.stored = Counter.builder("ft_frames_stored").register(registry);
+        this.arrivalGaps = Counter.builder("ft_arrival_gap")
+                .description("Fleet Telemetry cars heard again after a silence longer than the gap threshold")
+                .register(registry);
+        this.rateLimited = Counter.builder("ft_rate_limited")
+                .description("Fleet Telemetry messages over the per-connection rate limit, dropped without a reply")
+                .register(registry);
         this.ackLatency =
                 Timer.builder("ft_ack_latency").publishPercentiles(0.5, 0.99).register(registry);
     }
@@ -79,6 +91,24 @@ public final class FtMetrics {
 
     void problems(String kind, int n) {
         counter("ft_datum_problems", "kind", kind).increment(n);
+    }
+
+    void eventsStored(String topic, int n) {
+        counter("ft_events_stored", "record_type", recordType(topic)).increment(n);
+    }
+
+    /** Vehicle events stored from records of {@code topic} so far. */
+    public double eventsStoredCount(String topic) {
+        Counter c = counters.get("ft_events_stored\0" + recordType(topic));
+        return c == null ? 0 : c.count();
+    }
+
+    public double rateLimitedCount() {
+        return rateLimited.count();
+    }
+
+    public double arrivalGapCount() {
+        return arrivalGaps.count();
     }
 
     /** Messages refused for {@code reason} so far (for tests and /status). */

@@ -269,10 +269,14 @@ class FtListenerTest {
                 assertThat(m.refusedCount("too_large")).isEqualTo(1);
                 assertError(c.send(record("x3", "V", "vehicle_device." + VIN, new byte[] {(byte) 0xff, 1, 2})));
                 assertThat(m.refusedCount("bad_payload")).isEqualTo(1);
-                // another topic: acked and counted, not stored
-                FtEnvelope alert = c.send(record("al", "alerts", "vehicle_device." + VIN, new byte[] {1, 2, 3}));
-                assertThat(alert.messageType()).isEqualTo(FtEnvelope.TYPE_ACK);
-                assertThat(alert.topicText()).isEqualTo("alerts");
+                // an alerts record that does not decode: an error reply (FtEventsAndLimitsTest has good ones)
+                assertError(c.send(record("al", "alerts", "vehicle_device." + VIN, new byte[] {(byte) 0xff, 1, 2})));
+                assertThat(m.refusedCount("bad_payload")).isEqualTo(2);
+                // a topic fleetlog does not know: acked and counted, not stored
+                FtEnvelope other = c.send(record("ot", "metrics", "vehicle_device." + VIN, new byte[] {1, 2, 3}));
+                assertThat(other.messageType()).isEqualTo(FtEnvelope.TYPE_ACK);
+                assertThat(other.topicText()).isEqualTo("metrics");
+                assertThat(s.metrics().scrape()).contains("record_total{record_type=\"other\"} 1.0");
                 assertThat(s.store().count(VIN)).isZero();
                 assertThat(s.store().count(OTHER_VIN)).isZero();
                 // a text frame: refused, counted, closed
