@@ -103,7 +103,9 @@ public final class FleetServer implements AutoCloseable {
                 ? null
                 : new io.fleetlog.server.ft.FtListener(
                         config.fleetTelemetry(),
-                        tls,
+                        config.fleetTelemetry().tls() != null
+                                ? ServerTls.load(config.fleetTelemetry().tls())
+                                : tls,
                         new io.fleetlog.server.ft.FtIngest(
                                 store,
                                 fleet,

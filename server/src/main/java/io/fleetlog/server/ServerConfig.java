@@ -71,7 +71,7 @@ public record ServerConfig(
         // TLS is configured in one place (tls); the security record only mirrors whether it is on.
         security = (security == null ? HttpSecurity.defaults() : security).withTlsEnabled(tls != null);
         catalogues = catalogues == null ? Catalogues.builtinOnly() : catalogues;
-        if (fleetTelemetry != null && (tls == null || tls.clientCa() == null)) {
+        if (fleetTelemetry != null && fleetTelemetry.tls() == null && (tls == null || tls.clientCa() == null)) {
             throw new IllegalArgumentException(
                     "fleetTelemetry on port " + fleetTelemetry.port()
                             + " needs TLS with a client CA (--tls-cert, --tls-key, --client-ca): Fleet Telemetry is mutual TLS only");

@@ -89,8 +89,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--ft-rate-limit",
             paramLabel = "N/SECONDS",
-            description = "Fleet Telemetry messages one car connection may send per SECONDS; more are dropped"
-                    + " without a reply (the car resends them), counted and logged; 0 = no limit"
+            description = "Fleet Telemetry messages one car connection may send per SECONDS; more wait for their"
+                    + " turn (the car is slowed, nothing is dropped), counted and logged; 0 = no limit"
                     + " (default: ${DEFAULT-VALUE}).",
             defaultValue = "1000/30")
     String ftRateLimit;

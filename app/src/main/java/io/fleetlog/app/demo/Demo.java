@@ -57,8 +57,25 @@ public final class Demo implements AutoCloseable {
             long seed,
             boolean outages,
             SpoolConfig spool,
-            java.util.List<String> signals) {
-        /** As the full form, every simulated signal. */
+            java.util.List<String> signals,
+            int ftVehicles) {
+        /** As the full form, without Fleet Telemetry cars. */
+        public Options(
+                int vehicles,
+                Duration duration,
+                double speed,
+                String bind,
+                int port,
+                String db,
+                Path dataDir,
+                long seed,
+                boolean outages,
+                SpoolConfig spool,
+                java.util.List<String> signals) {
+            this(vehicles, duration, speed, bind, port, db, dataDir, seed, outages, spool, signals, 0);
+        }
+
+        /** As the full form, every simulated signal, without Fleet Telemetry cars. */
         public Options(
                 int vehicles,
                 Duration duration,
@@ -70,7 +87,7 @@ public final class Demo implements AutoCloseable {
                 long seed,
                 boolean outages,
                 SpoolConfig spool) {
-            this(vehicles, duration, speed, bind, port, db, dataDir, seed, outages, spool, null);
+            this(vehicles, duration, speed, bind, port, db, dataDir, seed, outages, spool, null, 0);
         }
 
         public Options {
@@ -80,6 +97,9 @@ public final class Demo implements AutoCloseable {
             }
             if (vehicles < 1 || vehicles > 200) {
                 throw new IllegalArgumentException("--vehicles " + vehicles + " must be between 1 and 200");
+            }
+            if (ftVehicles < 0 || ftVehicles > 200) {
+                throw new IllegalArgumentException("--ft-vehicles " + ftVehicles + " must be between 0 and 200");
             }
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("--duration " + duration.toSeconds() + " must be positive");
@@ -98,14 +118,19 @@ public final class Demo implements AutoCloseable {
     private final Options options;
     private final FleetServer server;
     private final List<DemoVehicle> vehicles;
+    private final List<FtDemoCar> ftCars;
+    private final Path ftPki;
     private final Path spoolDir;
+    private boolean ftStarted;
     private boolean running;
     private boolean closed;
 
-    private Demo(Options options, FleetServer server, List<DemoVehicle> vehicles) {
+    private Demo(Options options, FleetServer server, List<DemoVehicle> vehicles, List<FtDemoCar> ftCars, Path ftPki) {
         this.options = options;
         this.server = server;
         this.vehicles = vehicles;
+        this.ftCars = ftCars;
+        this.ftPki = ftPki;
         this.spoolDir = options.dataDir().resolve("spool");
     }
 
@@ -128,8 +153,25 @@ public final class Demo implements AutoCloseable {
                 .withDemo(true)
                 .withSecurity(security)
                 .withRoutes(cfg -> DemoControl.routes(cfg, () -> self[0]));
+        Path ftPki = o.dataDir().resolve("ft-pki");
+        if (o.ftVehicles() > 0) {
+            config = config.withFleetTelemetry(ftListener(o, ftPki));
+        }
         FleetServer server = FleetServer.start(config);
-        Demo demo = new Demo(o, server, cars);
+        List<FtDemoCar> ftCars = new ArrayList<>();
+        for (int i = 0; i < o.ftVehicles(); i++) {
+            String vin = DriveSimulator.vin(VehicleModel.MODEL3, 500 + i);
+            OutageSchedule outages =
+                    o.outages() ? DeadZones.scripted(o.vehicles() + i, o.duration()) : OutageSchedule.none();
+            ftCars.add(new FtDemoCar(
+                    i,
+                    vin,
+                    "Fleet Telemetry #" + (i + 1),
+                    o.seed() + 1000 + i,
+                    outages,
+                    server.store().lastSeq(vin) + 1));
+        }
+        Demo demo = new Demo(o, server, cars, ftCars, ftPki);
         self[0] = demo;
         try {
             demo.startFleet();
@@ -138,6 +180,52 @@ public final class Demo implements AutoCloseable {
             throw e;
         }
         return demo;
+    }
+
+    /**
+     * The Fleet Telemetry listener of the demo: on the demo's bind, any free port, with its own
+     * throw-away PKI in {@code DATA/ft-pki} (made anew each start: a CA, a server certificate for
+     * localhost, one certificate per car) so the HTTP port stays plain; no rate limit (the cars are
+     * simulated faster than real time).
+     */
+    private static io.fleetlog.server.ft.FtConfig ftListener(Options o, Path pki) throws IOException {
+        if (Files.exists(pki)) {
+            try (var files = Files.walk(pki)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        io.fleetlog.ft.pki.DevCa ca = io.fleetlog.ft.pki.DevCa.create(pki, "fleetlog demo CA", Duration.ofDays(30));
+        io.fleetlog.ft.pki.DevCa.Issued cert =
+                ca.issueServer(pki.resolve("server"), List.of("localhost", "127.0.0.1"), Duration.ofDays(30));
+        return new io.fleetlog.server.ft.FtConfig(o.bind(), 0)
+                .withRateLimit(0, Duration.ofSeconds(1))
+                .withTls(io.fleetlog.server.tls.TlsConfig.of(cert.certFile(), cert.keyFile())
+                        .withClientCa(pki.resolve(io.fleetlog.ft.pki.DevCa.CA_CERT)));
+    }
+
+    /** Starts the Fleet Telemetry cars (once per demo: they are not restarted with the fleet). */
+    private void startFtCars(long now) throws IOException {
+        if (ftStarted || ftCars.isEmpty()) {
+            return;
+        }
+        ftStarted = true;
+        io.fleetlog.ft.pki.DevCa ca = io.fleetlog.ft.pki.DevCa.load(ftPki);
+        java.net.URI uri =
+                java.net.URI.create("wss://localhost:" + server.fleetTelemetry().port() + "/");
+        for (FtDemoCar c : ftCars) {
+            io.fleetlog.ft.pki.DevCa.Issued cert = ca.issueVehicle(ftPki.resolve(c.vin), c.vin, Duration.ofDays(30));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .sslContext(io.fleetlog.ft.client.FtTls.clientContext(
+                            cert.certFile(), cert.keyFile(), ftPki.resolve(io.fleetlog.ft.pki.DevCa.CA_CERT)))
+                    .build();
+            c.start(uri, http, now, options.duration(), options.speed(), minOutageWall());
+        }
+        log.info(
+                "demo_ft_cars_started cars={} port={}",
+                ftCars.size(),
+                server.fleetTelemetry().port());
     }
 
     /** The cars: models cycle, each with a valid VIN, its own seed, token and dead zones. */
@@ -201,8 +289,12 @@ public final class Demo implements AutoCloseable {
             checkSeqs(v);
             v.agent.start();
         }
+        startFtCars(now);
         running = true;
-        server.publishLog("info", "demo fleet started: " + vehicles.size() + " vehicles");
+        server.publishLog(
+                "info",
+                "demo fleet started: " + vehicles.size() + " vehicles"
+                        + (ftCars.isEmpty() ? "" : " and " + ftCars.size() + " Fleet Telemetry cars"));
         log.info(
                 "demo_fleet_started vehicles={} speed={}",
                 vehicles.size(),
@@ -256,6 +348,9 @@ public final class Demo implements AutoCloseable {
                 v.agent = null;
             }
         }
+        for (FtDemoCar c : ftCars) {
+            stopping.add(Thread.ofVirtual().name("stop-" + c.vin).start(() -> c.stop(Duration.ofSeconds(30))));
+        }
         boolean interrupted = false;
         for (Thread t : stopping) {
             while (t.isAlive()) {
@@ -296,6 +391,10 @@ public final class Demo implements AutoCloseable {
         throw new IllegalArgumentException("no demo vehicle " + vin);
     }
 
+    synchronized List<FtDemoCar> ftCarsForTest() {
+        return List.copyOf(ftCars);
+    }
+
     synchronized List<DemoVehicle> vehicles() {
         return List.copyOf(vehicles);
     }
@@ -319,6 +418,11 @@ public final class Demo implements AutoCloseable {
                 if (!s.sourceDone() || s.spoolDepth() > 0) {
                     return false;
                 }
+            }
+        }
+        for (FtDemoCar c : ftCars) {
+            if (ftStarted && !c.finished()) {
+                return false;
             }
         }
         return options.duration() != null;
@@ -358,8 +462,22 @@ public final class Demo implements AutoCloseable {
                     v.segments.stream().map(DemoVehicle.Segment::stats).toList(),
                     v.longestDrainSeconds));
         }
+        if (ftStarted) {
+            for (FtDemoCar c : ftCars) {
+                runs.add(new VehicleRun(
+                        c.vin,
+                        c.name,
+                        "fleet-telemetry",
+                        c::captured,
+                        c.firstSeq,
+                        c.firstCaptureMs(),
+                        List.of(c.stats()),
+                        0));
+            }
+        }
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("vehicles", vehicles.size());
+        run.put("fleet_telemetry_vehicles", ftCars.size());
         run.put(
                 "duration_seconds",
                 options.duration() == null ? null : options.duration().toSeconds());

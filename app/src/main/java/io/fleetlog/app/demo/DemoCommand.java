@@ -80,6 +80,14 @@ public final class DemoCommand implements Callable<Integer> {
                     + " seven that carry the first version's eight fields (default: every simulated signal).")
     String signals;
 
+    @Option(
+            names = "--ft-vehicles",
+            paramLabel = "N",
+            description = "Also N simulated Teslas speaking Fleet Telemetry to the server's listener over mutual"
+                    + " TLS (own test CA in DATA/ft-pki; docs/fleet-telemetry.md) (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int ftVehicles;
+
     @picocli.CommandLine.Mixin
     io.fleetlog.app.cli.HttpSecurityOptions security = new io.fleetlog.app.cli.HttpSecurityOptions();
 
@@ -104,7 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
                                 ? io.fleetlog.source.OnlySignals.LEGACY
                                 : java.util.Arrays.stream(signals.split(","))
                                         .map(String::strip)
-                                        .toList());
+                                        .toList(),
+                ftVehicles);
         PrintStream out = System.out;
         CountDownLatch reported = new CountDownLatch(1);
         Thread main = Thread.currentThread();
@@ -123,8 +132,9 @@ public final class DemoCommand implements Callable<Integer> {
         FleetReport r;
         try (Demo demo = Demo.start(o, security.toSecurity())) {
             out.printf(
-                    "fleetlog demo: %d vehicles, %s, speed %s, store %s%n",
+                    "fleetlog demo: %d vehicles%s, %s, speed %s, store %s%n",
                     vehicles,
+                    ftVehicles == 0 ? "" : " + " + ftVehicles + " Fleet Telemetry cars",
                     o.duration() == null ? "until Ctrl-C" : durationSeconds + " s of capture time",
                     o.maxSpeed() ? "max" : speed + "x",
                     io.fleetlog.server.store.Stores.redact(db));

@@ -10,14 +10,23 @@ import java.util.Objects;
  *
  * @param bind address to listen on ({@code 127.0.0.1} unless told otherwise; {@code 0.0.0.0} for all)
  * @param port TCP port, 0 = any free port (see {@link FtListener#port()})
- * @param rateLimit messages one connection may send per {@code rateInterval}; a message over it is
- *     dropped without a reply (the car sends it again later, as it does every record without an ack),
- *     counted and logged once per burst, as Tesla's reference server does. 0 = no limit.
+ * @param rateLimit messages one connection may send per {@code rateInterval}; a message over it
+ *     waits for its turn before it is handled (the connection is slowed, nothing is dropped), counted
+ *     and logged once per burst. 0 = no limit.
  * @param rateInterval the rate limit's window
  * @param arrivalGap a car silent for longer than this (no record arrived) gets an {@code ARRIVAL_GAP}
  *     vehicle event when its next record arrives
+ * @param tls the listener's own identity and client CA, or null to use the server's ({@link
+ *     io.fleetlog.server.ServerConfig#tls()}); lets the HTTP port stay plain (the demo) or use another
+ *     certificate than the cars see
  */
-public record FtConfig(String bind, int port, int rateLimit, Duration rateInterval, Duration arrivalGap) {
+public record FtConfig(
+        String bind,
+        int port,
+        int rateLimit,
+        Duration rateInterval,
+        Duration arrivalGap,
+        io.fleetlog.server.tls.TlsConfig tls) {
     /** Default: 1,000 messages per 30 s per connection (the reference server's example configuration). */
     public static final int DEFAULT_RATE_LIMIT = 1000;
 
@@ -44,11 +53,14 @@ public record FtConfig(String bind, int port, int rateLimit, Duration rateInterv
         if (arrivalGap.isNegative() || arrivalGap.isZero()) {
             throw new IllegalArgumentException("fleetTelemetry.arrivalGap " + arrivalGap + " is not positive");
         }
+        if (tls != null && tls.clientCa() == null) {
+            throw new IllegalArgumentException("fleetTelemetry.tls needs a client CA (cars present certificates)");
+        }
     }
 
     /** On {@code port} of {@code bind}, with the default rate limit and gap threshold. */
     public FtConfig(String bind, int port) {
-        this(bind, port, DEFAULT_RATE_LIMIT, DEFAULT_RATE_INTERVAL, DEFAULT_ARRIVAL_GAP);
+        this(bind, port, DEFAULT_RATE_LIMIT, DEFAULT_RATE_INTERVAL, DEFAULT_ARRIVAL_GAP, null);
     }
 
     /** On {@code port} of 127.0.0.1. */
@@ -57,10 +69,15 @@ public record FtConfig(String bind, int port, int rateLimit, Duration rateInterv
     }
 
     public FtConfig withRateLimit(int messages, Duration interval) {
-        return new FtConfig(bind, port, messages, interval, arrivalGap);
+        return new FtConfig(bind, port, messages, interval, arrivalGap, tls);
     }
 
     public FtConfig withArrivalGap(Duration gap) {
-        return new FtConfig(bind, port, rateLimit, rateInterval, gap);
+        return new FtConfig(bind, port, rateLimit, rateInterval, gap, tls);
+    }
+
+    /** With its own TLS identity and client CA instead of the server's. */
+    public FtConfig withTls(io.fleetlog.server.tls.TlsConfig own) {
+        return new FtConfig(bind, port, rateLimit, rateInterval, arrivalGap, own);
     }
 }

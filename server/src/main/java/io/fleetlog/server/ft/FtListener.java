@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * (1003). Messages up to {@value #MAX_FRAME_BYTES} bytes are read and those over {@link
  * FtEnvelope#MAX_MESSAGE_BYTES} answered with an error; larger ones close the connection (1009).
  * A connection over its rate limit ({@link FtConfig#rateLimit()} messages per {@link
- * FtConfig#rateInterval()}, a token bucket) has the message dropped without a reply, as the
- * reference server does: the car keeps it unacked and sends it again.
+ * FtConfig#rateInterval()}, a token bucket) is slowed: the message waits for its token before it
+ * is handled, and the next is read only after it. Tesla's reference server drops such messages
+ * instead; with fleetlog's rule that a car's capture time never runs backwards, a dropped record
+ * resent after newer ones were stored would be lost, so fleetlog delays and drops nothing.
  */
 public final class FtListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FtListener.class);
@@ -188,11 +190,15 @@ public final class FtListener implements AutoCloseable {
             buf.get(message);
             callback.succeed();
             long start = System.nanoTime();
-            if (!withinRate(start)) {
-                session.demand(); // dropped without a reply: the car sends it again later
-                return;
-            }
+            long delay = delayNanos(start);
             Thread.ofVirtual().name("ft-" + vin).start(() -> {
+                if (delay > 0) {
+                    try {
+                        Thread.sleep(java.time.Duration.ofNanos(delay)); // the next message is read after this one
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 byte[] reply;
                 try {
                     reply = ingest.handle(vin, message);
@@ -212,17 +218,21 @@ public final class FtListener implements AutoCloseable {
             });
         }
 
-        /** Takes a token; false (counted, logged once per burst) when the connection is over its limit. */
-        private boolean withinRate(long now) {
+        /**
+         * Takes a token of the connection's bucket and returns how long to wait before handling the
+         * message (0 within the limit). A message over the limit waits for its token: the connection
+         * is slowed, nothing is dropped, and the records keep their order. Counted; logged once per burst.
+         */
+        private long delayNanos(long now) {
             int limit = config.rateLimit();
             if (limit == 0) {
-                return true;
+                return 0;
             }
             double perNano = limit / (double) config.rateInterval().toNanos();
             tokens = Math.min(limit, tokens + (now - refilledNanos) * perNano);
             refilledNanos = now;
-            if (tokens >= 1) {
-                tokens -= 1;
+            tokens -= 1;
+            if (tokens >= 0) {
                 if (limitedInBurst > 0) {
                     log.warn(
                             "ft_rate_limit_exceeded vin={} remote={} messages_rate_limited={} duration_ms={}",
@@ -232,13 +242,13 @@ public final class FtListener implements AutoCloseable {
                             (now - burstStartNanos) / 1_000_000);
                     limitedInBurst = 0;
                 }
-                return true;
+                return 0;
             }
             if (limitedInBurst++ == 0) {
                 burstStartNanos = now;
             }
             ingest.metrics().rateLimited.increment();
-            return false;
+            return (long) Math.ceil(-tokens / perNano);
         }
 
         @Override

@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code ft_events_stored_total{record_type}}: vehicle events stored from {@code alerts},
  *       {@code errors} and {@code connectivity} records;
  *   <li>{@code ft_arrival_gap_total}: cars heard again after a silence longer than the threshold;
- *   <li>{@code ft_rate_limited_total}: messages over the per-connection rate limit (dropped, no reply);
+ *   <li>{@code ft_rate_limited_total}: messages over the per-connection rate limit (delayed until their turn);
  *   <li>{@code ft_ack_latency}: from message arrival to ack sent.
  * </ul>
  */
@@ -58,7 +58,7 @@ public final class FtMetrics {
                 .description("Fleet Telemetry cars heard again after a silence longer than the gap threshold")
                 .register(registry);
         this.rateLimited = Counter.builder("ft_rate_limited")
-                .description("Fleet Telemetry messages over the per-connection rate limit, dropped without a reply")
+                .description("Fleet Telemetry messages over the per-connection rate limit, delayed until their turn")
                 .register(registry);
         this.ackLatency =
                 Timer.builder("ft_ack_latency").publishPercentiles(0.5, 0.99).register(registry);

@@ -188,8 +188,8 @@ class FtEventsAndLimitsTest {
     }
 
     @Test
-    void messagesOverTheRateLimitGetNoReplyAndAreCounted() throws Exception {
-        FtConfig ft = FtConfig.onPort(0).withRateLimit(3, Duration.ofHours(1));
+    void messagesOverTheRateLimitWaitForTheirTurnAndAreCountedNothingDropped() throws Exception {
+        FtConfig ft = FtConfig.onPort(0).withRateLimit(3, Duration.ofSeconds(3)); // a message per second after 3
         try (FleetServer s = FleetServer.start(config(ft));
                 FtListenerTest.Car c = FtListenerTest.Car.connect(s, car(VIN))) {
             for (int i = 0; i < 3; i++) {
@@ -197,14 +197,25 @@ class FtEventsAndLimitsTest {
                                 .messageType())
                         .isEqualTo(FtEnvelope.TYPE_ACK);
             }
-            c.ws.sendBinary(java.nio.ByteBuffer.wrap(FtListenerTest.vRecord("r3", T0 + 3000, 3)), true)
-                    .get(10, TimeUnit.SECONDS);
-            assertThat(c.replies.poll(1500, TimeUnit.MILLISECONDS))
-                    .as("no reply over the limit")
+            long start = System.nanoTime();
+            for (int i = 3; i < 5; i++) {
+                c.ws.sendBinary(java.nio.ByteBuffer.wrap(FtListenerTest.vRecord("r" + i, T0 + i * 1000L, i)), true)
+                        .get(10, TimeUnit.SECONDS);
+            }
+            assertThat(c.replies.poll(300, TimeUnit.MILLISECONDS))
+                    .as("no reply before its turn")
                     .isNull();
-            assertThat(s.fleetTelemetry().metrics().rateLimitedCount()).isEqualTo(1);
-            assertThat(s.store().count(VIN)).isEqualTo(3);
-            assertThat(s.metrics().scrape()).contains("ft_rate_limited_total 1.0");
+            for (int i = 3; i < 5; i++) {
+                byte[] reply = c.replies.poll(10, TimeUnit.SECONDS);
+                assertThat(reply).as("reply " + i).isNotNull();
+                assertThat(FtEnvelope.parse(reply).txidText()).isEqualTo("r" + i); // in order
+            }
+            assertThat((System.nanoTime() - start) / 1e9)
+                    .as("two messages over the limit took their turns")
+                    .isGreaterThan(1.0);
+            assertThat(s.fleetTelemetry().metrics().rateLimitedCount()).isEqualTo(2);
+            assertThat(s.store().count(VIN)).isEqualTo(5);
+            assertThat(s.metrics().scrape()).contains("ft_rate_limited_total 2.0");
         }
     }
 
