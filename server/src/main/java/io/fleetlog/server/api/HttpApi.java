@@ -9,6 +9,7 @@ import io.fleetlog.server.auth.Principal;
 import io.fleetlog.server.fleet.Fleet;
 import io.fleetlog.server.ingest.IngestMetrics;
 import io.fleetlog.server.store.SampleStore;
+import io.fleetlog.server.store.VehicleEvent;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -89,6 +90,7 @@ public final class HttpApi {
         cfg.routes.get("/api/vehicles/{vin}/samples", this::samples);
         cfg.routes.get("/api/vehicles/{vin}/signals", this::signals);
         cfg.routes.get("/api/vehicles/{vin}/summary", this::summary);
+        cfg.routes.get("/api/vehicles/{vin}/events", this::events);
         cfg.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         cfg.routes.exception(NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
     }
@@ -257,6 +259,81 @@ public final class HttpApi {
         store.scan(vin, from, to, s::accept);
         long now = clock.millis();
         writeJson(ctx, 200, s.result(vin, from, to, store.events(vin, Long.MIN_VALUE, to), now));
+    }
+
+    /** Most events one request returns; {@code limit} asks for fewer. */
+    static final int MAX_EVENTS = 10_000;
+
+    /**
+     * The vehicle's stored events with {@code from <= t < to}, oldest first, optionally of some kinds
+     * ({@code kind=ALERT,ERROR}), at most {@code limit} ({@value #MAX_EVENTS}); {@code truncated} says
+     * whether more matched.
+     */
+    void events(Context ctx) throws IOException {
+        String vin = knownVin(ctx);
+        long from = time(ctx, "from", Long.MIN_VALUE);
+        long to = time(ctx, "to", Long.MAX_VALUE);
+        java.util.Set<VehicleEvent.Kind> kinds = java.util.EnumSet.allOf(VehicleEvent.Kind.class);
+        String k = ctx.queryParam("kind");
+        if (k != null && !k.isBlank()) {
+            kinds = java.util.EnumSet.noneOf(VehicleEvent.Kind.class);
+            for (String one : k.split(",", 64)) {
+                try {
+                    kinds.add(VehicleEvent.Kind.valueOf(one.strip().toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequest("kind '" + shown(one) + "' is not one of "
+                            + java.util.Arrays.toString(VehicleEvent.Kind.values()));
+                }
+            }
+        }
+        int limit = MAX_EVENTS;
+        String l = ctx.queryParam("limit");
+        if (l != null && !l.isBlank()) {
+            try {
+                limit = Integer.parseInt(l.strip());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_EVENTS) {
+                throw new BadRequest("limit '" + shown(l) + "' is not a number in 1.." + MAX_EVENTS);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        boolean truncated = false;
+        for (VehicleEvent e : store.events(vin, from, to)) {
+            if (!kinds.contains(e.kind())) {
+                continue;
+            }
+            if (out.size() == limit) {
+                truncated = true;
+                break;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("t", e.tMs());
+            m.put("time", java.time.Instant.ofEpochMilli(e.tMs()).toString());
+            m.put("kind", e.kind().name());
+            if (e.fromSeq() >= 0) {
+                m.put("fromSeq", e.fromSeq());
+                m.put("toSeq", e.toSeq());
+            }
+            m.put("detail", e.detail());
+            out.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("vin", vin);
+        body.put("events", out);
+        body.put("truncated", truncated);
+        writeJson(ctx, 200, body);
+    }
+
+    /** A query value echoed in an error: at most 32 characters, control characters escaped. */
+    static String shown(String v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length() && b.length() < 32; i++) {
+            char c = v.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : c);
+        }
+        return v.length() > 32 ? b + "…" : b.toString();
     }
 
     private String knownVin(Context ctx) {

@@ -159,6 +159,37 @@ class FtEventsAndLimitsTest {
             assertThat(events(s, VehicleEvent.Kind.ALERT)).hasSize(2);
             assertThat(s.fleetTelemetry().metrics().eventsStoredCount("alerts")).isEqualTo(2);
             assertThat(s.fleetTelemetry().metrics().eventsStoredCount("errors")).isEqualTo(1);
+
+            // the API shows them: GET /api/vehicles/{vin}/events?kind=…
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .sslContext(new ClientTls(dir.resolve("ca/ca.pem"), null, null).sslContext())
+                    .build();
+            var get = (java.util.function.Function<String, java.net.http.HttpResponse<String>>) q -> {
+                try {
+                    return http.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(s.baseUrl() + "/api/vehicles/" + VIN + "/events" + q))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            var r = get.apply("?kind=alert,ERROR");
+            assertThat(r.statusCode()).isEqualTo(200);
+            var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            assertThat(body.get("events")).hasSize(3);
+            assertThat(body.get("events").get(0).get("kind").asText()).isEqualTo("ALERT");
+            assertThat(body.get("events").get(0).get("t").asLong()).isEqualTo(T0 - 60_000);
+            assertThat(body.get("truncated").asBoolean()).isFalse();
+            var one = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(get.apply("?kind=ALERT&limit=1").body());
+            assertThat(one.get("events")).hasSize(1);
+            assertThat(one.get("truncated").asBoolean()).isTrue();
+            var bad = get.apply("?kind=WARP%07");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("WARP\\\\u0007").contains("is not one of");
+            assertThat(get.apply("?limit=0").statusCode()).isEqualTo(400);
         }
         // after a restart on the same store the LRU is empty: the stored events still say "resend"
         try (FleetServer s = FleetServer.start(config(FtConfig.onPort(0)));
