@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@link MqttConfig#staleAfter()}. The bridge's status topic says {@code online} while connected and
  * {@code offline} after {@link #close} or, as the MQTT will, when the connection drops. Counters on
  * /metrics: {@code fleetlog_mqtt_published_total} (acknowledged by the broker), {@code
- * fleetlog_mqtt_failed_total}, {@code fleetlog_mqtt_superseded_total}, {@code
+ * fleetlog_mqtt_failed_total}, {@code fleetlog_mqtt_rejected_total}, {@code fleetlog_mqtt_superseded_total}, {@code
  * fleetlog_mqtt_connects_total}, {@code fleetlog_mqtt_connect_failures_total}; gauges {@code
  * fleetlog_mqtt_connected}, {@code fleetlog_mqtt_pending}. Thread-safe: {@link #runOnce} is called by
  * one thread (the bridge's, or a test's); {@link #close} is idempotent.
@@ -66,6 +66,7 @@ public final class MqttBridge implements AutoCloseable {
     private final Map<String, Tracker> trackers = new HashMap<>();
     private final Counter connects;
     private final Counter connectFailures;
+    private final Counter rejected;
     private final AtomicLong superseded = new AtomicLong();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger connectedGauge = new AtomicInteger();
@@ -104,6 +105,9 @@ public final class MqttBridge implements AutoCloseable {
                 .register(m);
         this.connectFailures = Counter.builder("fleetlog.mqtt.connect.failures")
                 .description("failed attempts to connect to the MQTT broker")
+                .register(m);
+        this.rejected = Counter.builder("fleetlog.mqtt.rejected")
+                .description("MQTT messages the client refused to send (skipped)")
                 .register(m);
         FunctionCounter.builder("fleetlog.mqtt.superseded", superseded, AtomicLong::get)
                 .description("MQTT payloads replaced by a newer value before they were sent (coalescing, outages)")
@@ -260,6 +264,12 @@ public final class MqttBridge implements AutoCloseable {
                 if (!broker.publish(msg.topic(), msg.payload())) {
                     return; // the client's in-flight window is full: the rest waits for the next step
                 }
+                outbox.sent(msg, nowMs);
+            } catch (IllegalArgumentException e) {
+                // a message the client refuses (a topic it deems invalid): counted, logged and skipped,
+                // so it cannot hold up the others
+                rejected.increment();
+                log.warn("mqtt_message_rejected topic={} error={}", msg.topic(), e.getMessage());
                 outbox.sent(msg, nowMs);
             } catch (Exception e) {
                 log.warn("mqtt_publish_failed broker={} topic={} error={}", config.broker(), msg.topic(), e.toString());

@@ -31,6 +31,7 @@ class MqttBridgeStepTest {
         boolean connected;
         int window = Integer.MAX_VALUE;
         int connectAttempts;
+        String refused;
         final List<Outbox.Message> published = new ArrayList<>();
 
         @Override
@@ -51,6 +52,9 @@ class MqttBridgeStepTest {
         public boolean publish(String topic, String payload) throws Exception {
             if (!connected) {
                 throw new IllegalStateException("not connected");
+            }
+            if (topic.equals(refused)) {
+                throw new IllegalArgumentException("refused topic " + topic);
             }
             if (window <= 0) {
                 return false;
@@ -213,5 +217,18 @@ class MqttBridgeStepTest {
         bridge.close();
         assertThat(broker.last(Topics.status(config))).isEqualTo("offline");
         assertThat(broker.count(Topics.status(config))).isEqualTo(2);
+    }
+
+    @Test
+    void aMessageTheClientRefusesIsSkippedAndDoesNotHoldUpTheOthers() {
+        bridge();
+        broker.up = true;
+        broker.refused = Topics.status(config); // the first message due
+        frame(10);
+        bridge.runOnce(0);
+        assertThat(broker.last(fl("VehicleSpeed"))).isEqualTo("10");
+        frame(20);
+        bridge.runOnce(1_000);
+        assertThat(broker.last(fl("VehicleSpeed"))).isEqualTo("20");
     }
 }
