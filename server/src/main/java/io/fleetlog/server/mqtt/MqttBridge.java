@@ -142,6 +142,12 @@ public final class MqttBridge implements AutoCloseable {
                 server.config().clock(),
                 new PahoBroker(config, delivered, failed));
         b.thread.start();
+        if (config.password() != null && config.broker().startsWith("tcp://") && !loopback(config.broker())) {
+            log.warn(
+                    "mqtt_insecure broker={} warning=\"the broker password and every vehicle's data cross the"
+                            + " network unencrypted: use ssl://\"",
+                    config.broker());
+        }
         log.info(
                 "mqtt_started broker={} namespace={} teslamate={} discovery_prefix={} user={}",
                 config.broker(),
@@ -150,6 +156,11 @@ public final class MqttBridge implements AutoCloseable {
                 config.discoveryPrefix(),
                 config.username() == null ? "none" : config.username());
         return b;
+    }
+
+    private static boolean loopback(String broker) {
+        String host = java.net.URI.create(broker).getHost();
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
     }
 
     /** One step at server time {@code nowMs}: connect if due, render what changed, send what is due. */
