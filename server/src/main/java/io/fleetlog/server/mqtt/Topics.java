@@ -3,10 +3,7 @@ package io.fleetlog.server.mqtt;
 import io.fleetlog.catalog.BooleanType;
 import io.fleetlog.catalog.EnumType;
 import io.fleetlog.catalog.FloatType;
-import io.fleetlog.catalog.IntegerType;
-import io.fleetlog.catalog.LocationType;
 import io.fleetlog.catalog.Signal;
-import io.fleetlog.catalog.StringType;
 import io.fleetlog.frame.Frame;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -262,18 +259,5 @@ final class Topics {
 
     static String iso(long ms) {
         return Instant.ofEpochMilli(ms).truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    /** Whether {@code s} is a type fleetlog publishes as a number (for discovery's state class). */
-    static boolean numeric(Signal s) {
-        return s.type() instanceof FloatType || (s.type() instanceof IntegerType);
-    }
-
-    static boolean isLocation(Signal s) {
-        return s.type() instanceof LocationType;
-    }
-
-    static boolean isText(Signal s) {
-        return s.type() instanceof StringType || s.type() instanceof EnumType;
     }
 }
