@@ -151,7 +151,7 @@ public final class MqttBridge implements AutoCloseable {
         log.info(
                 "mqtt_started broker={} namespace={} teslamate={} discovery_prefix={} user={}",
                 config.broker(),
-                config.namespace(),
+                config.namespace() == null ? "none" : config.namespace(),
                 config.teslaMate(),
                 config.discoveryPrefix(),
                 config.username() == null ? "none" : config.username());
