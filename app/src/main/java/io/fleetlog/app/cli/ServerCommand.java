@@ -113,14 +113,27 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     HttpSecurityOptions security = new HttpSecurityOptions();
 
+    @picocli.CommandLine.Mixin
+    MqttOptions mqtt = new MqttOptions();
+
     @Override
     public Integer call() throws InterruptedException {
+        io.fleetlog.server.mqtt.MqttConfig mqttConfig = mqtt.toConfig();
         FleetServer server = FleetServer.start(config());
+        io.fleetlog.server.mqtt.MqttBridge bridge =
+                mqttConfig == null ? null : io.fleetlog.server.mqtt.MqttBridge.start(mqttConfig, server);
         System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
                 + ", ingest: " + server.baseUrl().replace("http", "ws") + "/ingest)");
         if (server.fleetTelemetry() != null) {
             System.out.println("Fleet Telemetry listening on " + bind + ":"
                     + server.fleetTelemetry().port() + " (mutual TLS, client CA " + clientCa + ")");
+        }
+        if (bridge != null) {
+            System.out.println("MQTT: publishing to " + mqttConfig.broker() + " under " + mqttConfig.fleetlogRoot()
+                    + "/" + (mqttConfig.teslaMate() ? " and " + mqttConfig.teslaMateRoot() + "/" : "")
+                    + (mqttConfig.discoveryPrefix() == null
+                            ? ""
+                            : ", Home Assistant discovery under " + mqttConfig.discoveryPrefix() + "/"));
         }
         for (String w : server.securityWarnings()) {
             System.out.println("WARNING: " + w);
@@ -129,6 +142,9 @@ public final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            if (bridge != null) {
+                                bridge.close(); // before the store closes: it reads the fleet
+                            }
                             server.close();
                             stopped.countDown();
                         },

@@ -123,6 +123,9 @@ public final class Demo implements AutoCloseable {
     private final Path spoolDir;
     private boolean ftStarted;
     private boolean running;
+    /** The MQTT publisher, or null without --mqtt. */
+    private io.fleetlog.server.mqtt.MqttBridge mqtt;
+
     private boolean closed;
 
     private Demo(Options options, FleetServer server, List<DemoVehicle> vehicles, List<FtDemoCar> ftCars, Path ftPki) {
@@ -141,6 +144,12 @@ public final class Demo implements AutoCloseable {
 
     /** Starts the server, with this HTTP access control (docs/security.md), and the fleet. */
     public static Demo start(Options o, HttpSecurity security) throws IOException {
+        return start(o, security, null);
+    }
+
+    /** As {@link #start(Options, HttpSecurity)}, also publishing to MQTT unless {@code mqtt} is null (docs/mqtt.md). */
+    public static Demo start(Options o, HttpSecurity security, io.fleetlog.server.mqtt.MqttConfig mqtt)
+            throws IOException {
         Files.createDirectories(o.dataDir());
         List<DemoVehicle> cars = plan(o);
         Map<String, String> tokens = new LinkedHashMap<>();
@@ -174,6 +183,9 @@ public final class Demo implements AutoCloseable {
         Demo demo = new Demo(o, server, cars, ftCars, ftPki);
         self[0] = demo;
         try {
+            if (mqtt != null) {
+                demo.mqtt = io.fleetlog.server.mqtt.MqttBridge.start(mqtt, server);
+            }
             demo.startFleet();
         } catch (RuntimeException | IOException e) {
             demo.close();
@@ -495,6 +507,9 @@ public final class Demo implements AutoCloseable {
         }
         stopFleet();
         closed = true;
+        if (mqtt != null) {
+            mqtt.close();
+        }
         server.close();
     }
 }

@@ -91,6 +91,9 @@ public final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     io.fleetlog.app.cli.HttpSecurityOptions security = new io.fleetlog.app.cli.HttpSecurityOptions();
 
+    @picocli.CommandLine.Mixin
+    io.fleetlog.app.cli.MqttOptions mqtt = new io.fleetlog.app.cli.MqttOptions();
+
     private volatile boolean stopRequested;
 
     @Override
@@ -130,7 +133,8 @@ public final class DemoCommand implements Callable<Integer> {
                         },
                         "demo-shutdown"));
         FleetReport r;
-        try (Demo demo = Demo.start(o, security.toSecurity())) {
+        io.fleetlog.server.mqtt.MqttConfig mqttConfig = mqtt.toConfig();
+        try (Demo demo = Demo.start(o, security.toSecurity(), mqttConfig)) {
             out.printf(
                     "fleetlog demo: %d vehicles%s, %s, speed %s, store %s%n",
                     vehicles,
@@ -139,6 +143,9 @@ public final class DemoCommand implements Callable<Integer> {
                     o.maxSpeed() ? "max" : speed + "x",
                     io.fleetlog.server.store.Stores.redact(db));
             out.printf("dashboard: %s%n", demo.url());
+            if (mqttConfig != null) {
+                out.printf("MQTT: publishing to %s (docs/mqtt.md)%n", mqttConfig.broker());
+            }
             new Progress(demo, out, o).run(() -> stopRequested);
             r = demo.report();
             r.print(out);

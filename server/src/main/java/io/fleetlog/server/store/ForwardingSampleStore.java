@@ -80,6 +80,11 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public int vehicleNumber(String vin) {
+        return delegate.vehicleNumber(vin);
+    }
+
+    @Override
     public void recordEvent(VehicleEvent event) {
         delegate.recordEvent(event);
     }

@@ -338,6 +338,12 @@ final class PostgresSampleStore implements SampleStore {
     }
 
     @Override
+    public int vehicleNumber(String vin) {
+        Integer id = idIfKnown(vin);
+        return id == null ? -1 : id;
+    }
+
+    @Override
     public Optional<Vehicle> vehicle(String vin) {
         return query(
                 "SELECT vin, model, name FROM vehicles WHERE vin = ?",

@@ -107,6 +107,15 @@ public interface SampleStore extends AutoCloseable {
 
     Optional<Vehicle> vehicle(String vin);
 
+    /**
+     * The store's own number of {@code vin}: its vehicles row id, given in the order vehicles were
+     * first stored and never reused, so stable across restarts (TeslaMate's {@code $car_id} on MQTT);
+     * -1 when the vehicle is not stored or the store has no such numbers.
+     */
+    default int vehicleNumber(String vin) {
+        return -1;
+    }
+
     /** Records one vehicle event durably (returns after commit). */
     void recordEvent(VehicleEvent event);
 

@@ -298,6 +298,12 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     @Override
+    public int vehicleNumber(String vin) {
+        Integer id = ids.get(vin);
+        return id == null ? -1 : id;
+    }
+
+    @Override
     public List<String> vins() {
         return vehicles.keySet().stream().sorted().toList();
     }
