@@ -44,6 +44,32 @@ public record FtEnvelope(byte[] txid, byte[] topic, int messageType, byte[] mess
         return new String(txid, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The txid for logs and messages: printable ASCII in quotes, at most 64 bytes shown (a car's
+     * bytes are never logged raw).
+     */
+    public String txidShown() {
+        return printable(txid);
+    }
+
+    /**
+     * A bounded key for remembering the txid: its text when at most 64 bytes, else {@code sha256:}
+     * and its hash, so a long txid costs no more memory and two long ones never collide.
+     */
+    public String txidKey() {
+        if (txid.length <= 64) {
+            return txidText();
+        }
+        try {
+            return "sha256:"
+                    + java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(txid));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256", e);
+        }
+    }
+
     /** The topic as text (UTF-8). */
     public String topicText() {
         return new String(topic, StandardCharsets.UTF_8);

@@ -187,7 +187,7 @@ public final class FtIngest {
         }
         if (env.messageType() != FtEnvelope.TYPE_STREAM || env.stream() == null) {
             metrics.unknownType.increment();
-            log.info("ft_unknown_message_type vin={} type={} txid={}", vin, env.messageType(), env.txidText());
+            log.info("ft_unknown_message_type vin={} type={} txid={}", vin, env.messageType(), env.txidShown());
             return FtWriter.ack(env.txid(), env.topic());
         }
         FtStream s = env.stream();
@@ -210,7 +210,7 @@ public final class FtIngest {
             FtIdentity.checkPayloadVin(vin, payload.getVin());
         } catch (FtFormatException e) {
             metrics.refused("bad_payload");
-            log.warn("ft_refused vin={} reason=bad_payload txid={} error=\"{}\"", vin, env.txidText(), e.getMessage());
+            log.warn("ft_refused vin={} reason=bad_payload txid={} error=\"{}\"", vin, env.txidShown(), e.getMessage());
             return FtWriter.error(env.txid(), e.getMessage());
         } catch (FtIdentityException e) {
             return otherVin(vin, env, e);
@@ -227,7 +227,7 @@ public final class FtIngest {
                 log.warn(
                         "ft_refused vin={} reason=bad_payload txid={} error=\"{}\"",
                         vin,
-                        env.txidText(),
+                        env.txidShown(),
                         e.getMessage());
                 return FtWriter.error(env.txid(), e.getMessage());
             }
@@ -242,7 +242,7 @@ public final class FtIngest {
             return store(vin, st, env, r.frame());
         } catch (StoreException e) {
             metrics.refused("store_failed");
-            log.error("ft_store_failed vin={} txid={} error={}", vin, env.txidText(), e.getMessage());
+            log.error("ft_store_failed vin={} txid={} error={}", vin, env.txidShown(), e.getMessage());
             live.publishLog("error", "store failure for " + vin + ": " + e.getMessage());
             return FtWriter.error(env.txid(), "not stored, send again: store failure");
         } finally {
@@ -252,7 +252,7 @@ public final class FtIngest {
 
     /** Under the VIN's lock: resend check, time order, append, then the ack. */
     private byte[] store(String vin, VinState st, FtEnvelope env, Frame frame) {
-        String txid = env.txidText();
+        String txid = env.txidKey();
         long t = frame.timeMs();
         if (!txid.isEmpty() && st.txids.containsKey(txid)) {
             metrics.resends.increment();
@@ -273,15 +273,15 @@ public final class FtIngest {
             }
             if (t < totals.lastCaptureMs()) {
                 metrics.outOfOrder.increment();
-                String what =
-                        vin + ": Fleet Telemetry record " + txid + " captured at " + java.time.Instant.ofEpochMilli(t)
-                                + " is older than the newest stored frame ("
-                                + java.time.Instant.ofEpochMilli(totals.lastCaptureMs())
-                                + "): acked, not stored (time may not run backwards)";
+                String what = vin + ": Fleet Telemetry record " + env.txidShown() + " captured at "
+                        + java.time.Instant.ofEpochMilli(t)
+                        + " is older than the newest stored frame ("
+                        + java.time.Instant.ofEpochMilli(totals.lastCaptureMs())
+                        + "): acked, not stored (time may not run backwards)";
                 log.warn(
                         "ft_out_of_order vin={} txid={} capture_ms={} newest_ms={}",
                         vin,
-                        txid,
+                        env.txidShown(),
                         t,
                         totals.lastCaptureMs());
                 live.publishLog("warn", what);
@@ -314,7 +314,7 @@ public final class FtIngest {
 
     private byte[] otherVin(String vin, FtEnvelope env, FtIdentityException e) {
         metrics.refused("other_vin");
-        log.warn("ft_refused vin={} reason=other_vin txid={} error=\"{}\"", vin, env.txidText(), e.getMessage());
+        log.warn("ft_refused vin={} reason=other_vin txid={} error=\"{}\"", vin, env.txidShown(), e.getMessage());
         live.publishLog("warn", vin + ": a Fleet Telemetry record naming another VIN was refused");
         return FtWriter.error(env.txid(), e.getMessage());
     }
@@ -353,7 +353,7 @@ public final class FtIngest {
                     "ft_refused vin={} reason=bad_payload topic={} txid={} error=\"{}\"",
                     vin,
                     topic,
-                    env.txidText(),
+                    env.txidShown(),
                     e.getMessage());
             return FtWriter.error(env.txid(), e.getMessage());
         } catch (FtIdentityException e) {
@@ -363,7 +363,7 @@ public final class FtIngest {
         st.lock.lock();
         try {
             register(vin, st);
-            String txid = env.txidText();
+            String txid = env.txidKey();
             if (!txid.isEmpty() && st.txids.containsKey(txid)) {
                 metrics.resends.increment();
                 return ack(env);
@@ -393,7 +393,7 @@ public final class FtIngest {
             return ack(env);
         } catch (StoreException e) {
             metrics.refused("store_failed");
-            log.error("ft_store_failed vin={} topic={} txid={} error={}", vin, topic, env.txidText(), e.getMessage());
+            log.error("ft_store_failed vin={} topic={} txid={} error={}", vin, topic, env.txidShown(), e.getMessage());
             return FtWriter.error(env.txid(), "not stored, send again: store failure");
         } finally {
             st.lock.unlock();
@@ -411,7 +411,7 @@ public final class FtIngest {
     /** Any other topic: acked, counted, shown (bounded). */
     private byte[] otherTopic(String vin, FtEnvelope env, FtStream s) {
         String topic = FtMetrics.recordType(env.topicText());
-        log.info("ft_record vin={} topic={} txid={} bytes={}", vin, topic, env.txidText(), s.payload().length);
+        log.info("ft_record vin={} topic={} txid={} bytes={}", vin, topic, env.txidShown(), s.payload().length);
         live.publishLog("info", vin + ": Fleet Telemetry " + topic + " record (" + s.payload().length + " bytes)");
         return ack(env);
     }
