@@ -200,7 +200,9 @@ public final class EdgeCommand implements Callable<Integer> {
             mapping = f.path("mapping", mapping);
             iface = f.string("interface", iface);
             Duration silence = f.seconds("silence-after", null);
-            silenceAfter = silenceAfter != null || silence == null ? silenceAfter : silence.toNanos() / 1e9;
+            if (silenceAfter == null && silence != null) {
+                silenceAfter = silence.toNanos() / 1e9;
+            }
             heartbeatInterval = f.seconds("heartbeat-interval", null);
             heartbeatTimeout = f.seconds("heartbeat-timeout", null);
         }
