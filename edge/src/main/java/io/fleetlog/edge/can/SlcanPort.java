@@ -239,6 +239,7 @@ public final class SlcanPort implements CanFrames {
             try {
                 connect();
                 reopens.incrementAndGet();
+                log.info("slcan_reopened device={} attempts={}", device, attempt + 1);
                 return;
             } catch (InterruptedIOException e) {
                 throw e;
