@@ -1,6 +1,6 @@
 """Plays an SLCAN adapter on a pseudo terminal, for SlcanPortTest (not product code).
 
-usage: slcan_adapter.py LINK FRAMES_BEFORE FRAMES_AFTER RATE
+usage: slcan_adapter.py LINK FRAMES_BEFORE FRAMES_AFTER RATE [STANDARD_ID_HEX]
 
 Creates a pty, points the symlink LINK at its slave, waits for the edge's open command (O\r),
 answers the commands (a bell for the first one, C, as adapters do when the channel is already
@@ -15,13 +15,16 @@ import time
 import tty
 
 
+STANDARD_ID = "123"
+
+
 def frame(i):
     data = i.to_bytes(8, "big").hex().upper()
     if i % 50 == 7:
-        return "r1238"
+        return "r" + STANDARD_ID + "8"
     if i % 10 == 9:
         return "T1ABCDEF08" + data
-    line = "t123" + "8" + data
+    line = "t" + STANDARD_ID + "8" + data
     if i % 2 == 1:
         line += "%04X" % (i % 60000)  # the adapter's ms timestamp (after Z1)
     return line
@@ -58,7 +61,10 @@ def send(master, first, count, rate):
 
 
 def main():
+    global STANDARD_ID
     link, before, after, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    if len(sys.argv) > 5:
+        STANDARD_ID = sys.argv[5].upper()
     master, slave = plug(link)
     send(master, 0, before, rate)
     os.write(master, b"tXYZ8\rhello\r")
