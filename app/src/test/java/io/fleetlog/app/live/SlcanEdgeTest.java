@@ -78,6 +78,7 @@ class SlcanEdgeTest {
             UplinkConfig up = UplinkConfig.of(server.baseUrl(), VIN, "model3", TOKEN);
             AgentConfig ac = AgentConfig.of(up, tmp.resolve("spool")).withFaultProxy(false);
             AgentStats s;
+            LiveCanStats ls;
             try (VehicleAgent agent = VehicleAgent.create(ac, live)) {
                 agent.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -87,9 +88,10 @@ class SlcanEdgeTest {
                 while (agent.stats().ackedSeq() + 1 < agent.stats().captured() && System.nanoTime() < deadline) {
                     Thread.sleep(20); // and for the server's acknowledgements
                 }
+                ls = live.stats();
+                adapter.destroyForcibly(); // unplugged for good: the capture thread's read ends, shutdown is quick
                 s = agent.shutdown();
             }
-            LiveCanStats ls = live.stats();
             System.out.println("SLCAN edge: " + ls.line() + "; captured " + s.captured());
             assertThat(ls.frames()).as("no frame lost").isEqualTo(BEFORE + AFTER);
             assertThat(ls.malformed()).as("the garbage frame and line").isEqualTo(2);

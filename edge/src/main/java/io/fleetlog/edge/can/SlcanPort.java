@@ -5,6 +5,7 @@ import io.fleetlog.logs.Problems;
 import io.fleetlog.logs.candump.CanFrame;
 import io.fleetlog.logs.candump.CanFrames;
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@link #disconnects()}, logged, and reopened with {@link Backoff#defaults()} until it is back
  * ({@link #next()} blocks meanwhile; the spool and uplink keep running). A regular file is a
  * recording: its end is the end of input. Not thread-safe (one reading thread); the counters may be
- * read from any thread. Interrupting the reader ends a backoff wait with {@link InterruptedIOException}.
+ * read from any thread. Interrupting the reader ends a backoff wait with {@link InterruptedIOException};
+ * {@link #close()} from another thread returns at once, and a read blocked on a silent device ends
+ * when data or an error arrives (the reader then sees the port closed and returns {@code null}).
  */
 public final class SlcanPort implements CanFrames {
     private static final Logger log = LoggerFactory.getLogger(SlcanPort.class);
@@ -129,7 +132,9 @@ public final class SlcanPort implements CanFrames {
                 out.flush();
             }
         }
-        in = new BufferedInputStream(Files.newInputStream(device), 1 << 14);
+        // java.io, not a FileChannel: closing a channel waits for a read blocked on a silent terminal to
+        // return (forever, from a virtual thread); a FileInputStream closes at once and the read ends in an error
+        in = new BufferedInputStream(new FileInputStream(device.toFile()), 1 << 14);
         line.setLength(0);
         tooLong = false;
         log.info("slcan_opened device={} bitrate={} recording={}", device, bitrate, recording);
@@ -164,6 +169,9 @@ public final class SlcanPort implements CanFrames {
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw e;
+                }
+                if (ended) {
+                    return null; // closed by another thread while this one was reading
                 }
                 disconnected(e.getMessage());
                 continue;
