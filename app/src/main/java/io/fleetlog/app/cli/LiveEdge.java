@@ -67,7 +67,15 @@ final class LiveEdge {
             t.setDaemon(true);
             return t;
         });
-        try (VehicleAgent agent = VehicleAgent.create(ac, live, transport)) {
+        VehicleAgent created;
+        try {
+            created = VehicleAgent.create(ac, live, transport);
+        } catch (IOException | RuntimeException e) {
+            live.close(); // the agent owns the input only once it exists
+            watch.shutdownNow();
+            throw e;
+        }
+        try (VehicleAgent agent = created) {
             watch.scheduleAtFixedRate(() -> live.runOnce(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
             Thread hook = new Thread(() -> say(agent, live), "edge-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
