@@ -28,13 +28,19 @@ import picocli.CommandLine.Option;
  * the uplink; settings may come from {@code --config FILE} ({@link EdgeConfigFile}), flags win. Restarted on the same spool directory after a crash it sends
  * what the spool holds first, continues its seq, and resumes the drive after the last committed sample.
  */
-@Command(name = "edge", mixinStandardHelpOptions = true, description = "Run simulated vehicles: spool + uplink.")
+@Command(
+        name = "edge",
+        mixinStandardHelpOptions = true,
+        description = "Run simulated vehicles, or one vehicle's live CAN bus (--can): spool + uplink.")
 public final class EdgeCommand implements Callable<Integer> {
 
     @Option(names = "--vin", description = "VIN of the one vehicle (default: derived from --model).")
     String vin;
 
-    @Option(names = "--model", description = "model3, modely, models-plaid or modelx (default: model3).")
+    @Option(
+            names = "--model",
+            description =
+                    "model3, modely, models-plaid or modelx (default: model3); with --can the model name sent to the server.")
     String model;
 
     @Option(names = "--vehicles", description = "Run a fleet of N simulated vehicles instead of one.")
