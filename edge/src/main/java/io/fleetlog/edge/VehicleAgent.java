@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * that plays the vehicle's dead zones.
  *
  * <p>A capture thread takes samples from the source paced by their capture time ({@code speed} × real
- * time, or as fast as the spool accepts at {@code max}), appends them to the spool and applies the
+ * time, or as fast as the spool accepts at {@code max}; a {@linkplain Source#live() live} source is
+ * never paced and each of its samples is appended at once), appends them to the spool and applies the
  * outage schedule by capture time. An uplink thread repeats {@link Uplink#runOnce}. Both are virtual
  * threads; SQLite runs on the spool's own platform thread. Restarted on the same spool directory after
  * a crash, the agent sends what the spool holds first and continues its seq.
@@ -166,6 +167,7 @@ public final class VehicleAgent implements AutoCloseable {
     // ---- capture
 
     private void captureLoop() {
+        boolean live = source.live(); // samples arrive in real time: commit each at once, never pace
         try {
             Sample s;
             while (!stopping && (s = source.next()) != null) {
@@ -176,12 +178,12 @@ public final class VehicleAgent implements AutoCloseable {
                 if (proxy != null) {
                     outagesAt(s.captureTimeMs());
                 }
-                if (!config.maxSpeed()) {
+                if (!config.maxSpeed() && !live) {
                     pace(s.captureTimeMs());
                 }
                 chunk.add(s);
                 lastCaptureMs = s.captureTimeMs();
-                if (!config.maxSpeed() || chunk.size() >= MAX_CHUNK) {
+                if (!config.maxSpeed() || live || chunk.size() >= MAX_CHUNK) {
                     appendChunk();
                     if (config.maxSpeed()) {
                         Thread.yield(); // let the uplink run

@@ -1,5 +1,6 @@
 package io.fleetlog.logs;
 
+import io.fleetlog.logs.candump.CanFrames;
 import io.fleetlog.logs.candump.CandumpReader;
 import io.fleetlog.logs.dbc.Dbc;
 import io.fleetlog.logs.export.ColumnMapping;
@@ -79,6 +80,26 @@ public final class LogSources {
     }
 
     private static OpenedLog candump(Path input, LogOptions o) throws IOException {
+        CandumpReader reader = CandumpReader.open(input, o.iface());
+        CanSource source;
+        try {
+            source = canSource(reader, input.getFileName().toString(), o);
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        return new OpenedLog(source, Optional.empty(), source.describe());
+    }
+
+    /**
+     * Samples decoded from any stream of CAN frames (a candump file, live candump lines, an SLCAN
+     * adapter) exactly as {@code replay --format candump} decodes a log: {@code o}'s DBC and mapping
+     * (default: the built-in Model 3 ones), its rate (default 50 Hz) and longest bridged gap. Only the
+     * CAN options of {@code o} are read. A bad DBC or mapping fails here, before anything is read.
+     *
+     * @param name the input's name in the description ({@code stdin}, {@code slcan:/dev/ttyACM0})
+     */
+    public static CanSource canSource(CanFrames frames, String name, LogOptions o) throws IOException {
         Dbc dbc = o.dbc() == null ? SignalMapping.model3Dbc() : Dbc.parse(o.dbc());
         SignalMapping mapping = o.mapping() == null ? SignalMapping.model3() : SignalMapping.parse(o.mapping());
         BoundMapping bound;
@@ -95,10 +116,9 @@ public final class LogSources {
         }
         double hz = o.resampleHz() == 0 ? 50 : o.resampleHz();
         CanSource.Options opts = new CanSource.Options(hz, o.maxGap() == null ? LogOptions.CAN_MAX_GAP : o.maxGap());
-        String describe = "candump " + input.getFileName() + " via " + dbc.name() + " and " + mapping.name()
+        String describe = "candump " + name + " via " + dbc.name() + " and " + mapping.name()
                 + (o.iface() == null ? "" : ", interface " + o.iface()) + ", " + hz + " Hz";
-        CanSource source = new CanSource(CandumpReader.open(input, o.iface()), bound, opts, describe);
-        return new OpenedLog(source, Optional.empty(), describe);
+        return new CanSource(frames, bound, opts, describe);
     }
 
     private static OpenedLog csv(Path input, LogFormat format, LogOptions o) throws IOException {

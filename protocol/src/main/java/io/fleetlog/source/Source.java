@@ -26,6 +26,15 @@ public interface Source extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether samples arrive in real time as they are captured (a live CAN bus) rather than from a
+     * recording. The edge neither paces a live source nor holds its samples back for a bigger spool
+     * append: each is committed as soon as it arrives. Default false.
+     */
+    default boolean live() {
+        return false;
+    }
+
     @Override
     default void close() throws IOException {}
 }

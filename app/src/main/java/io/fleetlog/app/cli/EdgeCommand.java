@@ -24,10 +24,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fleetlog edge}: one simulated vehicle ({@code --vin}) or a fleet ({@code --vehicles N}),
- * with a durable spool and the uplink. Restarted on the same spool directory after a crash it sends
+ * or one real vehicle's live CAN bus ({@code --can}, see {@link LiveEdge}), with a durable spool and
+ * the uplink; settings may come from {@code --config FILE} ({@link EdgeConfigFile}), flags win. Restarted on the same spool directory after a crash it sends
  * what the spool holds first, continues its seq, and resumes the drive after the last committed sample.
  */
-@Command(name = "edge", mixinStandardHelpOptions = true, description = "Run simulated vehicles: spool + uplink.")
+@Command(
+        name = "edge",
+        mixinStandardHelpOptions = true,
+        description = "Run simulated vehicles, or one vehicle's live CAN bus (--can): spool + uplink.")
 public final class EdgeCommand implements Callable<Integer> {
 
     @Option(names = "--vin", description = "VIN of the one vehicle (default: derived from --model).")
@@ -35,8 +39,8 @@ public final class EdgeCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
-            description = "model3, modely, models-plaid or modelx (default: ${DEFAULT-VALUE}).",
-            defaultValue = "model3")
+            description =
+                    "model3, modely, models-plaid or modelx (default: model3); with --can the model name sent to the server.")
     String model;
 
     @Option(names = "--vehicles", description = "Run a fleet of N simulated vehicles instead of one.")
@@ -44,8 +48,8 @@ public final class EdgeCommand implements Callable<Integer> {
 
     @Option(
             names = "--server",
-            required = true,
-            description = "Server base URL, e.g. http://127.0.0.1:8080 or https://fleet.example.com (verified).")
+            description = "Server base URL, e.g. http://127.0.0.1:8080 or https://fleet.example.com (verified)."
+                    + " Required, here or in --config.")
     String server;
 
     @Mixin
@@ -54,10 +58,7 @@ public final class EdgeCommand implements Callable<Integer> {
     @Mixin
     ClientTlsOptions tls;
 
-    @Option(
-            names = "--spool-dir",
-            description = "Spool directory (default: ${DEFAULT-VALUE}).",
-            defaultValue = "data/spool")
+    @Option(names = "--spool-dir", description = "Spool directory (default: data/spool).")
     Path spoolDir;
 
     @Option(
@@ -83,28 +84,66 @@ public final class EdgeCommand implements Callable<Integer> {
                     "Capture time of the drive's first sample, ISO-8601 (default: now). Give the same value when restarting after a crash.")
     Instant start;
 
-    @Option(
-            names = "--spool-max",
-            description = "Spool bound in samples (default: ${DEFAULT-VALUE}).",
-            defaultValue = "4320000")
-    long spoolMax;
+    @Option(names = "--spool-max", description = "Spool bound in samples (default: 4320000).")
+    Long spoolMax;
+
+    @Option(names = "--spool-full", description = "block or drop-oldest (default: block).")
+    String spoolFull;
 
     @Option(
-            names = "--spool-full",
-            description = "block or drop-oldest (default: ${DEFAULT-VALUE}).",
-            defaultValue = "block")
-    String spoolFull;
+            names = "--can",
+            paramLabel = "-|slcan:DEV@BITRATE",
+            description = "Live CAN input instead of the simulator: '-' reads candump -L lines from standard input"
+                    + " (candump -L can0 | fleetlog edge --can - …), slcan:/dev/ttyACM0@500000 an SLCAN serial"
+                    + " adapter. Needs --vin.")
+    String can;
+
+    @Option(names = "--dbc", description = "--can: DBC file (default: the built-in Tesla Model 3 signals).")
+    Path dbc;
+
+    @Option(names = "--mapping", description = "--can: signal mapping file (default: the built-in Model 3 mapping).")
+    Path mapping;
+
+    @Option(names = "--interface", description = "--can -: only frames of this interface (default: all).")
+    String iface;
+
+    @Option(
+            names = "--silence-after",
+            description = "--can: seconds without a frame that count as a silent bus (an event; default: 5).")
+    Double silenceAfter;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Edge configuration file (key = value lines, docs/edge.md); flags override it.")
+    Path config;
+
+    /** Heartbeat settings from the config file (null: the uplink's defaults). */
+    java.time.Duration heartbeatInterval;
+
+    java.time.Duration heartbeatTimeout;
 
     @picocli.CommandLine.Mixin
     CatalogueOption catalogue = new CatalogueOption();
 
     @Override
     public Integer call() throws Exception {
+        applyConfig();
+        if (can != null) {
+            if (vehicles != null || outages != null) {
+                throw new IllegalArgumentException(
+                        "--can reads one live vehicle: --vehicles and --outages are" + " for the simulator");
+            }
+            return LiveEdge.run(this);
+        }
+        if (dbc != null || mapping != null || iface != null || silenceAfter != null) {
+            throw new IllegalArgumentException("--dbc, --mapping, --interface and --silence-after need --can");
+        }
         VehicleModel m = VehicleModel.byKey(model);
         long startMs = (start == null ? Instant.now() : start).toEpochMilli();
         Duration d = duration == null ? null : Duration.ofSeconds(duration);
         OutageSchedule schedule = outages == null ? OutageSchedule.none() : OutageSchedule.parse(outages);
-        SpoolConfig spool = SpoolConfig.defaults().withMaxSamples(spoolMax, SpoolConfig.FullPolicy.parse(spoolFull));
+        SpoolConfig spool = spoolConfig();
         String secret = token.token(tls.hasClientCertificate());
         Catalogue cat = catalogue.catalogue(); // a bad file fails before any agent starts
         Transport transport = tls.transport(); // reads the TLS files now: a bad one fails before any agent starts
@@ -116,9 +155,9 @@ public final class EdgeCommand implements Callable<Integer> {
             VehicleModel vm = vehicles == null ? m : order[i % order.length];
             String v =
                     vehicles == null && vin != null ? Vin.check(vin) : DriveSimulator.vin(vm, perModel[vm.ordinal()]++);
-            UplinkConfig up = UplinkConfig.of(server, v, vm.key(), secret)
+            UplinkConfig up = heartbeat(UplinkConfig.of(server, v, vm.key(), secret)
                     .withName(vm.displayName())
-                    .withCatalogue(cat);
+                    .withCatalogue(cat));
             long resumedAfterMs = ResumingSource.resumePoint(Spools.fileFor(spoolDir, v));
             AgentConfig ac = AgentConfig.of(up, spoolDir)
                     .withSpool(spool)
@@ -144,6 +183,59 @@ public final class EdgeCommand implements Callable<Integer> {
     }
 
     /**
+     * Fills what the command line did not give from {@code --config}, then the defaults; checks that a
+     * server is known.
+     */
+    void applyConfig() throws java.io.IOException {
+        if (config != null) {
+            EdgeConfigFile f = EdgeConfigFile.read(config);
+            server = f.string("server", server);
+            vin = f.string("vin", vin);
+            model = f.string("model", model);
+            token.tokenFile = f.path("token-file", token.tokenFile);
+            tls.ca = f.path("ca", tls.ca);
+            tls.clientCert = f.path("client-cert", tls.clientCert);
+            tls.clientKey = f.path("client-key", tls.clientKey);
+            spoolDir = f.path("spool-dir", spoolDir);
+            spoolMax = f.whole("spool-max", spoolMax, 1);
+            spoolFull = f.string("spool-full", spoolFull);
+            f.check("spool-full", spoolFull, java.util.Set.of("block", "drop-oldest"));
+            catalogue.file = f.path("catalogue", catalogue.file);
+            can = f.string("can", can);
+            dbc = f.path("dbc", dbc);
+            mapping = f.path("mapping", mapping);
+            iface = f.string("interface", iface);
+            Duration silence = f.seconds("silence-after", null);
+            if (silenceAfter == null && silence != null) {
+                silenceAfter = silence.toNanos() / 1e9;
+            }
+            heartbeatInterval = f.seconds("heartbeat-interval", null);
+            heartbeatTimeout = f.seconds("heartbeat-timeout", null);
+        }
+        model = model == null ? "model3" : model;
+        spoolDir = spoolDir == null ? Path.of("data/spool") : spoolDir;
+        spoolMax = spoolMax == null ? 4_320_000L : spoolMax;
+        spoolFull = spoolFull == null ? "block" : spoolFull;
+        if (server == null) {
+            throw new IllegalArgumentException("no server: give --server URL or server = URL in --config");
+        }
+    }
+
+    SpoolConfig spoolConfig() {
+        return SpoolConfig.defaults().withMaxSamples(spoolMax, SpoolConfig.FullPolicy.parse(spoolFull));
+    }
+
+    /** The config file's heartbeat settings over {@code up}'s (a missing one keeps its default). */
+    UplinkConfig heartbeat(UplinkConfig up) {
+        if (heartbeatInterval == null && heartbeatTimeout == null) {
+            return up;
+        }
+        return up.withHeartbeat(
+                heartbeatInterval == null ? up.heartbeatInterval() : heartbeatInterval,
+                heartbeatTimeout == null ? up.heartbeatTimeout() : heartbeatTimeout);
+    }
+
+    /**
      * The schedule as seen from a drive resumed {@code offsetMs} after its start: the agent applies
      * outages from its first sample, so a restarted edge keeps the dead zones the user wrote.
      */
@@ -161,7 +253,7 @@ public final class EdgeCommand implements Callable<Integer> {
         return new OutageSchedule(out);
     }
 
-    private static void closeAndSay(VehicleAgent a) {
+    static void closeAndSay(VehicleAgent a) {
         AgentStats s = a.shutdown();
         System.out.printf(
                 "%s: captured %,d, still buffered %,d (sent on the next start), next seq %d%n",

@@ -2,7 +2,6 @@ package io.fleetlog.logs.candump;
 
 import io.fleetlog.logs.Problems;
 import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,7 @@ import java.util.TreeSet;
  * #errorFrames()}; frames of other interfaces than the one chosen are counted in {@link
  * #otherInterface()}. Reading never throws for bad content, only for I/O failures. Not thread-safe.
  */
-public final class CandumpReader implements Closeable {
+public final class CandumpReader implements CanFrames {
     private static final int MAX_LINE = 1024;
 
     private final BufferedReader in;
@@ -59,6 +58,7 @@ public final class CandumpReader implements Closeable {
     }
 
     /** The next frame (of the chosen interface), or {@code null} at the end of the log. */
+    @Override
     public CanFrame next() throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
@@ -89,11 +89,13 @@ public final class CandumpReader implements Closeable {
     }
 
     /** Bad lines skipped so far. */
+    @Override
     public Problems problems() {
         return problems;
     }
 
     /** 1-based number of the last line read. */
+    @Override
     public long line() {
         return lineNo;
     }

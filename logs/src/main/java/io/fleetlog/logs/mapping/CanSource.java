@@ -3,7 +3,7 @@ package io.fleetlog.logs.mapping;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.logs.Problems;
 import io.fleetlog.logs.candump.CanFrame;
-import io.fleetlog.logs.candump.CandumpReader;
+import io.fleetlog.logs.candump.CanFrames;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.source.Source;
 import java.io.IOException;
@@ -26,7 +26,8 @@ import java.time.Duration;
  *
  * <p>Values outside a signal's range, non-whole integers and enum values without a name are
  * captured as unavailable and count as {@link #problems()} ({@code file:line: …}), as do the log's
- * bad lines. Not thread-safe; never sleeps.
+ * bad lines. Not thread-safe; never sleeps (it blocks only while its {@link CanFrames} blocks, as a
+ * live input does between frames).
  */
 public final class CanSource implements Source {
     /**
@@ -46,7 +47,7 @@ public final class CanSource implements Source {
         }
     }
 
-    private final CandumpReader frames;
+    private final CanFrames frames;
     private final BoundMapping mapping;
     private final String describe;
     private final long periodUs;
@@ -61,7 +62,7 @@ public final class CanSource implements Source {
     private boolean dirty;
     private long mappedFrames;
 
-    public CanSource(CandumpReader frames, BoundMapping mapping, Options options, String describe) {
+    public CanSource(CanFrames frames, BoundMapping mapping, Options options, String describe) {
         this.frames = frames;
         this.mapping = mapping;
         this.describe = describe;
@@ -153,7 +154,7 @@ public final class CanSource implements Source {
     }
 
     /** The underlying frame reader (for its counters). */
-    public CandumpReader frames() {
+    public CanFrames frames() {
         return frames;
     }
 
