@@ -64,8 +64,13 @@ public final class FleetServer implements AutoCloseable {
 
     private boolean closed;
 
-    private FleetServer(ServerConfig config, SampleStore store) {
+    /** Derives drives and charges after each commit; null when the store keeps none. */
+    private final io.fleetlog.server.trips.Deriver deriver;
+
+    private FleetServer(ServerConfig config, SampleStore baseStore) {
         this.config = config;
+        this.deriver = io.fleetlog.server.trips.Deriver.forStore(baseStore, config.clock());
+        SampleStore store = deriver == null ? baseStore : deriver.watch(baseStore);
         this.store = store;
         this.tls = config.tls() == null ? null : ServerTls.load(config.tls());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -150,6 +155,9 @@ public final class FleetServer implements AutoCloseable {
             }
         }
         s.live.start();
+        if (s.deriver != null) {
+            s.deriver.start();
+        }
         if (s.retention != null) {
             s.retention.scheduleWithFixedDelay(s::purgeQuietly, 0, 1, java.util.concurrent.TimeUnit.HOURS);
         }
@@ -312,6 +320,11 @@ public final class FleetServer implements AutoCloseable {
         return fleetTelemetry;
     }
 
+    /** The drives-and-charges deriver (null when the store keeps none). */
+    public io.fleetlog.server.trips.Deriver deriver() {
+        return deriver;
+    }
+
     public SampleStore store() {
         return store;
     }
@@ -362,6 +375,10 @@ public final class FleetServer implements AutoCloseable {
             app.stop();
         } finally {
             live.close();
+            if (deriver != null) {
+                deriver.close();
+                deriver.flush(); // what was committed but not yet derived, before the store closes
+            }
             store.close();
             metrics.close();
         }
