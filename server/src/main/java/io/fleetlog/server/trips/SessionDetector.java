@@ -195,6 +195,16 @@ public final class SessionDetector {
         long frames;
         long lateFrames;
         long lastMovingT;
+        // the sums at the drive's end (markEnd): a drive without a gear stands still for a while before
+        // it is known to have ended, and that tail is not part of it
+        double endPowerKwh;
+        double endSocKwh;
+        boolean endUsedPower;
+        boolean endUsedSoc;
+        double endGain;
+        double endLoss;
+        long endFrames;
+        long endLateFrames;
 
         DriveAcc(long t) {
             start = t;
@@ -208,6 +218,14 @@ public final class SessionDetector {
             endLon = lon;
             endOdo = odo;
             endSoc = soc;
+            endPowerKwh = powerKwh;
+            endSocKwh = socKwh;
+            endUsedPower = usedPower;
+            endUsedSoc = usedSoc;
+            endGain = gain;
+            endLoss = loss;
+            endFrames = frames;
+            endLateFrames = lateFrames;
         }
     }
 
@@ -285,9 +303,9 @@ public final class SessionDetector {
         double startSoc = Double.isNaN(d.startSoc) ? d.firstSoc : d.startSoc;
         double kwh;
         String source;
-        if (d.usedPower || d.usedSoc) {
-            kwh = d.powerKwh + d.socKwh;
-            source = d.usedPower && d.usedSoc ? "power+soc" : d.usedPower ? "power" : "soc";
+        if (d.endUsedPower || d.endUsedSoc) {
+            kwh = d.endPowerKwh + d.endSocKwh;
+            source = d.endUsedPower && d.endUsedSoc ? "power+soc" : d.endUsedPower ? "power" : "soc";
         } else if (!Double.isNaN(startSoc) && !Double.isNaN(d.endSoc)) {
             kwh = (startSoc - d.endSoc) / 100 * packKwh;
             source = "soc";
@@ -313,11 +331,11 @@ public final class SessionDetector {
                 source,
                 d.maxSpeed,
                 meanSpeed,
-                hasElev ? d.gain : Double.NaN,
-                hasElev ? d.loss : Double.NaN,
+                hasElev ? d.endGain : Double.NaN,
+                hasElev ? d.endLoss : Double.NaN,
                 startSoc,
                 d.endSoc,
-                d.frames == 0 ? 0 : (double) d.lateFrames / d.frames);
+                d.endFrames == 0 ? 0 : (double) d.endLateFrames / d.endFrames);
     }
 
     // ---- charges ----
