@@ -93,12 +93,23 @@ public final class ServerCommand implements Callable<Integer> {
                     + " name in their Hello; repeatable. The built-in catalogue is always held.")
     List<Path> catalogues = new ArrayList<>();
 
+    @Option(
+            names = "--tariff",
+            paramLabel = "FILE",
+            description = "Price charging sessions with this tariff file: a flat rate, or rates by time of day and"
+                    + " place (docs/drives.md). Without it charges have no cost.")
+    Path tariff;
+
     @picocli.CommandLine.Mixin
     HttpSecurityOptions security = new HttpSecurityOptions();
 
     @Override
     public Integer call() throws InterruptedException {
+        io.fleetlog.server.trips.Tariff prices = tariff();
         FleetServer server = FleetServer.start(config());
+        if (prices != null && server.deriver() != null) {
+            server.deriver().tariff(prices);
+        }
         System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
                 + ", ingest: " + server.baseUrl().replace("http", "ws") + "/ingest)");
         if (server.fleetTelemetry() != null) {
@@ -118,6 +129,18 @@ public final class ServerCommand implements Callable<Integer> {
                         "server-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The --tariff file, read and checked before the server starts (null without one). */
+    io.fleetlog.server.trips.Tariff tariff() {
+        if (tariff == null) {
+            return null;
+        }
+        try {
+            return io.fleetlog.server.trips.Tariff.read(tariff);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--tariff: cannot read " + tariff + ": " + e.getMessage(), e);
+        }
     }
 
     /** The options as a {@link ServerConfig} (validated there; TLS files read when the server starts). */
