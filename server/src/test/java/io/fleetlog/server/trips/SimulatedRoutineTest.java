@@ -39,6 +39,22 @@ class SimulatedRoutineTest {
         assertThat(drive.startOdometerMi()).isEqualTo(odo0);
         assertThat(drive.energySource()).isEqualTo("power");
         double socKwh = (drive.startSoc() - drive.endSoc()) / 100 * model.batteryKwh();
+        System.out.printf(
+                "simulator: drive %.1f min %.3f mi %.4f kWh (SoC delta %.4f kWh) %.0f Wh/mi; charge %.1f min %.3f kWh"
+                        + " %s peak %.2f kW mean %.2f kW SoC %.2f -> %.2f cost %.2f EUR%n",
+                drive.durationS() / 60,
+                drive.distanceMi(),
+                drive.energyKwh(),
+                socKwh,
+                drive.whPerMi(),
+                charge.durationS() / 60,
+                charge.energyAddedKwh(),
+                charge.kind(),
+                charge.peakPowerKw(),
+                charge.meanPowerKw(),
+                charge.socFrom(),
+                charge.socTo(),
+                charge.cost());
         assertThat(drive.energyKwh()).isCloseTo(socKwh, within(socKwh * 0.01));
         assertThat(drive.distanceMi()).isGreaterThan(1);
         assertThat(drive.whPerMi()).isBetween(150.0, 450.0);
