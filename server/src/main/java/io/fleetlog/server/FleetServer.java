@@ -78,6 +78,16 @@ public final class FleetServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
+        if (deriver != null) {
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "fleetlog.sessions.derivations", deriver, d -> d.derivations())
+                    .description("drive and charge re-derivations committed")
+                    .register(metrics);
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "fleetlog.sessions.failures", deriver, d -> d.failures())
+                    .description("re-derivations that failed (retried after the debounce)")
+                    .register(metrics);
+        }
         ObjectMapper json = new ObjectMapper();
         this.fleet = new Fleet(store);
         this.live =
