@@ -64,8 +64,13 @@ public final class FleetServer implements AutoCloseable {
 
     private boolean closed;
 
-    private FleetServer(ServerConfig config, SampleStore store) {
+    /** Derives drives and charges after each commit; null when the store keeps none. */
+    private final io.fleetlog.server.trips.Deriver deriver;
+
+    private FleetServer(ServerConfig config, SampleStore baseStore) {
         this.config = config;
+        this.deriver = io.fleetlog.server.trips.Deriver.forStore(baseStore, config.clock());
+        SampleStore store = deriver == null ? baseStore : deriver.watch(baseStore);
         this.store = store;
         this.tls = config.tls() == null ? null : ServerTls.load(config.tls());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -73,6 +78,16 @@ public final class FleetServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
+        if (deriver != null) {
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "fleetlog.sessions.derivations", deriver, d -> d.derivations())
+                    .description("drive and charge re-derivations committed")
+                    .register(metrics);
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "fleetlog.sessions.failures", deriver, d -> d.failures())
+                    .description("re-derivations that failed (retried after the debounce)")
+                    .register(metrics);
+        }
         ObjectMapper json = new ObjectMapper();
         this.fleet = new Fleet(store);
         this.live =
@@ -157,6 +172,9 @@ public final class FleetServer implements AutoCloseable {
             }
         }
         s.live.start();
+        if (s.deriver != null) {
+            s.deriver.start();
+        }
         if (s.retention != null) {
             s.retention.scheduleWithFixedDelay(s::purgeQuietly, 0, 1, java.util.concurrent.TimeUnit.HOURS);
         }
@@ -319,6 +337,11 @@ public final class FleetServer implements AutoCloseable {
         return fleetTelemetry;
     }
 
+    /** The drives-and-charges deriver (null when the store keeps none). */
+    public io.fleetlog.server.trips.Deriver deriver() {
+        return deriver;
+    }
+
     public SampleStore store() {
         return store;
     }
@@ -369,6 +392,10 @@ public final class FleetServer implements AutoCloseable {
             app.stop();
         } finally {
             live.close();
+            if (deriver != null) {
+                deriver.close();
+                deriver.flush(); // what was committed but not yet derived, before the store closes
+            }
             store.close();
             metrics.close();
         }

@@ -110,6 +110,13 @@ public final class ServerCommand implements Callable<Integer> {
                     + " name in their Hello; repeatable. The built-in catalogue is always held.")
     List<Path> catalogues = new ArrayList<>();
 
+    @Option(
+            names = "--tariff",
+            paramLabel = "FILE",
+            description = "Price charging sessions with this tariff file: a flat rate, or rates by time of day and"
+                    + " place (docs/drives.md). Without it charges have no cost.")
+    Path tariff;
+
     @picocli.CommandLine.Mixin
     HttpSecurityOptions security = new HttpSecurityOptions();
 
@@ -119,7 +126,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         io.fleetlog.server.mqtt.MqttConfig mqttConfig = mqtt.toConfig();
+        io.fleetlog.server.trips.Tariff prices = tariff();
         FleetServer server = FleetServer.start(config());
+        if (prices != null && server.deriver() != null) {
+            server.deriver().tariff(prices);
+        }
         io.fleetlog.server.mqtt.MqttBridge bridge =
                 mqttConfig == null ? null : io.fleetlog.server.mqtt.MqttBridge.start(mqttConfig, server);
         System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
@@ -151,6 +162,18 @@ public final class ServerCommand implements Callable<Integer> {
                         "server-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The --tariff file, read and checked before the server starts (null without one). */
+    io.fleetlog.server.trips.Tariff tariff() {
+        if (tariff == null) {
+            return null;
+        }
+        try {
+            return io.fleetlog.server.trips.Tariff.read(tariff);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--tariff: cannot read " + tariff + ": " + e.getMessage(), e);
+        }
     }
 
     /** The options as a {@link ServerConfig} (validated there; TLS files read when the server starts). */

@@ -91,6 +91,7 @@ public final class HttpApi {
         cfg.routes.get("/api/vehicles/{vin}/signals", this::signals);
         cfg.routes.get("/api/vehicles/{vin}/summary", this::summary);
         cfg.routes.get("/api/vehicles/{vin}/events", this::events);
+        new SessionsApi(store, json, this::knownVin).routes(cfg);
         cfg.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         cfg.routes.exception(NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
     }

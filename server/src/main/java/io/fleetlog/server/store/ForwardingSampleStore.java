@@ -105,6 +105,11 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public Optional<SessionStore> sessions() {
+        return delegate.sessions();
+    }
+
+    @Override
     public Map<String, Object> describe() {
         return delegate.describe();
     }

@@ -586,6 +586,66 @@ final class PostgresSampleStore implements SampleStore {
         log.info("store_closed kind=postgresql");
     }
 
+    @Override
+    public Optional<SessionStore> sessions() {
+        return Optional.of(sessionStore);
+    }
+
+    private final SessionStore sessionStore = new SessionStore() {
+        @Override
+        public void replaceSessions(String vin, long fromMs, long toMs, List<Drive> drives, List<Charge> charges) {
+            SessionStore.checkWindow(fromMs, toMs, drives, charges);
+            check();
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    JdbcSessions.replace(c, vin, fromMs, toMs, drives, charges);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw new StoreException("sessions of " + vin + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public List<Drive> drives(String vin, long fromMs, long toMs, long afterStartMs, int limit) {
+            return read(c -> JdbcSessions.drives(c, vin, fromMs, toMs, afterStartMs, limit));
+        }
+
+        @Override
+        public Optional<Drive> drive(String vin, long startMs) {
+            return read(c -> JdbcSessions.drive(c, vin, startMs));
+        }
+
+        @Override
+        public List<Charge> charges(String vin, long fromMs, long toMs, long afterStartMs, int limit) {
+            return read(c -> JdbcSessions.charges(c, vin, fromMs, toMs, afterStartMs, limit));
+        }
+
+        @Override
+        public Optional<Charge> charge(String vin, long startMs) {
+            return read(c -> JdbcSessions.charge(c, vin, startMs));
+        }
+    };
+
+    private interface ReadWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(ReadWork<T> work) {
+        check();
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
     private void check() {
         if (closed) {
             throw new StoreException("store is closed");

@@ -161,6 +161,11 @@ public interface SampleStore extends AutoCloseable {
         }
     }
 
+    /** The store's drives and charges ({@link SessionStore}), when it keeps them. */
+    default Optional<SessionStore> sessions() {
+        return Optional.empty();
+    }
+
     /** A short description for /status: kind, location (no credentials), sizes. */
     java.util.Map<String, Object> describe();
 

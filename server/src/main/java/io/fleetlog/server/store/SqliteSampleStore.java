@@ -91,6 +91,9 @@ final class SqliteSampleStore implements SampleStore {
                 for (String ddl : SCHEMA) {
                     st.execute(ddl);
                 }
+                for (String ddl : JdbcSessions.sqliteDdl()) {
+                    st.execute(ddl);
+                }
                 addCatalogueColumn(st);
                 convertLegacySamples(c, st);
             }
@@ -490,6 +493,56 @@ final class SqliteSampleStore implements SampleStore {
         log.info("store_closed kind=sqlite commits={} grouped_ops={}", commits, groupedOps);
     }
 
+    // ---- drives and charges (SessionStore) ----
+
+    @Override
+    public Optional<SessionStore> sessions() {
+        return Optional.of(sessionStore);
+    }
+
+    private final SessionStore sessionStore = new SessionStore() {
+        @Override
+        public void replaceSessions(String vin, long fromMs, long toMs, List<Drive> drives, List<Charge> charges) {
+            SessionStore.checkWindow(fromMs, toMs, drives, charges);
+            submit(new Sessions(vin, fromMs, toMs, drives, charges));
+        }
+
+        @Override
+        public List<Drive> drives(String vin, long fromMs, long toMs, long afterStartMs, int limit) {
+            return read("drives of " + vin, c -> JdbcSessions.drives(c, vin, fromMs, toMs, afterStartMs, limit));
+        }
+
+        @Override
+        public Optional<Drive> drive(String vin, long startMs) {
+            return read("drive of " + vin, c -> JdbcSessions.drive(c, vin, startMs));
+        }
+
+        @Override
+        public List<Charge> charges(String vin, long fromMs, long toMs, long afterStartMs, int limit) {
+            return read("charges of " + vin, c -> JdbcSessions.charges(c, vin, fromMs, toMs, afterStartMs, limit));
+        }
+
+        @Override
+        public Optional<Charge> charge(String vin, long startMs) {
+            return read("charge of " + vin, c -> JdbcSessions.charge(c, vin, startMs));
+        }
+    };
+
+    private interface ReadWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(String what, ReadWork<T> work) {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+        try (Connection c = DriverManager.getConnection(url)) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
     // ---- writer ----
 
     private void enqueue(Op op) {
@@ -780,7 +833,7 @@ final class SqliteSampleStore implements SampleStore {
     }
 
     /** A queued write; {@code done} completes after its commit. */
-    private abstract static sealed class Op permits Append, Upsert, UseCatalogue, Event, Purge, Stop {
+    private abstract static sealed class Op permits Append, Upsert, UseCatalogue, Event, Purge, Sessions, Stop {
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         int size() {
@@ -868,6 +921,32 @@ final class SqliteSampleStore implements SampleStore {
         @Override
         void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
             removed = s.applyPurge(cutoffMs, after);
+        }
+    }
+
+    private static final class Sessions extends Op {
+        final String vin;
+        final long fromMs;
+        final long toMs;
+        final List<Drive> drives;
+        final List<Charge> charges;
+
+        Sessions(String vin, long fromMs, long toMs, List<Drive> drives, List<Charge> charges) {
+            this.vin = vin;
+            this.fromMs = fromMs;
+            this.toMs = toMs;
+            this.drives = List.copyOf(drives);
+            this.charges = List.copyOf(charges);
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            JdbcSessions.replace(s.writeConn, vin, fromMs, toMs, drives, charges);
+        }
+
+        @Override
+        public String toString() {
+            return "sessions vin=" + vin + " window=" + fromMs + ".." + toMs;
         }
     }
 

@@ -140,7 +140,10 @@ class HttpAccessTest {
                 "/status",
                 "/metrics",
                 "/api/vehicles/" + Samples.VIN_A + "/samples?format=csv",
-                "/api/vehicles/" + Samples.VIN_A + "/summary")) {
+                "/api/vehicles/" + Samples.VIN_A + "/summary",
+                "/api/vehicles/" + Samples.VIN_A + "/drives",
+                "/api/vehicles/" + Samples.VIN_A + "/charges?format=csv",
+                "/api/vehicles/" + Samples.VIN_A + "/drives/" + Samples.T0)) {
             var r = send(get(path));
             assertThat(r.statusCode()).as(path).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate")).as(path).contains("Bearer realm=\"fleetlog\"");
@@ -224,7 +227,11 @@ class HttpAccessTest {
         assertThat(send(get("/api/vehicles/" + Samples.VIN_A + "/samples").header("Authorization", auth))
                         .statusCode())
                 .isEqualTo(200);
-        for (String p : List.of("/samples", "/samples?format=csv", "/summary")) {
+        assertThat(send(get("/api/vehicles/" + Samples.VIN_A + "/drives").header("Authorization", auth))
+                        .statusCode())
+                .isEqualTo(200);
+        for (String p :
+                List.of("/samples", "/samples?format=csv", "/summary", "/drives", "/charges?format=csv", "/drives/1")) {
             var r = send(get("/api/vehicles/" + Samples.VIN_B + p).header("Authorization", auth));
             assertThat(r.statusCode()).as(p).isEqualTo(404); // as if unknown: no enumeration
             assertThat(r.body()).contains("unknown vehicle");

@@ -357,4 +357,112 @@ abstract class SampleStoreContract {
         assertThatThrownBy(() -> store.append("NOT-A-VIN", Samples.drive(0, 1, Samples.T0)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    // ---- drives and charges (SessionStore) ----
+
+    static Drive drive(String vin, long start, long end, double energy) {
+        return new Drive(
+                vin,
+                start,
+                end,
+                52.5,
+                13.4,
+                52.6,
+                Double.NaN,
+                1000,
+                1010,
+                energy,
+                "power",
+                60,
+                40,
+                12,
+                Double.NaN,
+                80,
+                77,
+                0.25);
+    }
+
+    static Charge charge(String vin, long start, long end) {
+        return new Charge(vin, start, end, 52.5, 13.4, 11, 60, 75, 11.5, 10.9, "AC", Double.NaN, null, 0);
+    }
+
+    private SessionStore sessions() {
+        return store.sessions().orElseThrow();
+    }
+
+    @Test
+    void sessionsComeBackExactlyWithUnknownValuesAsNaN() {
+        long t = Samples.T0;
+        Drive d = drive(VIN, t, t + 600_000, 3.2);
+        Charge c = charge(VIN, t + 700_000, t + 4_000_000).withCost(4.4, "EUR");
+        sessions().replaceSessions(VIN, t, t + 4_000_000, List.of(d), List.of(c));
+        assertThat(sessions().drive(VIN, t)).contains(d);
+        assertThat(sessions().charge(VIN, t + 700_000)).contains(c);
+        assertThat(sessions().drive(VIN, t + 1)).isEmpty();
+        assertThat(sessions().drive(OTHER, t)).isEmpty();
+        assertThat(sessions().drives(VIN, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 10))
+                .containsExactly(d);
+        assertThat(sessions().charges(VIN, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 10))
+                .containsExactly(c);
+    }
+
+    @Test
+    void replacingAWindowDeletesEveryOverlappingSessionInOneStep() {
+        long t = Samples.T0;
+        sessions()
+                .replaceSessions(
+                        VIN,
+                        t,
+                        t + 10_000,
+                        List.of(drive(VIN, t, t + 1000, 1), drive(VIN, t + 2000, t + 3000, 1)),
+                        List.of());
+        sessions().replaceSessions(OTHER, t, t + 10_000, List.of(drive(OTHER, t, t + 3000, 1)), List.of());
+        // the half drive derived before its late frames came is replaced by the whole one
+        Drive whole = drive(VIN, t, t + 3000, 2);
+        sessions().replaceSessions(VIN, t, t + 3000, List.of(whole), List.of());
+        assertThat(sessions().drives(VIN, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 10))
+                .containsExactly(whole);
+        assertThat(sessions().drives(OTHER, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 10))
+                .hasSize(1);
+        assertThatThrownBy(() -> sessions().replaceSessions(VIN, t + 5000, t + 6000, List.of(whole), List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside the window");
+    }
+
+    @Test
+    void sessionListsPageByCursorAndFilterByTime() {
+        long t = Samples.T0;
+        List<Drive> in = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            in.add(drive(VIN, t + i * 10_000L, t + i * 10_000L + 5000, i));
+        }
+        sessions().replaceSessions(VIN, t, t + 300_000, in, List.of());
+        List<Drive> seen = new ArrayList<>();
+        long after = Long.MIN_VALUE;
+        while (true) {
+            List<Drive> page = sessions().drives(VIN, Long.MIN_VALUE, Long.MAX_VALUE, after, 10);
+            seen.addAll(page);
+            if (page.size() < 10) {
+                break;
+            }
+            after = page.get(page.size() - 1).startMs();
+        }
+        assertThat(seen).containsExactlyElementsOf(in);
+        // overlapping [from, to): a drive that started before from but ends at or after it is included
+        assertThat(sessions().drives(VIN, t + 16_000, t + 30_000, Long.MIN_VALUE, 100))
+                .extracting(Drive::startMs)
+                .containsExactly(t + 20_000);
+        assertThat(sessions().drives(VIN, t + 14_000, t + 30_000, Long.MIN_VALUE, 100))
+                .extracting(Drive::startMs)
+                .containsExactly(t + 10_000, t + 20_000);
+    }
+
+    @Test
+    void sessionsSurviveReopen() throws Exception {
+        long t = Samples.T0;
+        Drive d = drive(VIN, t, t + 1000, 1);
+        sessions().replaceSessions(VIN, t, t + 1000, List.of(d), List.of());
+        store = reopen();
+        assertThat(sessions().drive(VIN, t)).contains(d);
+    }
 }
