@@ -209,9 +209,7 @@ public final class FtIngest {
             payload = PayloadFrames.decode(s.payload());
             FtIdentity.checkPayloadVin(vin, payload.getVin());
         } catch (FtFormatException e) {
-            metrics.refused("bad_payload");
-            log.warn("ft_refused vin={} reason=bad_payload txid={} error=\"{}\"", vin, env.txidShown(), e.getMessage());
-            return FtWriter.error(env.txid(), e.getMessage());
+            return badPayload(vin, env, e);
         } catch (FtIdentityException e) {
             return otherVin(vin, env, e);
         }
@@ -223,13 +221,7 @@ public final class FtIngest {
             try {
                 r = st.frames.frame(payload);
             } catch (FtFormatException e) {
-                metrics.refused("bad_payload");
-                log.warn(
-                        "ft_refused vin={} reason=bad_payload txid={} error=\"{}\"",
-                        vin,
-                        env.txidShown(),
-                        e.getMessage());
-                return FtWriter.error(env.txid(), e.getMessage());
+                return badPayload(vin, env, e);
             }
             for (PayloadFrames.Problem p : r.problems()) {
                 metrics.problems(p.kind().name().toLowerCase(java.util.Locale.ROOT), 1);
@@ -312,6 +304,18 @@ public final class FtIngest {
         return FtWriter.ack(env.txid(), env.topic());
     }
 
+    /** A payload that does not decode or map: an error reply, counted and logged. */
+    private byte[] badPayload(String vin, FtEnvelope env, FtFormatException e) {
+        metrics.refused("bad_payload");
+        log.warn(
+                "ft_refused vin={} reason=bad_payload topic={} txid={} error=\"{}\"",
+                vin,
+                FtMetrics.recordType(env.topicText()),
+                env.txidShown(),
+                e.getMessage());
+        return FtWriter.error(env.txid(), e.getMessage());
+    }
+
     private byte[] otherVin(String vin, FtEnvelope env, FtIdentityException e) {
         metrics.refused("other_vin");
         log.warn("ft_refused vin={} reason=other_vin txid={} error=\"{}\"", vin, env.txidShown(), e.getMessage());
@@ -348,14 +352,7 @@ public final class FtIngest {
         try {
             d = FtEvents.decode(topic, s.payload(), vin);
         } catch (FtFormatException e) {
-            metrics.refused("bad_payload");
-            log.warn(
-                    "ft_refused vin={} reason=bad_payload topic={} txid={} error=\"{}\"",
-                    vin,
-                    topic,
-                    env.txidShown(),
-                    e.getMessage());
-            return FtWriter.error(env.txid(), e.getMessage());
+            return badPayload(vin, env, e);
         } catch (FtIdentityException e) {
             return otherVin(vin, env, e);
         }
