@@ -120,10 +120,17 @@ function PageHead({ vehicle, vin, page, title, children }: { vehicle?: VehicleSt
   );
 }
 
+/** The range inputs, and the last valid query made of them (an invalid range keeps the list as it was). */
 function useRange() {
   const [range, setRange] = useState({ from: '', to: '' });
+  const [applied, setApplied] = useState<{ fromMs: number | null; toMs: number | null }>({ fromMs: null, toMs: null });
   const q = rangeQuery(range.from, range.to);
-  return { range, setRange, q };
+  const set = (r: { from: string; to: string }) => {
+    setRange(r);
+    const next = rangeQuery(r.from, r.to);
+    if (!next.error) setApplied({ fromMs: next.fromMs, toMs: next.toMs });
+  };
+  return { range, setRange: set, q: { ...applied, error: q.error } };
 }
 
 function ListFoot({ list, noun }: { list: { items: unknown[]; loading: boolean; error: string | null; more: boolean; loadMore(): void }; noun: string }) {
@@ -152,7 +159,7 @@ function ListFoot({ list, noun }: { list: { items: unknown[]; loading: boolean; 
 export function DrivesPage({ vin, vehicle }: { vin: string; vehicle?: VehicleState }) {
   const [units, setUnits] = useUnits();
   const { range, setRange, q } = useRange();
-  const list = useSessionList<Drive>(vin, 'drives', q.error ? null : q.fromMs, q.error ? null : q.toMs);
+  const list = useSessionList<Drive>(vin, 'drives', q.fromMs, q.toMs);
   const eff = useMemo(() => efficiencySeries(list.items, units), [list.items, units]);
   const mean = meanEfficiency(list.items, units);
   return (
@@ -248,7 +255,7 @@ function EfficiencyChart({ points, units, mean }: { points: ReturnType<typeof ef
 
 export function ChargesPage({ vin, vehicle }: { vin: string; vehicle?: VehicleState }) {
   const { range, setRange, q } = useRange();
-  const list = useSessionList<Charge>(vin, 'charges', q.error ? null : q.fromMs, q.error ? null : q.toMs);
+  const list = useSessionList<Charge>(vin, 'charges', q.fromMs, q.toMs);
   const total = list.items.reduce((s, c) => s + (c.energyAddedKwh ?? 0), 0);
   return (
     <section className="panel sessions" data-testid={`charges-${vin}`} aria-label="charges">

@@ -137,8 +137,10 @@ export function formatCost(cost: number | null | undefined, currency: string | n
 export function dayToMs(value: string, endOfDay = false): number | null {
   const m = value.match(/^(\d{4})-(\d{2})-(\d{2})$/);
   if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (endOfDay ? 1 : 0));
-  return Number.isNaN(d.getTime()) || d.getDate() === 0 ? null : d.getTime();
+  const [y, mo, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const check = new Date(y, mo, day);
+  if (check.getFullYear() !== y || check.getMonth() !== mo || check.getDate() !== day) return null; // 2026-13-45
+  return new Date(y, mo, day + (endOfDay ? 1 : 0)).getTime();
 }
 
 /** A date-range pair of input values, checked: `from` after `to` is an error message, not a query. */
