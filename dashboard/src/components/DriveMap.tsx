@@ -34,12 +34,12 @@ export function DriveMap({ points }: { points: Point[] }) {
     layer.on('tileload', () => setProgress((p) => ({ ...p, loaded: p.loaded + 1 })));
     layer.on('tileerror', () => setProgress((p) => ({ ...p, failed: p.failed + 1 })));
     layer.on('load', () => setProgress((p) => ({ ...p, settled: true })));
-    const lines = pieces.filter((p) => p.latlngs.length > 0).map((p) => L.polyline(p.latlngs, { color: p.backfilled ? BACKFILL_COLOR : LIVE_COLOR, weight: p.backfilled ? 5 : 4, opacity: 0.9 }));
-    const group = L.featureGroup(lines).addTo(map);
+    // the view first: vector layers added to a map without one fail to clip (Leaflet needs its pixel bounds)
     const all = pieces.flatMap((p) => p.latlngs);
+    map.fitBounds(L.latLngBounds(all), { padding: [18, 18], maxZoom: 17 });
+    for (const p of pieces) if (p.latlngs.length > 0) L.polyline(p.latlngs, { color: p.backfilled ? BACKFILL_COLOR : LIVE_COLOR, weight: p.backfilled ? 5 : 4, opacity: 0.9 }).addTo(map);
     L.circleMarker(all[0], { radius: 6, color: '#22c55e', fillOpacity: 0.9 }).bindTooltip('start').addTo(map);
     L.circleMarker(all[all.length - 1], { radius: 6, color: '#ef4444', fillOpacity: 0.9 }).bindTooltip('end').addTo(map);
-    map.fitBounds(group.getBounds(), { padding: [18, 18], maxZoom: 17 });
     layer.addTo(map);
     const timer = setTimeout(() => setProgress((p) => ({ ...p, timedOut: true })), TILE_TIMEOUT_MS);
     return () => {
@@ -58,7 +58,7 @@ export function DriveMap({ points }: { points: Point[] }) {
   };
   const showTiles = enabled && !failed && hasTrack;
   return (
-    <figure className="chart route drive-map" data-testid="drive-map" data-tiles={hasTrack ? state : 'no-track'} data-tile-url={tiles}>
+    <figure className="chart drive-map" data-testid="drive-map" data-tiles={hasTrack ? state : 'no-track'} data-tile-url={tiles}>
       <figcaption>
         <span>Route</span>
         <span className="muted small">
