@@ -30,7 +30,8 @@ export function DriveMap({ points }: { points: Point[] }) {
     const el = ref.current;
     if (!enabled || failed || !el || !hasTrack) return;
     const map = L.map(el, { scrollWheelZoom: false, attributionControl: true });
-    const layer = L.tileLayer(tiles, { maxZoom: 19, attribution: tiles === OSM_TILES ? OSM_ATTRIBUTION : `tiles: ${tileHost(tiles)}` });
+    // the server's Referrer-Policy is no-referrer; OSM's tile policy asks browsers for a Referer: the origin only
+    const layer = L.tileLayer(tiles, { maxZoom: 19, referrerPolicy: 'strict-origin-when-cross-origin', attribution: tiles === OSM_TILES ? OSM_ATTRIBUTION : `tiles: ${tileHost(tiles)}` });
     layer.on('tileload', () => setProgress((p) => ({ ...p, loaded: p.loaded + 1 })));
     layer.on('tileerror', () => setProgress((p) => ({ ...p, failed: p.failed + 1 })));
     layer.on('load', () => setProgress((p) => ({ ...p, settled: true })));
