@@ -18,6 +18,8 @@ describe('tile setting', () => {
     expect(tileUrlProblem('https://tiles.example.org/{z}/{x}.png')).toBe('lacks {y}');
     expect(tileUrlProblem('https://a b/{z}/{x}/{y}')).toMatch(/must start|white space/);
     expect(tileUrlProblem(`https://x.org/{z}/{x}/{y}${'a'.repeat(600)}`)).toMatch(/longer than/);
+    expect(tileUrlProblem('https://x.org/{z}/{x}/{y}.png?key={apikey}')).toMatch(/unknown placeholder \{apikey\}/);
+    expect(tileUrlProblem('https://x.org/tms/{z}/{x}/{-y}.png')).toBeNull();
   });
 
   it('is saved in localStorage; a bad saved value falls back to OpenStreetMap', () => {

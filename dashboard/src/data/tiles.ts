@@ -1,6 +1,6 @@
 /**
- * The basemap of the drive map: a tile URL template (Leaflet's `{z}/{x}/{y}`, optional `{s}` and
- * `{r}`), kept in localStorage under TILES_KEY; "off" draws the plain SVG track only. The default is
+ * The basemap of the drive map: a tile URL template (Leaflet's `{z}/{x}/{y}` or `{-y}`, optional `{s}`
+ * and `{r}`), kept in localStorage under TILES_KEY; "off" draws the plain SVG track only. The default is
  * OpenStreetMap's standard tile server (its tile usage policy asks for the attribution we show and
  * for moderate use; a fleet operator with many viewers should point this at their own tile server).
  */
@@ -18,7 +18,11 @@ export function tileUrlProblem(url: string): string | null {
   if (u.length > MAX_LEN) return `longer than ${MAX_LEN} characters`;
   if (!/^(https?:\/\/[^/\s]+\/|\/)/i.test(u)) return 'must start with http://, https:// or / (this server)';
   if (/\s/.test(u)) return 'contains white space';
-  for (const p of ['{z}', '{x}', '{y}']) if (!u.includes(p)) return `lacks ${p}`;
+  // Leaflet throws on a placeholder it has no value for: only its own are allowed ({-y}: TMS rows)
+  const unknown = (u.match(/\{[^}]*\}/g) ?? []).find((p) => !['{z}', '{x}', '{y}', '{-y}', '{s}', '{r}'].includes(p));
+  if (unknown) return `unknown placeholder ${unknown} (allowed: {z} {x} {y} {-y} {s} {r})`;
+  for (const p of ['{z}', '{x}']) if (!u.includes(p)) return `lacks ${p}`;
+  if (!u.includes('{y}') && !u.includes('{-y}')) return 'lacks {y}';
   return null;
 }
 
