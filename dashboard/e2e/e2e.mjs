@@ -14,8 +14,14 @@
 // Optional: E2E_VEHICLES (default 5), E2E_DEADZONE_MS (how long the link stays cut, default 8000),
 // E2E_TIMEOUT_MS (per wait, default 45000), E2E_REQUIRE_DRAINING=0 (accept a drain too short to
 // be shown; for diagnosis only), E2E_HEADFUL=1, E2E_BAND (the state signal whose band must show,
-// default Gear), E2E_PICK (the signal to add through the picker, default InsideTemp).
+// default Gear), E2E_PICK (the signal to add through the picker, default InsideTemp),
+// E2E_SESSIONS: 1 (default) = afterwards open the first vehicle's drives list, a drive (its map on
+// test tiles served by the browser test itself, then with tiles unreachable: the plain track), the
+// charges list and a charge, at desktop and phone width; 0 = skip that; only = only that (with
+// E2E_VEHICLES cards; no demo controls needed). E2E_SESSIONS_WAIT_MS (default 120000): how long to
+// wait for the server to have derived a drive and a charge.
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -30,6 +36,46 @@ const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 45000);
 const REQUIRE_DRAINING = process.env.E2E_REQUIRE_DRAINING !== '0';
 const BAND = process.env.E2E_BAND ?? 'Gear';
 const PICK = process.env.E2E_PICK ?? 'InsideTemp';
+const SESSIONS = process.env.E2E_SESSIONS ?? '1';
+const SESSIONS_WAIT = Number(process.env.E2E_SESSIONS_WAIT_MS ?? 120000);
+// map tiles the test serves itself (page.route), on the server's origin: a grey 256 px tile with a
+// grid line, and a path whose tiles fail as if offline (their failed loads are expected, not errors)
+const TILES_UP = '/e2e-tiles/{z}/{x}/{y}.png';
+const TILES_DOWN = '/e2e-tiles-down/{z}/{x}/{y}.png';
+
+/** A 256×256 grey PNG with a darker 1 px border (a recognisable test basemap). */
+function testTile() {
+  const w = 256;
+  const raw = Buffer.alloc((w * 3 + 1) * w);
+  for (let y = 0; y < w; y++) {
+    raw[y * (w * 3 + 1)] = 0;
+    for (let x = 0; x < w; x++) raw.fill(x === 0 || y === 0 ? 120 : 200, y * (w * 3 + 1) + 1 + x * 3, y * (w * 3 + 1) + 4 + x * 3);
+  }
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(w, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2; // truecolour RGB
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 if (!BASE) {
   console.error('e2e: set FLEETLOG_URL to the base URL of a running fleetlog demo server');
@@ -79,8 +125,12 @@ try {
   const page = context.pages()[0] ?? (await context.newPage());
   const origin = new URL(BASE).origin;
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    // the tiles of TILES_DOWN fail on purpose (the offline basemap case): their load errors are expected
+    if (m.type() === 'error' && !(m.location()?.url ?? '').includes('/e2e-tiles-down/')) problems.push(`console error: ${m.text()}`);
   });
+  const tile = testTile();
+  await page.route('**/e2e-tiles/**', (r) => r.fulfill({ status: 200, contentType: 'image/png', body: tile }));
+  await page.route('**/e2e-tiles-down/**', (r) => r.abort('internetdisconnected'));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
     const u = r.url();
@@ -102,6 +152,29 @@ try {
   });
   ok(`the first card shows VehicleSpeed ${await cardValue('VehicleSpeed')}, Soc ${await cardValue('Soc')}, Power ${await cardValue('Power')}, ${BAND} ${await cardValue(BAND)}`);
 
+  if (SESSIONS !== 'only') await mainSteps(page, cards);
+  if (SESSIONS !== '0') await sessionSteps(page, firstVin, origin);
+
+  if (problems.length) fail(`${problems.length} browser problem(s):\n    ${problems.join('\n    ')}`);
+  ok('no console errors, no request outside the server');
+} catch (e) {
+  exitCode = 1;
+  const msg = e instanceof Failure ? e.message : e?.stack ?? String(e);
+  steps.push({ ok: false, step: msg, at: elapsed() });
+  console.error(`  ✗ ${msg}`);
+  if (problems.length && !(e instanceof Failure && msg.includes('browser problem'))) console.error(`  browser problems so far:\n    ${problems.join('\n    ')}`);
+  try {
+    const page = context?.pages()[0];
+    if (page) await page.screenshot({ path: path.join(OUT, 'failure.png'), fullPage: true });
+  } catch {
+    // the browser may be gone: the report still says what failed
+  }
+} finally {
+  await context?.close().catch(() => {});
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+  fs.writeFileSync(path.join(OUT, 'e2e-report.json'), JSON.stringify({ base: BASE, passed: exitCode === 0, seconds: (Date.now() - started) / 1000, steps, problems }, null, 2));
+}
+async function mainSteps(page, cards) {
   // 2. stop, then play
   const demoState = page.getByTestId('demo-state');
   await waitFor('the demo controls (GET /api/demo)', async () => (await page.getByTestId('demo-stop').count()) > 0 && (await demoState.getAttribute('data-running')) !== null);
@@ -242,24 +315,91 @@ try {
   await page.screenshot({ path: path.join(OUT, 'phone-top.png') });
   ok('screenshots at 1280 px and 390 px, no horizontal overflow on the phone');
 
-  if (problems.length) fail(`${problems.length} browser problem(s):\n    ${problems.join('\n    ')}`);
-  ok('no console errors, no request outside the server');
-} catch (e) {
-  exitCode = 1;
-  const msg = e instanceof Failure ? e.message : e?.stack ?? String(e);
-  steps.push({ ok: false, step: msg, at: elapsed() });
-  console.error(`  ✗ ${msg}`);
-  if (problems.length && !(e instanceof Failure && msg.includes('browser problem'))) console.error(`  browser problems so far:\n    ${problems.join('\n    ')}`);
-  try {
-    const page = context?.pages()[0];
-    if (page) await page.screenshot({ path: path.join(OUT, 'failure.png'), fullPage: true });
-  } catch {
-    // the browser may be gone: the report still says what failed
-  }
-} finally {
-  await context?.close().catch(() => {});
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-  fs.writeFileSync(path.join(OUT, 'e2e-report.json'), JSON.stringify({ base: BASE, passed: exitCode === 0, seconds: (Date.now() - started) / 1000, steps, problems }, null, 2));
 }
+
+/** Count of elements matching a test id prefix. */
+function countOf(page, prefix) {
+  return page.locator(`[data-testid^="${prefix}"]`).count();
+}
+
+async function noOverflow(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 2) fail(`${what}: the page is ${overflow} px wider than a 390 px phone screen`);
+}
+
+// 10. drives and charges of the first vehicle (issue 19): lists, a drive with its map, a charge
+async function sessionSteps(page, vin, origin) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const api = async (kind) => {
+    const r = await fetch(`${BASE}/api/vehicles/${encodeURIComponent(vin)}/${kind}`);
+    return r.ok ? ((await r.json())[kind] ?? []) : [];
+  };
+  const have = await waitFor(`the server to have derived a drive and a charge of ${vin}`, async () => {
+    const [d, c] = [await api('drives'), await api('charges')];
+    return d.length > 0 && c.length > 0 ? { drives: d, charges: c } : false;
+  }, SESSIONS_WAIT, 1000);
+  ok(`the server has ${have.drives.length} drive(s) and ${have.charges.length} charge(s) of ${vin}`);
+  await page.evaluate((t) => localStorage.setItem('fleetlog.tiles', t), origin + TILES_UP);
+
+  // the drives list, from the vehicle view's tab
+  await page.goto(`${BASE}/#/vehicle/${encodeURIComponent(vin)}`);
+  await page.getByTestId('tab-drives').click();
+  await waitFor('the drives list', async () => (await countOf(page, 'drive-row-')) > 0);
+  const eff = page.getByTestId('chart-drive-efficiency');
+  ok(`drives list: ${await countOf(page, 'drive-row-')} drive(s), efficiency chart with ${await eff.getAttribute('data-points')} point(s)`);
+  await page.screenshot({ path: path.join(OUT, 'desktop-drives.png'), fullPage: true });
+
+  // one drive: facts, charts, the route on the (test) basemap
+  const first = page.locator('[data-testid^="drive-link-"]').first();
+  const id = (await first.getAttribute('data-testid')).slice('drive-link-'.length);
+  await first.click();
+  await waitFor(`drive ${id} with its figures`, async () => (await page.getByTestId('drive-facts').count()) > 0);
+  const speed = page.getByTestId('chart-drive-speed');
+  await waitFor("the drive's speed chart with points", async () => (await speed.count()) > 0 && Number(await speed.getAttribute('data-points')) > 0);
+  const map = page.getByTestId('drive-map');
+  await waitFor('the map tiles to load', async () => (await map.getAttribute('data-tiles')) === 'loaded' && (await page.locator('.leaflet-tile-loaded').count()) > 0);
+  await waitFor('the track on the map', async () => (await page.locator('.leaflet-overlay-pane path').count()) > 0);
+  const charts = {};
+  for (const c of ['speed', 'power', 'elevation', 'efficiency']) charts[c] = Number(await page.getByTestId(`chart-drive-${c}`).getAttribute('data-points'));
+  ok(`drive ${id}: ${await page.locator('.leaflet-tile-loaded').count()} map tiles, ${(await page.locator('.leaflet-overlay-pane path').count()) - 2} track piece(s) and the start and end markers, chart points ${JSON.stringify(charts)}`);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(OUT, 'desktop-drive.png'), fullPage: true });
+
+  // tiles unreachable (as offline): the plain SVG track instead
+  await page.evaluate((t) => localStorage.setItem('fleetlog.tiles', t), origin + TILES_DOWN);
+  await page.reload();
+  await waitFor('the map to fall back to the plain track', async () => (await map.getAttribute('data-tiles')) === 'failed' && Number(await page.getByTestId('route').getAttribute('data-segments')) > 0);
+  ok(`tiles unreachable: the plain track (${await page.getByTestId('route').getAttribute('data-segments')} path(s)) replaces the map`);
+  await page.screenshot({ path: path.join(OUT, 'desktop-drive-no-tiles.png'), fullPage: true });
+
+  // the charges list and one charge
+  await page.getByTestId('tab-charges').click();
+  await waitFor('the charges list', async () => (await countOf(page, 'charge-row-')) > 0);
+  const charges = await countOf(page, 'charge-row-');
+  await page.screenshot({ path: path.join(OUT, 'desktop-charges.png'), fullPage: true });
+  const charge = page.locator('[data-testid^="charge-link-"]').first();
+  const cid = (await charge.getAttribute('data-testid')).slice('charge-link-'.length);
+  await charge.click();
+  const power = page.getByTestId('chart-charge-power');
+  await waitFor(`charge ${cid} with its power curve`, async () => (await power.count()) > 0 && Number(await power.getAttribute('data-points')) > 0);
+  ok(`charges list: ${charges} charge(s); charge ${cid}: power curve ${await power.getAttribute('data-points')} points, SoC ${await page.getByTestId('chart-charge-soc').getAttribute('data-points')} points`);
+  await page.screenshot({ path: path.join(OUT, 'desktop-charge.png'), fullPage: true });
+
+  // phone width: the drives list and the drive with its map
+  await page.evaluate((t) => localStorage.setItem('fleetlog.tiles', t), origin + TILES_UP);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${BASE}/#/vehicle/${encodeURIComponent(vin)}/drives`);
+  await waitFor('the drives list on a phone', async () => (await countOf(page, 'drive-row-')) > 0);
+  await page.waitForTimeout(300);
+  await noOverflow(page, 'drives list');
+  await page.screenshot({ path: path.join(OUT, 'phone-drives.png'), fullPage: true });
+  await page.goto(`${BASE}/#/vehicle/${encodeURIComponent(vin)}/drives/${id}`);
+  await waitFor('the drive map on a phone', async () => (await map.getAttribute('data-tiles')) === 'loaded');
+  await page.waitForTimeout(300);
+  await noOverflow(page, 'drive page');
+  await page.screenshot({ path: path.join(OUT, 'phone-drive.png'), fullPage: true });
+  ok('drives and charges pages: screenshots at 1280 px and 390 px, no horizontal overflow on the phone');
+}
+
 console.log(exitCode === 0 ? `e2e: PASS in ${elapsed()}` : `e2e: FAIL after ${elapsed()}`);
 process.exit(exitCode);

@@ -107,7 +107,7 @@ function makeVehicle([vin, name, model, lat0, lon0], i) {
     seq: 0, t: 0, odometer: 1000 + i * 2345.6, soc: 90 - i * 7, prevSpeed: null,
     spool: [], store: [], link: 'online', deadZone: false, reconnectAt: 0, drainStart: 0, drainCount: 0,
     bytesReceived: 0, lastVehicleMsg: 0, sentLink: null, sentSpool: -1,
-    due: {}, states: {}, merged: {}, mergedT: {},
+    due: {}, states: {}, merged: {}, mergedT: {}, offline: [],
   };
 }
 const vehicles = FLEET.slice(0, VEHICLE_COUNT).map(makeVehicle);
@@ -268,7 +268,12 @@ function uplink(v, now) {
 }
 
 function setLink(v, link) {
-  if (v.link !== link) v.link = link;
+  if (v.link === link) return;
+  // link-down spans (GET …/offline): frames captured in one were backfilled
+  const now = Date.now();
+  if (link === 'offline') v.offline.push([now, null]);
+  else if (v.link === 'offline' && v.offline.length) v.offline[v.offline.length - 1][1] = now;
+  v.link = link;
 }
 
 function maybeSendVehicle(v, now) {
@@ -287,6 +292,113 @@ setInterval(() => {
   const online = vehicles.filter((v) => v.link !== 'offline').length;
   log('DEBUG', `ingest rate=${online * RATE_HZ} samples/s vehicles_online=${online}/${vehicles.length} bytes_per_sample=6.1`);
 }, 5000);
+
+// ---- drives and charges (docs/drives.md, simplified): a drive while the gear is D, R or N; a charge
+// while DetailedChargeState is Starting or Charging; figures from the frames
+function sessionsOf(v) {
+  const drives = [];
+  const charges = [];
+  let gear = null;
+  let cs = null;
+  let soc = null;
+  let loc = null;
+  let d = null;
+  let c = null;
+  let prevPower = null;
+  const isBackfilled = (t) => v.offline.some(([a, b]) => t >= a && (b === null || t <= b));
+  for (const f of v.store) {
+    const x = f.values;
+    if ('Gear' in x) gear = x.Gear;
+    if ('DetailedChargeState' in x) cs = x.DetailedChargeState;
+    if (typeof x.Soc === 'number') soc = x.Soc;
+    if (x.Location) loc = x.Location;
+    const moving = gear === 'D' || gear === 'R' || gear === 'N';
+    if (moving && !d) d = { startMs: f.t, startLoc: loc, startSoc: soc, odo0: x.Odometer, energy: 0, maxSpeed: 0, gain: 0, loss: 0, elev: null, n: 0, late: 0 };
+    if (d) {
+      d.endMs = f.t;
+      d.endLoc = loc;
+      d.endSoc = soc;
+      if (typeof x.Odometer === 'number') d.odo1 = x.Odometer;
+      if (typeof x.VehicleSpeed === 'number') d.maxSpeed = Math.max(d.maxSpeed, Math.abs(x.VehicleSpeed));
+      if (typeof x.Power === 'number' && prevPower) d.energy += ((x.Power + prevPower.p) / 2) * ((f.t - prevPower.t) / 3.6e6);
+      if (typeof x.Elevation === 'number') {
+        if (d.elev !== null) (x.Elevation > d.elev ? (d.gain += x.Elevation - d.elev) : (d.loss += d.elev - x.Elevation));
+        d.elev = x.Elevation;
+      }
+      d.n++;
+      if (isBackfilled(f.t)) d.late++;
+      if (!moving) {
+        drives.push(d);
+        d = null;
+      }
+    }
+    if (typeof x.Power === 'number') prevPower = { p: x.Power, t: f.t };
+    const charging = cs === 'Starting' || cs === 'Charging';
+    if (charging && !c) c = { startMs: f.t, loc, socFrom: soc, energy: 0, peak: 0, prev: null, n: 0, late: 0 };
+    if (c) {
+      if (typeof x.ACChargingPower === 'number') {
+        if (c.prev) c.energy += ((x.ACChargingPower + c.prev.p) / 2) * ((f.t - c.prev.t) / 3.6e6);
+        c.prev = { p: x.ACChargingPower, t: f.t };
+        c.peak = Math.max(c.peak, x.ACChargingPower);
+      }
+      c.n++;
+      if (isBackfilled(f.t)) c.late++;
+      if (charging) {
+        c.endMs = f.t;
+        c.socTo = soc;
+      } else {
+        charges.push(c);
+        c = null;
+      }
+    }
+  }
+  if (d && d.n > 1) drives.push(d); // a drive in progress, as the server's deriver shows it
+  if (c && c.endMs) charges.push(c);
+  const iso = (t) => new Date(t).toISOString();
+  return {
+    drives: drives.map((d) => {
+      const mi = typeof d.odo0 === 'number' && typeof d.odo1 === 'number' ? round(d.odo1 - d.odo0, 3) : null;
+      const dur = (d.endMs - d.startMs) / 1000;
+      return {
+        id: d.startMs, vin: v.vin, start: iso(d.startMs), end: iso(d.endMs), startMs: d.startMs, endMs: d.endMs,
+        startLat: d.startLoc?.lat ?? null, startLon: d.startLoc?.lon ?? null, endLat: d.endLoc?.lat ?? null, endLon: d.endLoc?.lon ?? null,
+        distanceMi: mi, distanceKm: mi === null ? null : round(mi * 1.609344, 3), durationS: round(dur, 1), energyKwh: round(d.energy, 4), energySource: 'power',
+        whPerMi: mi ? round((d.energy * 1000) / mi, 1) : null, whPerKm: mi ? round((d.energy * 1000) / mi / 1.609344, 1) : null,
+        maxSpeedMph: round(d.maxSpeed, 2), meanSpeedMph: mi && dur > 0 ? round(mi / (dur / 3600), 2) : null,
+        elevationGainM: round(d.gain, 1), elevationLossM: round(d.loss, 1), startSoc: d.startSoc, endSoc: d.endSoc,
+        startOdometerMi: d.odo0 ?? null, endOdometerMi: d.odo1 ?? null, backfillFraction: round(d.late / d.n, 4),
+      };
+    }),
+    charges: charges.map((c) => ({
+      id: c.startMs, vin: v.vin, start: iso(c.startMs), end: iso(c.endMs), startMs: c.startMs, endMs: c.endMs,
+      lat: c.loc?.lat ?? null, lon: c.loc?.lon ?? null, durationS: round((c.endMs - c.startMs) / 1000, 1), energyAddedKwh: round(c.energy, 4),
+      socFrom: c.socFrom, socTo: c.socTo, peakPowerKw: round(c.peak, 2), meanPowerKw: c.endMs > c.startMs ? round(c.energy / ((c.endMs - c.startMs) / 3.6e6), 2) : null,
+      kind: 'AC', cost: round(c.energy * 0.3, 2), currency: 'EUR', backfillFraction: round(c.late / c.n, 4),
+    })),
+  };
+}
+
+function sessionsRoute(res, url, vin, kind, id) {
+  const v = byVin.get(decodeURIComponent(vin));
+  if (!v) return send(res, 404, { error: `unknown vin ${vin}` });
+  const all = sessionsOf(v)[kind];
+  if (id !== undefined) {
+    const one = all.find((s) => String(s.id) === id);
+    return one ? send(res, 200, one) : send(res, 404, { error: `no ${kind.slice(0, -1)} ${id}` });
+  }
+  let from, to;
+  try {
+    from = parseTime(url.searchParams, 'from') ?? -Infinity;
+    to = parseTime(url.searchParams, 'to') ?? Infinity;
+  } catch (e) {
+    return send(res, 400, { error: e.message });
+  }
+  const limit = Number(url.searchParams.get('limit') ?? 100);
+  if (!(limit >= 1 && limit <= 1000)) return send(res, 400, { error: `parameter 'limit': ${limit} is not within 1..1000` });
+  const after = Number(url.searchParams.get('cursor') ?? -Infinity);
+  const page = all.filter((s) => s.endMs >= from && s.startMs < to && s.startMs > after).slice(0, limit);
+  return send(res, 200, { [kind]: page, nextCursor: page.length === limit ? String(page[page.length - 1].id) : null });
+}
 
 // ---- HTTP
 function send(res, status, body, type = 'application/json') {
@@ -332,6 +444,18 @@ const server = http.createServer(async (req, res) => {
     if (m) {
       if (!byVin.has(decodeURIComponent(m[1]))) return send(res, 404, { error: `unknown vin ${m[1]}` });
       return send(res, 200, CATALOGUE);
+    }
+    m = p.match(/^\/api\/vehicles\/([^/]+)\/(drives|charges)(?:\/([^/]+))?$/);
+    if (m) return sessionsRoute(res, url, m[1], m[2], m[3]);
+    m = p.match(/^\/api\/vehicles\/([^/]+)\/offline$/);
+    if (m) {
+      const v = byVin.get(decodeURIComponent(m[1]));
+      if (!v) return send(res, 404, { error: `unknown vin ${m[1]}` });
+      const from = Number(url.searchParams.get('from'));
+      const to = Number(url.searchParams.get('to') ?? Date.now());
+      if (!Number.isFinite(from) || !(from < to)) return send(res, 400, { error: "parameters 'from' and 'to': from must be before to" });
+      const spans = v.offline.map(([a, b]) => [Math.max(a, from), Math.min(b ?? Date.now(), to - 1)]).filter(([a, b]) => a <= b);
+      return send(res, 200, { vin: v.vin, from, to, offline: spans });
     }
     m = p.match(/^\/api\/vehicles\/([^/]+)\/(samples|summary)$/);
     if (m) {

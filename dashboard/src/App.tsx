@@ -10,26 +10,26 @@ import { catalogueKey, useCatalogues } from './live/useCatalogue';
 import { vehicleNow } from './live/fleetStore';
 import { useFleet, useNow } from './live/hooks';
 import { useDemo } from './live/useDemo';
+import { parseRoute, routeVin } from './data/sessions';
+import { ChargeDetail, ChargesPage, DriveDetail, DrivesPage } from './components/SessionPages';
 
-function selectedFromHash(): string | null {
-  const m = window.location.hash.match(/^#\/vehicle\/([^/?#]+)/);
-  return m ? decodeURIComponent(m[1]) : null;
-}
+const routeNow = () => parseRoute(window.location.hash);
 
 export function App() {
   const fleet = useFleet();
   const wallNow = useNow(1000);
   const demo = useDemo(fleet.epoch, fleet.loaded && fleet.connection.state === 'open' ? fleet.demo : null);
-  const [selected, setSelected] = useState<string | null>(selectedFromHash);
+  const [route, setRoute] = useState(routeNow);
+  const selected = routeVin(route);
 
   useEffect(() => {
-    const onHash = () => setSelected(selectedFromHash());
+    const onHash = () => setRoute(routeNow());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const select = useCallback((vin: string | null) => {
     window.location.hash = vin ? `#/vehicle/${encodeURIComponent(vin)}` : '';
-    setSelected(vin);
+    setRoute(vin ? { page: 'live', vin } : { page: 'fleet' });
     // one column (phone, narrow window): the charts are below all cards, bring them into view
     if (vin && window.matchMedia('(max-width: 1100px)').matches) {
       requestAnimationFrame(() => document.querySelector('.detail')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
@@ -109,7 +109,7 @@ export function App() {
                   selected={v.vin === selected}
                   signals={cardSignals}
                   catalogue={catalogues.get(catalogueKey(v)) ?? null}
-                  onSelect={(vin) => select(vin === selected ? null : vin)}
+                  onSelect={(vin) => select(vin === selected && route.page === 'live' ? null : vin)}
                   deadZone={
                     demo.available && deadZones.has(v.vin)
                       ? { on: !!deadZones.get(v.vin), busy: demo.busy, toggle: () => void demo.deadZone(v.vin, !deadZones.get(v.vin)) }
@@ -121,7 +121,15 @@ export function App() {
           )}
         </section>
         <div className="detail">
-          {vehicle ? (
+          {route.page === 'drives' ? (
+            <DrivesPage key={route.vin} vin={route.vin} vehicle={vehicle} />
+          ) : route.page === 'drive' ? (
+            <DriveDetail key={`${route.vin}/${route.id}`} vin={route.vin} id={route.id} vehicle={vehicle} />
+          ) : route.page === 'charges' ? (
+            <ChargesPage key={route.vin} vin={route.vin} vehicle={vehicle} />
+          ) : route.page === 'charge' ? (
+            <ChargeDetail key={`${route.vin}/${route.id}`} vin={route.vin} id={route.id} vehicle={vehicle} />
+          ) : vehicle ? (
             <VehicleView
               key={vehicle.vin}
               vehicle={vehicle}

@@ -80,15 +80,11 @@ export function routeSegments(points: Point[], width = W, height = H): { segment
   return { segments, head: xy(fixes[fixes.length - 1]) };
 }
 
-export const RouteMap = memo(function RouteMap({ points }: { points: Point[] }) {
+/** The SVG track; `bare` draws only the track (inside another figure, e.g. the drive map's fallback). */
+export const RouteMap = memo(function RouteMap({ points, caption = 'GPS track, window', bare = false }: { points: Point[]; caption?: string; bare?: boolean }) {
   const { segments, head } = routeSegments(points);
-  return (
-    <figure className="chart route" data-testid="route">
-      <figcaption>
-        <span>Route</span>
-        <span className="muted small">GPS track, window</span>
-      </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="route of the vehicle in the window" preserveAspectRatio="xMidYMid meet">
+  const svg = (
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`route: ${caption}`} preserveAspectRatio="xMidYMid meet">
         <defs>
           <pattern id="route-grid" width="20" height="20" patternUnits="userSpaceOnUse">
             <path d="M20 0 L0 0 0 20" fill="none" stroke="var(--grid)" strokeWidth="0.6" />
@@ -110,6 +106,21 @@ export const RouteMap = memo(function RouteMap({ points }: { points: Point[] }) 
           </g>
         )}
       </svg>
+  );
+  if (bare) {
+    return (
+      <div className="route-track" data-testid="route" data-segments={segments.length}>
+        {svg}
+      </div>
+    );
+  }
+  return (
+    <figure className="chart route" data-testid="route" data-segments={segments.length}>
+      <figcaption>
+        <span>Route</span>
+        <span className="muted small">{caption}</span>
+      </figcaption>
+      {svg}
     </figure>
   );
 });

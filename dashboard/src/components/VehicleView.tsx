@@ -24,6 +24,7 @@ import { SignalPicker } from './SignalPicker';
 import { StateBands } from './StateBands';
 import { TimeChart, type TimeRow } from './TimeChart';
 import { modelName } from './VehicleCard';
+import { VehicleTabs } from './SessionPages';
 
 const LINE_COLORS = ['var(--accent)', '#34d399', '#fbbf24', '#a78bfa', '#f472b6', '#60a5fa', '#fb7185', '#4ade80'];
 
@@ -163,6 +164,7 @@ export function VehicleView({ vehicle, captureNow, values, onClose }: { vehicle:
           </div>
         </div>
         <div className="panel-actions">
+          <VehicleTabs vin={vehicle.vin} page="live" />
           <SignalPicker
             id="chart-signals"
             label="Signals"

@@ -91,6 +91,7 @@ public final class HttpApi {
         cfg.routes.get("/api/vehicles/{vin}/signals", this::signals);
         cfg.routes.get("/api/vehicles/{vin}/summary", this::summary);
         cfg.routes.get("/api/vehicles/{vin}/events", this::events);
+        cfg.routes.get("/api/vehicles/{vin}/offline", this::offline);
         new SessionsApi(store, json, this::knownVin).routes(cfg);
         cfg.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         cfg.routes.exception(NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
@@ -335,6 +336,25 @@ public final class HttpApi {
             b.append(Character.isISOControl(c) ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : c);
         }
         return v.length() > 32 ? b + "…" : b.toString();
+    }
+
+    /** The vehicle's link-down spans in a window (the dashboard marks frames captured in them backfilled). */
+    void offline(Context ctx) throws IOException {
+        String vin = knownVin(ctx);
+        long from = time(ctx, "from", Long.MIN_VALUE);
+        long to = time(ctx, "to", clock.millis());
+        if (from == Long.MIN_VALUE) {
+            throw new BadRequest("parameter 'from' is required");
+        }
+        if (from >= to) {
+            throw new BadRequest("parameter 'from' (" + from + ") must be before 'to' (" + to + ")");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vin", vin);
+        m.put("from", from);
+        m.put("to", to);
+        m.put("offline", OfflineSpans.of(store.events(vin, Long.MIN_VALUE, to), from, to));
+        writeJson(ctx, 200, m);
     }
 
     private String knownVin(Context ctx) {

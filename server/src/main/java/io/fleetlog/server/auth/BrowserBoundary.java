@@ -18,8 +18,11 @@ import java.util.regex.Pattern;
  * Immutable, thread-safe.
  */
 final class BrowserBoundary {
+    // img-src: OpenStreetMap's tile server is the dashboard's default basemap (docs/dashboard.md); tiles
+    // from another host need a path on this origin (a reverse proxy) or an entry here
     static final String CSP_BASE = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-            + " img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self';"
+            + " img-src 'self' data: blob: https://tile.openstreetmap.org; object-src 'none'; base-uri 'none';"
+            + " form-action 'self';"
             + " frame-ancestors 'none'";
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
     private static final Pattern HOST_HEADER =

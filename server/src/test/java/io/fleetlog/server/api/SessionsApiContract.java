@@ -114,6 +114,39 @@ abstract class SessionsApiContract {
     }
 
     @Test
+    void framesCapturedBeforeTheVehicleFirstConnectedLieInAnOfflineSpan() throws Exception {
+        // the test's frames were captured in 2025, the link opened now: all of them arrived late
+        long to = T0 + 1_380_000;
+        HttpResponse<String> r = get("/api/vehicles/" + VIN + "/offline?from=" + T0 + "&to=" + to, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode spans = JSON.readTree(r.body()).get("offline");
+        assertThat(spans).hasSize(1);
+        assertThat(spans.get(0).get(0).asLong()).isEqualTo(T0);
+        assertThat(spans.get(0).get(1).asLong()).isEqualTo(to - 1);
+        JsonNode drive = JSON.readTree(
+                        get("/api/vehicles/" + VIN + "/drives", null).body())
+                .get("drives")
+                .get(0);
+        assertThat(drive.get("backfillFraction").asDouble()).isEqualTo(1.0);
+        // since the link opened (server time, now) the vehicle was online for a while
+        long now = System.currentTimeMillis();
+        JsonNode recent = JSON.readTree(
+                        get("/api/vehicles/" + VIN + "/offline?from=" + (now - 600_000) + "&to=" + now, null)
+                                .body())
+                .get("offline");
+        assertThat(recent.size()).isBetween(1, 2);
+        assertThat(recent.get(0).get(1).asLong()).isLessThan(now - 1);
+        assertThat(get("/api/vehicles/" + VIN + "/offline?to=" + T0, null).statusCode())
+                .isEqualTo(400);
+        assertThat(get("/api/vehicles/" + VIN + "/offline?from=" + T0 + "&to=" + T0, null)
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(get("/api/vehicles/NOSUCHVIN0000000/offline?from=" + T0, null)
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void drivesExportAsCsvByParameterOrAcceptHeader() throws Exception {
         HttpResponse<String> byParam = get("/api/vehicles/" + VIN + "/drives?format=csv", null);
         HttpResponse<String> byHeader = get("/api/vehicles/" + VIN + "/drives", "text/csv");

@@ -425,7 +425,8 @@ class HttpAccessTest {
             assertThat(h.firstValue("Content-Security-Policy").orElse(""))
                     .as(path)
                     .contains("frame-ancestors 'none'")
-                    .contains("default-src 'self'");
+                    .contains("default-src 'self'")
+                    .contains("img-src 'self' data: blob: https://tile.openstreetmap.org;");
             assertThat(h.firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
             assertThat(h.firstValue("X-Frame-Options")).as(path).contains("DENY");
             assertThat(h.firstValue("Referrer-Policy")).as(path).contains("no-referrer");
