@@ -45,8 +45,11 @@ final class Grafana {
         }
     }
 
-    /** One SQL query of a dashboard: a panel's target or the template variable's query. */
-    record Query(String dashboard, int panelId, String title, String sql) {
+    /**
+     * One SQL query of a dashboard: a panel's target (with the panel's type and the target's format) or
+     * the template variable's query (type "variable", format "table").
+     */
+    record Query(String dashboard, int panelId, String title, String type, String format, String sql) {
         @Override
         public String toString() {
             return dashboard + " panel " + panelId + " '" + title + "'";
@@ -76,6 +79,8 @@ final class Grafana {
                             d.uid(),
                             p.path("id").asInt(),
                             p.path("title").asText(),
+                            p.path("type").asText(),
+                            t.path("format").asText(),
                             t.path("rawSql").asText()));
                 }
             }
@@ -84,6 +89,8 @@ final class Grafana {
                         d.uid(),
                         0,
                         "variable $" + v.path("name").asText(),
+                        "variable",
+                        "table",
                         v.path("query").asText()));
             }
         }

@@ -80,6 +80,20 @@ class GrafanaDashboardsTest {
                         .isBetween(1, 24);
                 assertThat(g.path("h").asInt()).as(where + " height").isPositive();
                 assertThat(p.path("targets").size()).as(where + " targets").isPositive();
+                if (p.path("type").asText().equals("geomap")) {
+                    // the columns GrafanaSqlTest checks are numeric
+                    for (JsonNode layer : p.path("options").path("layers")) {
+                        assertThat(layer.path("location").path("latitude").asText())
+                                .as(where)
+                                .isEqualTo("lat");
+                        assertThat(layer.path("location").path("longitude").asText())
+                                .as(where)
+                                .isEqualTo("lon");
+                    }
+                    assertThat(p.path("options").path("layers").size())
+                            .as(where + " layers")
+                            .isPositive();
+                }
                 Set<String> refIds = new HashSet<>();
                 for (JsonNode t : p.path("targets")) {
                     assertThat(refIds.add(t.path("refId").asText()))

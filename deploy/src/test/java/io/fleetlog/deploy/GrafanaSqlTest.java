@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,6 +147,10 @@ class GrafanaSqlTest {
             for (Grafana.Query q : queries) {
                 String sql = Grafana.substitute(q.sql(), from, to, vins);
                 try (ResultSet rs = st.executeQuery(sql)) {
+                    String shape = shapeProblem(q, rs.getMetaData());
+                    if (shape != null) {
+                        failures.add(q + ": " + shape);
+                    }
                     int rows = 0;
                     while (rs.next()) {
                         rows++;
@@ -160,6 +166,45 @@ class GrafanaSqlTest {
         }
         assertThat(queries).hasSizeGreaterThan(30);
         assertThat(failures).as("panels whose SQL failed or returned nothing").isEmpty();
+    }
+
+    /**
+     * What Grafana needs of a result beyond running: a time series (and state timeline) is exactly
+     * {@code time, metric, value} (with three columns Grafana names each series by its metric, the VIN);
+     * a geomap has numeric {@code lat} and {@code lon}; a variable has {@code __value} and {@code __text}.
+     */
+    private static String shapeProblem(Grafana.Query q, ResultSetMetaData md) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            cols.add(md.getColumnLabel(i));
+        }
+        if (q.format().equals("time_series")) {
+            boolean ok = cols.size() == 3
+                    && cols.get(0).equals("time")
+                    && md.getColumnType(1) == Types.TIMESTAMP
+                    && cols.get(1).equals("metric")
+                    && md.getColumnType(2) == Types.VARCHAR
+                    && isNumber(md.getColumnType(3));
+            return ok ? null : "a time series must be (time timestamptz, metric text, value number), not " + cols;
+        }
+        if (q.type().equals("geomap")) {
+            int lat = cols.indexOf("lat") + 1;
+            int lon = cols.indexOf("lon") + 1;
+            boolean ok = lat > 0 && lon > 0 && isNumber(md.getColumnType(lat)) && isNumber(md.getColumnType(lon));
+            return ok ? null : "a geomap needs numeric lat and lon columns, not " + cols;
+        }
+        if (q.type().equals("variable")) {
+            return cols.equals(List.of("__value", "__text")) ? null : "a variable needs __value, __text, not " + cols;
+        }
+        return null;
+    }
+
+    private static boolean isNumber(int sqlType) {
+        return switch (sqlType) {
+            case Types.INTEGER, Types.BIGINT, Types.SMALLINT, Types.DOUBLE, Types.REAL, Types.NUMERIC, Types.DECIMAL ->
+                true;
+            default -> false;
+        };
     }
 
     @Test
