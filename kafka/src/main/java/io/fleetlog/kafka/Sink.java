@@ -102,6 +102,12 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
             throw new IllegalArgumentException(
                     "consumer group '" + group + "' is not 1..200 characters of letters, digits, '.', '_', '-'");
         }
+        return new Sink(
+                new KafkaConsumer<>(consumerConfig(config, group, instanceId)), store, group, config.topic(), meters);
+    }
+
+    /** The consumer's settings (see the class comment). */
+    static Properties consumerConfig(BusConfig config, String group, String instanceId) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -121,7 +127,7 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
         }
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new Sink(new KafkaConsumer<>(p), store, group, config.topic(), meters);
+        return p;
     }
 
     /**

@@ -24,7 +24,7 @@ class KafkaOutageTest {
             BusConfig bus = BusConfig.of(broker.bootstrap())
                     .withTopic("frames")
                     .withPartitions(1, (short) 1)
-                    .withDeliveryTimeout(Duration.ofSeconds(4));
+                    .withDeliveryTimeout(Duration.ofSeconds(2));
             Topics.ensure(bus);
             String url = "jdbc:sqlite:" + dir.resolve("fleetlog.db");
             KafkaBusStore replica = KafkaBusStore.open(Stores.open(url), bus);
@@ -45,7 +45,9 @@ class KafkaOutageTest {
                 // 1011 (store failure) once the delivery timeout passed; or Jetty's idle close (1001)
                 // first, when the OFFLINE event of the failing connection waits for Kafka's metadata.
                 assertThat(e.closeCode(20_000)).as("closed without an ack").isIn(1011, 1001);
-                assertThat(e.awaitAck(100, 100)).as("no ack came before the close").isEqualTo(-2);
+                assertThat(e.awaitAck(100, 100))
+                        .as("no ack came before the close")
+                        .isEqualTo(-2);
                 assertThat(replica.lastSeq(A))
                         .as("a reconnect is asked for the frames Kafka did not acknowledge")
                         .isEqualTo(99);
