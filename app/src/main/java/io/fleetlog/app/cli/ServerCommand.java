@@ -116,10 +116,13 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MqttOptions mqtt = new MqttOptions();
 
+    @picocli.CommandLine.Mixin
+    BusOptions bus = new BusOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         io.fleetlog.server.mqtt.MqttConfig mqttConfig = mqtt.toConfig();
-        FleetServer server = FleetServer.start(config());
+        FleetServer server = bus.start(config()); // FleetServer.start(config) without --bus
         io.fleetlog.server.mqtt.MqttBridge bridge =
                 mqttConfig == null ? null : io.fleetlog.server.mqtt.MqttBridge.start(mqttConfig, server);
         System.out.println("fleetlog server listening on " + bound(server.boundAddress()) + " (" + server.baseUrl()
