@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>So that a reconnecting edge is not asked to resend what is in Kafka but not stored yet, {@link
  * #totals} (and {@link #lastSeq}, the {@code Welcome}) answer the highest of the database's seq and
  * the highest seq <em>this replica</em> had acknowledged by Kafka for the VIN; after a failed produce
- * of a VIN, later acknowledged records of it do not raise that seq until the failed seqs are
- * produced again. {@link #catalogue} answers the catalogue this replica recorded last. {@link #stored}
+ * of a VIN, later acknowledged records of it do not raise that seq, and later batches of it are
+ * refused without being sent, until the failed seqs are produced again. {@link #catalogue} answers the catalogue this replica recorded last. {@link #stored}
  * (resends below the stored seq) waits up to {@code sinkWait} for the sink to store the seqs this
  * replica produced, then reads the database; when the sink is later, it throws {@link StoreException}
  * (the connection closes, the edge resends later). Sample counts ({@link #count}) are the database's.
@@ -144,6 +144,13 @@ public final class KafkaBusStore extends ForwardingSampleStore {
             lastT = Math.max(lastT, s.captureTimeMs());
         }
         long t = lastT;
+        Produced before = produced.get(vin);
+        if (before != null && before.behindHole(first)) {
+            // Not sent: Kafka would hold it after a hole and the sink would store past the hole.
+            failures.increment();
+            return CompletableFuture.failedFuture(new StoreException("seqs " + first + ".." + last + " of " + vin
+                    + " follow seqs Kafka did not acknowledge; the edge must resend those first"));
+        }
         Catalogue c = catalogues.get(vin);
         byte[] value = Records.value(new StoreWrite.Append(vin, batch), c == null ? null : c.hash());
         return produce(vin, value, "seqs " + first + ".." + last).whenComplete((v, ex) -> {
@@ -311,6 +318,11 @@ public final class KafkaBusStore extends ForwardingSampleStore {
             }
             lastSeq = Math.max(lastSeq, last);
             lastCaptureMs = Math.max(lastCaptureMs, t);
+        }
+
+        /** True when a record from {@code first} would land behind seqs Kafka did not acknowledge. */
+        synchronized boolean behindHole(long first) {
+            return first > failedFrom;
         }
 
         synchronized void failed(long first) {

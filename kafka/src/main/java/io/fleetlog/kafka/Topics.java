@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,24 @@ public final class Topics {
     private static final Logger log = LoggerFactory.getLogger(Topics.class);
 
     private Topics() {}
+
+    /** Describes a topic; a just-created one may not be in the brokers' metadata yet: retried up to 10 s. */
+    private static TopicDescription describe(Admin admin, String topic)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
 
     /**
      * Makes sure {@code config.topic()} exists: created with the configured partitions and replication
@@ -50,10 +69,7 @@ public final class Topics {
                     throw e;
                 }
             }
-            TopicDescription d = admin.describeTopics(List.of(config.topic()))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .get(config.topic());
+            TopicDescription d = describe(admin, config.topic());
             int n = d.partitions().size();
             if (n != config.partitions()) {
                 log.info(

@@ -41,6 +41,9 @@ class KafkaBusStoreTest {
             kafka.completeNext();
             assertThat(f3).isCompleted();
             assertThat(store.lastSeq(A)).as("20..29 are behind the hole at 10").isEqualTo(9);
+            assertThat(store.appendAsync(A, Samples.drive(30, 10, Samples.T0 + 600)))
+                    .as("nothing is sent behind the hole")
+                    .isCompletedExceptionally();
             CompletableFuture<Void> resend = store.appendAsync(A, s.subList(10, 30)); // from the Welcome's seq + 1
             kafka.completeNext();
             assertThat(resend).isCompleted();
