@@ -213,6 +213,11 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
         }
     }
 
+    /** Closes the consumer (leaving the group) when {@link #runOnce} is driven without {@link #run}. */
+    void closeConsumer() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+
     /** Stops {@link #run} (it closes the consumer on its own thread); safe from any thread. */
     @Override
     public void close() {
