@@ -8,6 +8,7 @@ import io.fleetlog.app.cli.FleetTelemetryCommand;
 import io.fleetlog.app.cli.InspectCommand;
 import io.fleetlog.app.cli.ReplayCommand;
 import io.fleetlog.app.cli.ServerCommand;
+import io.fleetlog.app.cli.SinkCommand;
 import io.fleetlog.app.cli.TokenCommand;
 import io.fleetlog.app.cli.UserCommand;
 import io.fleetlog.app.demo.DemoCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             ServerCommand.class,
+            SinkCommand.class,
             EdgeCommand.class,
             ReplayCommand.class,
             InspectCommand.class,

@@ -123,11 +123,14 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MqttOptions mqtt = new MqttOptions();
 
+    @picocli.CommandLine.Mixin
+    BusOptions bus = new BusOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         io.fleetlog.server.mqtt.MqttConfig mqttConfig = mqtt.toConfig();
         io.fleetlog.server.trips.Tariff prices = tariff();
-        FleetServer server = FleetServer.start(config());
+        FleetServer server = bus.start(config()); // FleetServer.start(config) without --bus
         if (prices != null && server.deriver() != null) {
             server.deriver().tariff(prices);
         }

@@ -110,6 +110,16 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public void applyConsumed(List<StoreWrite> writes, List<ConsumedOffset> offsets) {
+        delegate.applyConsumed(writes, offsets);
+    }
+
+    @Override
+    public Map<Integer, Long> consumedOffsets(String group, String topic) {
+        return delegate.consumedOffsets(group, topic);
+    }
+
+    @Override
     public Map<String, Object> describe() {
         return delegate.describe();
     }

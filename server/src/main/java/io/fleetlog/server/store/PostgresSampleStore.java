@@ -418,6 +418,146 @@ final class PostgresSampleStore implements SampleStore {
         catalogues.put(catalogue);
     }
 
+    /**
+     * One transaction on one connection: the offsets first (their rows locked, so a second sink of the
+     * partition waits and then finds the offset moved), then every write in order.
+     */
+    @Override
+    public void applyConsumed(List<StoreWrite> writes, List<ConsumedOffset> offsets) {
+        check();
+        Map<String, Integer> vehicleIds = new LinkedHashMap<>();
+        for (StoreWrite w : writes) {
+            Vin.check(w.vin());
+            vehicleIds.computeIfAbsent(w.vin(), this::idFor);
+            if (w instanceof StoreWrite.Append a && !a.samples().isEmpty()) {
+                ensurePartitions(a.samples());
+            }
+        }
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                moveOffsets(c, offsets);
+                for (StoreWrite w : writes) {
+                    applyWrite(c, vehicleIds.get(w.vin()), w);
+                }
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | IOException e) {
+            throw new StoreException("applying " + writes.size() + " consumed writes failed: " + e.getMessage(), e);
+        }
+        for (StoreWrite w : writes) {
+            if (w instanceof StoreWrite.UseCatalogue u) {
+                catalogues.put(u.catalogue());
+            }
+        }
+    }
+
+    private static void moveOffsets(Connection c, List<ConsumedOffset> offsets) throws SQLException {
+        try (PreparedStatement upd = c.prepareStatement("UPDATE kafka_offsets SET next_offset = ?"
+                        + " WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND next_offset = ?");
+                PreparedStatement ins = c.prepareStatement(
+                        "INSERT INTO kafka_offsets"
+                                + " (consumer_group, topic, partition_id, next_offset) VALUES (?,?,?,?) ON CONFLICT DO NOTHING")) {
+            for (ConsumedOffset o : offsets) {
+                PreparedStatement ps = o.expected() == ConsumedOffset.NONE ? ins : upd;
+                int i = 1;
+                if (ps == upd) {
+                    ps.setLong(i++, o.next());
+                }
+                ps.setString(i++, o.group());
+                ps.setString(i++, o.topic());
+                ps.setInt(i++, o.partition());
+                ps.setLong(i, ps == upd ? o.expected() : o.next());
+                if (ps.executeUpdate() != 1) {
+                    throw new OffsetConflictException("offset of group " + o.group() + " in " + o.topic() + "-"
+                            + o.partition() + " is not " + o.expected() + " any more: another consumer wrote it");
+                }
+            }
+        }
+    }
+
+    private static void applyWrite(Connection c, int id, StoreWrite w) throws SQLException, IOException {
+        switch (w) {
+            case StoreWrite.Append a -> {
+                if (a.samples().isEmpty()) {
+                    return;
+                }
+                long maxSeq = Long.MIN_VALUE;
+                long maxT = Long.MIN_VALUE;
+                for (Sample s : a.samples()) {
+                    maxSeq = Math.max(maxSeq, s.seq());
+                    maxT = Math.max(maxT, s.captureTimeMs());
+                }
+                long inserted = insert(c, id, a.samples());
+                try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
+                        + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
+                    ps.setLong(1, maxSeq);
+                    ps.setLong(2, inserted);
+                    ps.setLong(3, maxT);
+                    ps.setInt(4, id);
+                    ps.executeUpdate();
+                }
+            }
+            case StoreWrite.Event ev -> {
+                VehicleEvent e = ev.event();
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (vehicle_id, t_ms, kind, from_seq,"
+                        + " to_seq, detail) VALUES (?,?,?,?,?,?)")) {
+                    ps.setInt(1, id);
+                    ps.setLong(2, e.tMs());
+                    ps.setString(3, e.kind().name());
+                    ps.setLong(4, e.fromSeq());
+                    ps.setLong(5, e.toSeq());
+                    ps.setString(6, e.detail());
+                    ps.executeUpdate();
+                }
+            }
+            case StoreWrite.UpsertVehicle u -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE vehicles SET model = coalesce(?, model)," + " name = coalesce(?, name) WHERE id = ?")) {
+                    ps.setString(1, u.vehicle().model());
+                    ps.setString(2, u.vehicle().name());
+                    ps.setInt(3, id);
+                    ps.executeUpdate();
+                }
+            }
+            case StoreWrite.UseCatalogue u -> {
+                try (PreparedStatement ins = c.prepareStatement(
+                                "INSERT INTO catalogues (hash, text) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING");
+                        PreparedStatement upd =
+                                c.prepareStatement("UPDATE vehicles SET catalogue_hash = ? WHERE id = ?")) {
+                    ins.setString(1, u.catalogue().hash());
+                    ins.setString(2, u.catalogue().toText());
+                    ins.executeUpdate();
+                    upd.setString(1, u.catalogue().hash());
+                    upd.setInt(2, id);
+                    upd.executeUpdate();
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<Integer, Long> consumedOffsets(String group, String topic) {
+        return query(
+                "SELECT partition_id, next_offset FROM kafka_offsets WHERE consumer_group = ? AND topic = ?",
+                ps -> {
+                    ps.setString(1, group);
+                    ps.setString(2, topic);
+                },
+                rs -> {
+                    Map<Integer, Long> out = new java.util.HashMap<>();
+                    while (rs.next()) {
+                        out.put(rs.getInt(1), rs.getLong(2));
+                    }
+                    return out;
+                });
+    }
+
     @Override
     public List<VehicleEvent> events(String vin, long fromMs, long toMs) {
         return query(

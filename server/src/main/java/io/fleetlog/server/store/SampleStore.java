@@ -166,6 +166,31 @@ public interface SampleStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Applies {@code writes} consumed from a log, in order, and moves the consumer group's offsets to
+     * {@code offsets}, all in one transaction: after a crash either both the rows and the offsets are
+     * stored or neither is, so a sink that restarts from the stored offsets writes every record exactly
+     * once (Kafka's pattern for offsets kept outside Kafka; docs/scale-out.md). Appends stay idempotent
+     * on {@code (vin, seq)}. Each offset moves only from its {@link ConsumedOffset#expected} value;
+     * otherwise nothing is committed and {@link OffsetConflictException} is thrown (possibly wrapped in
+     * a {@link StoreException}). Returns after the commit.
+     *
+     * @throws UnsupportedOperationException when the store cannot keep offsets (the default)
+     */
+    default void applyConsumed(List<StoreWrite> writes, List<ConsumedOffset> offsets) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot store consumed offsets");
+    }
+
+    /**
+     * The offsets stored by {@link #applyConsumed} for {@code group} in {@code topic}: partition → next
+     * offset to read (a partition never written is absent).
+     *
+     * @throws UnsupportedOperationException when the store cannot keep offsets (the default)
+     */
+    default java.util.Map<Integer, Long> consumedOffsets(String group, String topic) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot store consumed offsets");
+    }
+
     /** A short description for /status: kind, location (no credentials), sizes. */
     java.util.Map<String, Object> describe();
 

@@ -120,7 +120,12 @@ final class SqliteSampleStore implements SampleStore {
         "DROP INDEX IF EXISTS samples_time",
         "CREATE TABLE IF NOT EXISTS events(vehicle_id INTEGER NOT NULL, t INTEGER NOT NULL, kind TEXT NOT NULL,"
                 + " from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, detail TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS events_time ON events(vehicle_id, t)"
+        "CREATE INDEX IF NOT EXISTS events_time ON events(vehicle_id, t)",
+        // Offsets of a Kafka sink's consumer group, committed with the rows they produced
+        // (applyConsumed; docs/scale-out.md).
+        "CREATE TABLE IF NOT EXISTS kafka_offsets(consumer_group TEXT NOT NULL, topic TEXT NOT NULL,"
+                + " partition_id INTEGER NOT NULL, next_offset INTEGER NOT NULL,"
+                + " PRIMARY KEY(consumer_group, topic, partition_id))"
     };
 
     /** A file of before catalogues: its vehicles table gains the (nullable) catalogue_hash column. */
@@ -435,6 +440,34 @@ final class SqliteSampleStore implements SampleStore {
         }
     }
 
+    /** One writer operation: the writes and the offsets commit together (or roll back together). */
+    @Override
+    public void applyConsumed(List<StoreWrite> writes, List<ConsumedOffset> offsets) {
+        for (StoreWrite w : writes) {
+            io.fleetlog.sample.Vin.check(w.vin());
+        }
+        submit(new Consumed(List.copyOf(writes), List.copyOf(offsets)));
+    }
+
+    @Override
+    public Map<Integer, Long> consumedOffsets(String group, String topic) {
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT partition_id, next_offset FROM kafka_offsets"
+                        + " WHERE consumer_group = ? AND topic = ?")) {
+            ps.setString(1, group);
+            ps.setString(2, topic);
+            Map<Integer, Long> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("offsets of " + group + " in " + topic + " failed: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public long openLinks(String vin) {
         Integer id = ids.get(vin);
@@ -657,6 +690,19 @@ final class SqliteSampleStore implements SampleStore {
                 catalogues.put(uc.catalogue);
                 catalogueHashes.put(uc.vin, uc.catalogue.hash());
             }
+            if (op instanceof Consumed c) {
+                for (StoreWrite w : c.writes) {
+                    switch (w) {
+                        case StoreWrite.UpsertVehicle u ->
+                            vehicles.merge(u.vin(), u.vehicle(), SqliteSampleStore::mergeVehicle);
+                        case StoreWrite.UseCatalogue u -> {
+                            catalogues.put(u.catalogue());
+                            catalogueHashes.put(u.vin(), u.catalogue().hash());
+                        }
+                        default -> {}
+                    }
+                }
+            }
             op.done.complete(null);
         }
         return true;
@@ -832,8 +878,55 @@ final class SqliteSampleStore implements SampleStore {
         }
     }
 
+    /** Moves each offset from its expected value, or throws {@link OffsetConflictException}. */
+    private void applyOffsets(List<ConsumedOffset> offsets) throws SQLException {
+        try (PreparedStatement upd = writeConn.prepareStatement("UPDATE kafka_offsets SET next_offset = ?"
+                        + " WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND next_offset = ?");
+                PreparedStatement ins = writeConn.prepareStatement("INSERT OR IGNORE INTO kafka_offsets"
+                        + "(consumer_group, topic, partition_id, next_offset) VALUES (?,?,?,?)")) {
+            for (ConsumedOffset o : offsets) {
+                int n;
+                if (o.expected() == ConsumedOffset.NONE) {
+                    ins.setString(1, o.group());
+                    ins.setString(2, o.topic());
+                    ins.setInt(3, o.partition());
+                    ins.setLong(4, o.next());
+                    n = ins.executeUpdate();
+                } else {
+                    upd.setLong(1, o.next());
+                    upd.setString(2, o.group());
+                    upd.setString(3, o.topic());
+                    upd.setInt(4, o.partition());
+                    upd.setLong(5, o.expected());
+                    n = upd.executeUpdate();
+                }
+                if (n != 1) {
+                    throw new OffsetConflictException("offset of group " + o.group() + " in " + o.topic() + "-"
+                            + o.partition() + " is not " + o.expected() + " any more: another consumer wrote it");
+                }
+            }
+        }
+    }
+
+    private void applyConsumed(Consumed c, Map<String, VehicleTotals> after) throws SQLException {
+        applyOffsets(c.offsets);
+        for (StoreWrite w : c.writes) {
+            switch (w) {
+                case StoreWrite.Append a -> {
+                    if (!a.samples().isEmpty()) {
+                        applyAppend(new Append(a.vin(), a.samples()), after);
+                    }
+                }
+                case StoreWrite.Event e -> applyEvent(e.event());
+                case StoreWrite.UpsertVehicle u -> applyUpsert(u.vehicle());
+                case StoreWrite.UseCatalogue u -> applyUseCatalogue(new UseCatalogue(u.vin(), u.catalogue()));
+            }
+        }
+    }
+
     /** A queued write; {@code done} completes after its commit. */
-    private abstract static sealed class Op permits Append, Upsert, UseCatalogue, Event, Purge, Sessions, Stop {
+    private abstract static sealed class Op
+            permits Append, Upsert, UseCatalogue, Event, Purge, Sessions, Stop, Consumed {
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         int size() {
@@ -947,6 +1040,35 @@ final class SqliteSampleStore implements SampleStore {
         @Override
         public String toString() {
             return "sessions vin=" + vin + " window=" + fromMs + ".." + toMs;
+        }
+    }
+
+    private static final class Consumed extends Op {
+        final List<StoreWrite> writes;
+        final List<ConsumedOffset> offsets;
+
+        Consumed(List<StoreWrite> writes, List<ConsumedOffset> offsets) {
+            this.writes = writes;
+            this.offsets = offsets;
+        }
+
+        @Override
+        int size() {
+            int n = 1;
+            for (StoreWrite w : writes) {
+                n += w instanceof StoreWrite.Append a ? a.samples().size() : 0;
+            }
+            return n;
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            s.applyConsumed(this, after);
+        }
+
+        @Override
+        public String toString() {
+            return "consumed writes=" + writes.size() + " offsets=" + offsets;
         }
     }
 

@@ -353,6 +353,60 @@ abstract class SampleStoreContract {
     }
 
     @Test
+    void consumedWritesAndTheirOffsetsCommitTogether() throws Exception {
+        List<Sample> in = Samples.drive(0, 300, Samples.T0);
+        io.fleetlog.catalog.Catalogue cat = extended();
+        store.applyConsumed(
+                List.of(
+                        new StoreWrite.UpsertVehicle(new Vehicle(VIN, "Model 3", "Red")),
+                        new StoreWrite.UseCatalogue(VIN, cat),
+                        new StoreWrite.Event(VehicleEvent.link(VIN, Samples.T0, true)),
+                        new StoreWrite.Append(VIN, in.subList(0, 100)),
+                        new StoreWrite.Append(OTHER, in.subList(0, 10))),
+                List.of(
+                        new ConsumedOffset("g", "t", 0, ConsumedOffset.NONE, 4),
+                        new ConsumedOffset("g", "t", 3, -1, 1)));
+        store.applyConsumed(
+                List.of(new StoreWrite.Append(VIN, in.subList(50, 300))), // 50..99 again: ignored, not doubled
+                List.of(new ConsumedOffset("g", "t", 0, 4, 5)));
+        assertThat(store.consumedOffsets("g", "t")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(0, 5L, 3, 1L));
+        assertThat(store.consumedOffsets("other-group", "t")).isEmpty();
+        store = reopen();
+        List<Sample> out = new ArrayList<>();
+        store.scan(VIN, 0, Long.MAX_VALUE, out::add);
+        assertThat(out).containsExactlyElementsOf(in);
+        assertThat(store.totals(VIN))
+                .isEqualTo(new VehicleTotals(299, 300, in.get(299).captureTimeMs()));
+        assertThat(store.count(OTHER)).isEqualTo(10);
+        assertThat(store.vehicle(VIN)).contains(new Vehicle(VIN, "Model 3", "Red"));
+        assertThat(store.catalogue(VIN).hash()).isEqualTo(cat.hash());
+        assertThat(store.events(VIN, Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(1);
+        assertThat(store.consumedOffsets("g", "t")).containsEntry(0, 5L);
+    }
+
+    @Test
+    void anOffsetMovedByAnotherConsumerRefusesTheWholeCall() {
+        store.applyConsumed(
+                List.of(new StoreWrite.Append(VIN, Samples.drive(0, 10, Samples.T0))),
+                List.of(new ConsumedOffset("g", "t", 0, ConsumedOffset.NONE, 7)));
+        // A consumer that believes the partition is still unread, and one that is behind: both refused.
+        for (long expected : new long[] {ConsumedOffset.NONE, 5}) {
+            assertThatThrownBy(() -> store.applyConsumed(
+                            List.of(
+                                    new StoreWrite.Append(VIN, Samples.drive(10, 10, Samples.T0 + 200)),
+                                    new StoreWrite.Event(VehicleEvent.link(VIN, Samples.T0, true))),
+                            List.of(
+                                    new ConsumedOffset("g", "t", 1, ConsumedOffset.NONE, 3),
+                                    new ConsumedOffset("g", "t", 0, expected, 9))))
+                    .satisfies(e -> assertThat(OffsetConflictException.in(e)).isNotNull());
+        }
+        assertThat(store.lastSeq(VIN)).isEqualTo(9);
+        assertThat(store.count(VIN)).isEqualTo(10);
+        assertThat(store.events(VIN, Long.MIN_VALUE, Long.MAX_VALUE)).isEmpty();
+        assertThat(store.consumedOffsets("g", "t")).containsExactlyEntriesOf(java.util.Map.of(0, 7L));
+    }
+
+    @Test
     void invalidVinIsRefused() {
         assertThatThrownBy(() -> store.append("NOT-A-VIN", Samples.drive(0, 1, Samples.T0)))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -1,0 +1,341 @@
+package io.fleetlog.kafka;
+
+import io.fleetlog.catalog.Catalogue;
+import io.fleetlog.sample.Sample;
+import io.fleetlog.sample.Vin;
+import io.fleetlog.server.store.ForwardingSampleStore;
+import io.fleetlog.server.store.SampleStore;
+import io.fleetlog.server.store.StoreException;
+import io.fleetlog.server.store.StoreWrite;
+import io.fleetlog.server.store.Vehicle;
+import io.fleetlog.server.store.VehicleEvent;
+import io.fleetlog.server.store.VehicleTotals;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store of an <b>ingest replica</b>: every write ({@link #append}, {@link #appendAsync}, {@link
+ * #recordEvent}, {@link #upsertVehicle}, {@link #useCatalogue}) becomes one Kafka record keyed by VIN
+ * ({@link Records}) and returns, or completes, only when Kafka acknowledged it ({@code acks=all},
+ * idempotent producer, at most 5 requests in flight, so one VIN's records keep their order even when
+ * retried). Ingest acks the edge after that — the durable step in bus mode — without knowing Kafka is
+ * there. A {@link Sink} writes the records to the database; reads go to {@code delegate}, that
+ * database, which lags by the sink's delay.
+ *
+ * <p>So that a reconnecting edge is not asked to resend what is in Kafka but not stored yet, {@link
+ * #totals} (and {@link #lastSeq}, the {@code Welcome}) answer the highest of the database's seq and
+ * the highest seq <em>this replica</em> had acknowledged by Kafka for the VIN; after a failed produce
+ * of a VIN, later acknowledged records of it do not raise that seq, and later batches of it are
+ * refused without being sent, until the failed seqs are produced again. {@link #catalogue} answers the catalogue this replica recorded last. {@link #stored}
+ * (resends below the stored seq) waits up to {@code sinkWait} for the sink to store the seqs this
+ * replica produced, then reads the database; when the sink is later, it throws {@link StoreException}
+ * (the connection closes, the edge resends later). Sample counts ({@link #count}) are the database's.
+ *
+ * <p>Not guaranteed in this step (docs/scale-out.md, step 2): seqs another replica produced are not
+ * known here until the sink stored them, and two replicas do not fence each other's connections.
+ * Failure: a record Kafka did not acknowledge within the delivery timeout fails its call with a
+ * {@link StoreException}; nothing is retried here. Thread-safe.
+ */
+public final class KafkaBusStore extends ForwardingSampleStore {
+    private static final Logger log = LoggerFactory.getLogger(KafkaBusStore.class);
+
+    /** The largest record value (a batch of 65,536 frames fits); the topic and producer allow it. */
+    public static final int MAX_RECORD_BYTES = 8 << 20;
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final Duration sinkWait;
+    private final Map<String, Produced> produced = new ConcurrentHashMap<>();
+    private final Map<String, Catalogue> catalogues = new ConcurrentHashMap<>();
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    private final Timer produceLatency;
+    private final Counter records;
+    private final Counter samples;
+    private final Counter failures;
+    private volatile boolean closed;
+
+    KafkaBusStore(SampleStore delegate, Producer<byte[], byte[]> producer, String topic, Duration sinkWait) {
+        super(delegate);
+        this.producer = producer;
+        this.topic = topic;
+        this.sinkWait = sinkWait;
+        produceLatency = Timer.builder("fleetlog.kafka.produce")
+                .description("from a write handed to Kafka until Kafka acknowledged it (acks=all)")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        records = Counter.builder("fleetlog.kafka.records.produced")
+                .description("records Kafka acknowledged")
+                .register(meters);
+        samples = Counter.builder("fleetlog.kafka.samples.produced")
+                .description("frames in the records Kafka acknowledged")
+                .register(meters);
+        failures = Counter.builder("fleetlog.kafka.produce.failures")
+                .description("records Kafka did not acknowledge (the write failed, no ack to the edge)")
+                .register(meters);
+    }
+
+    /**
+     * Opens the producer of {@code config} (the topic is not created here: {@link Topics#ensure}) in
+     * front of {@code delegate}, the database the sinks write; this store then owns both.
+     */
+    public static KafkaBusStore open(SampleStore delegate, BusConfig config) {
+        return new KafkaBusStore(delegate, new KafkaProducer<>(producerConfig(config)), config.topic(), SINK_WAIT);
+    }
+
+    /** How long a resend check waits for the sink to store what this replica produced. */
+    static final Duration SINK_WAIT = Duration.ofSeconds(10);
+
+    static Map<String, Object> producerConfig(BusConfig config) {
+        long delivery = config.deliveryTimeout().toMillis();
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) delivery);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, (delivery - 2) / 2));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(10_000, delivery));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES + 1024);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetlog-ingest");
+        return p;
+    }
+
+    /** Adds this store's meters to {@code registry} (the server's, for /metrics). */
+    public void bindTo(MeterRegistry registry) {
+        meters.add(registry);
+    }
+
+    // ---- writes: to Kafka ----
+
+    @Override
+    public CompletableFuture<Void> appendAsync(String vin, List<Sample> batch) {
+        Vin.check(vin);
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long first = batch.get(0).seq();
+        long last = batch.get(batch.size() - 1).seq();
+        long lastT = Long.MIN_VALUE;
+        for (Sample s : batch) {
+            lastT = Math.max(lastT, s.captureTimeMs());
+        }
+        long t = lastT;
+        Produced before = produced.get(vin);
+        if (before != null && before.behindHole(first)) {
+            // Not sent: Kafka would hold it after a hole and the sink would store past the hole.
+            failures.increment();
+            return CompletableFuture.failedFuture(new StoreException("seqs " + first + ".." + last + " of " + vin
+                    + " follow seqs Kafka did not acknowledge; the edge must resend those first"));
+        }
+        Catalogue c = catalogues.get(vin);
+        byte[] value = Records.value(new StoreWrite.Append(vin, batch), c == null ? null : c.hash());
+        return produce(vin, value, "seqs " + first + ".." + last).whenComplete((v, ex) -> {
+            Produced p = produced.computeIfAbsent(vin, k -> new Produced());
+            if (ex == null) {
+                p.acknowledged(first, last, t);
+                samples.increment(batch.size());
+            } else {
+                p.failed(first);
+            }
+        });
+    }
+
+    @Override
+    public void append(String vin, List<Sample> batch) {
+        await(appendAsync(vin, batch));
+    }
+
+    @Override
+    public void recordEvent(VehicleEvent event) {
+        await(produce(event.vin(), Records.value(new StoreWrite.Event(event), null), event.kind() + " event"));
+    }
+
+    @Override
+    public void upsertVehicle(Vehicle vehicle) {
+        Vin.check(vehicle.vin());
+        await(produce(vehicle.vin(), Records.value(new StoreWrite.UpsertVehicle(vehicle), null), "vehicle"));
+    }
+
+    @Override
+    public void useCatalogue(String vin, Catalogue catalogue) {
+        Vin.check(vin);
+        await(produce(
+                vin,
+                Records.value(new StoreWrite.UseCatalogue(vin, catalogue), null),
+                "catalogue " + catalogue.shortId()));
+        catalogues.put(vin, catalogue);
+    }
+
+    /** Sends one record; the future completes when Kafka acknowledged it (or failed: StoreException). */
+    private CompletableFuture<Void> produce(String vin, byte[] value, String what) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("store is closed"));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long start = System.nanoTime();
+        try {
+            producer.send(new ProducerRecord<>(topic, Records.key(vin), value), (metadata, ex) -> {
+                if (ex != null) {
+                    failures.increment();
+                    log.warn("kafka_produce_failed vin={} what=\"{}\" error={}", vin, what, ex.toString());
+                    done.completeExceptionally(
+                            new StoreException("kafka did not acknowledge " + what + " of " + vin + ": " + ex, ex));
+                    return;
+                }
+                produceLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                records.increment();
+                done.complete(null);
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            // metadata not available within max.block.ms, record too large, producer closed
+            failures.increment();
+            log.warn("kafka_produce_failed vin={} what=\"{}\" error={}", vin, what, e.toString());
+            return CompletableFuture.failedFuture(
+                    new StoreException("kafka refused " + what + " of " + vin + ": " + e.getMessage(), e));
+        }
+        return done;
+    }
+
+    private static void await(CompletableFuture<Void> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for kafka", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StoreException se
+                    ? se
+                    : new StoreException(e.getCause().toString(), e);
+        }
+    }
+
+    // ---- reads: the database, plus what this replica produced ----
+
+    @Override
+    public VehicleTotals totals(String vin) {
+        VehicleTotals d = delegate.totals(vin);
+        Produced p = produced.get(vin);
+        return p == null ? d : p.over(d);
+    }
+
+    @Override
+    public long lastSeq(String vin) {
+        return totals(vin).lastSeq();
+    }
+
+    @Override
+    public Catalogue catalogue(String vin) {
+        Catalogue c = catalogues.get(vin);
+        return c != null ? c : delegate.catalogue(vin);
+    }
+
+    @Override
+    public List<String> vins() {
+        TreeSet<String> all = new TreeSet<>(delegate.vins());
+        all.addAll(produced.keySet());
+        all.addAll(catalogues.keySet());
+        return new ArrayList<>(all);
+    }
+
+    @Override
+    public List<Sample> stored(String vin, long fromSeq, long toSeq, long fromMs, long toMs) {
+        Produced p = produced.get(vin);
+        long need = Math.min(toSeq, p == null ? -1 : p.lastSeq());
+        long deadline = System.nanoTime() + sinkWait.toNanos();
+        while (delegate.lastSeq(vin) < need) {
+            if (System.nanoTime() > deadline) {
+                throw new StoreException("the sink has not stored " + vin + " up to seq " + need + " within "
+                        + sinkWait.toMillis() + " ms (it holds up to " + delegate.lastSeq(vin)
+                        + "); the resend is compared when it has");
+            }
+            try {
+                Thread.sleep(20); // a resend below the stored seq is rare: a short poll beats a notification path
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for the sink", e);
+            }
+        }
+        return delegate.stored(vin, fromSeq, toSeq, fromMs, toMs);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>(delegate.describe());
+        m.put("bus", Map.of("kind", "kafka", "topic", topic));
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            producer.close(Duration.ofSeconds(10)); // sends what is buffered; callbacks complete
+        } finally {
+            delegate.close();
+        }
+    }
+
+    /** What this replica had acknowledged by Kafka for one VIN. Guarded by itself. */
+    private static final class Produced {
+        private long lastSeq = -1;
+        private long lastCaptureMs = -1;
+        /** The first seq of a failed record not produced again since; MAX_VALUE when none. */
+        private long failedFrom = Long.MAX_VALUE;
+
+        synchronized void acknowledged(long first, long last, long t) {
+            if (first > failedFrom) {
+                return; // behind a hole Kafka does not hold: the edge must resend from the hole
+            }
+            if (last >= failedFrom) {
+                failedFrom = Long.MAX_VALUE; // the failed seqs are in Kafka now
+            }
+            lastSeq = Math.max(lastSeq, last);
+            lastCaptureMs = Math.max(lastCaptureMs, t);
+        }
+
+        /** True when a record from {@code first} would land behind seqs Kafka did not acknowledge. */
+        synchronized boolean behindHole(long first) {
+            return first > failedFrom;
+        }
+
+        synchronized void failed(long first) {
+            failedFrom = Math.min(failedFrom, first);
+        }
+
+        synchronized long lastSeq() {
+            return lastSeq;
+        }
+
+        synchronized VehicleTotals over(VehicleTotals d) {
+            return new VehicleTotals(
+                    Math.max(d.lastSeq(), lastSeq), d.samples(), Math.max(d.lastCaptureMs(), lastCaptureMs));
+        }
+    }
+}
