@@ -193,9 +193,14 @@ final class IngestConnection {
         }
     }
 
-    /** The transport closed (either side). */
+    /**
+     * The transport closed (either side). Jetty may report it inline from a failed send, on the thread
+     * that holds the session's send lock ({@code IngestEndpoint.SessionPeer.send}), while a thread
+     * draining acks holds this connection's lock and waits for the session's: taking this lock here
+     * would close that cycle (a deadlock FaultChaosTest met). So the close is handled on its own thread.
+     */
     void onClose() {
-        markClosed();
+        Thread.ofVirtual().name("ingest-closed").start(this::markClosed);
     }
 
     private synchronized void markClosed() {
