@@ -73,13 +73,18 @@ public final class ServerBench {
     }
 
     public static void main(String[] args) throws Exception {
+        quietLogs();
+        new ServerBench(options(args), System.out).run();
+        System.exit(0);
+    }
+
+    /** {@code --name value} pairs as a map (name without the dashes). */
+    static Map<String, String> options(String[] args) {
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        quietLogs();
-        new ServerBench(o, System.out).run();
-        System.exit(0);
+        return o;
     }
 
     /** Per-frame debug logging would dominate the figures; keep warnings only. */

@@ -11,9 +11,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,7 +70,6 @@ public final class FtCar implements AutoCloseable {
     private boolean online = true;
     private boolean closed;
     private WebSocket socket;
-    private String lastError = "";
     private long pauseUntilNanos = System.nanoTime();
     private Thread thread;
     private final AtomicLong submitted = new AtomicLong();
@@ -200,16 +197,6 @@ public final class FtCar implements AutoCloseable {
                 errors.get(),
                 connects.get(),
                 connectFailures.get());
-    }
-
-    /** The text of the last error reply ("" when none). */
-    public String lastError() {
-        lock.lock();
-        try {
-            return lastError;
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void run() {
@@ -376,7 +363,6 @@ public final class FtCar implements AutoCloseable {
                 }
             } else {
                 errors.incrementAndGet();
-                lastError = env.stream() == null ? "" : new String(env.stream().payload(), StandardCharsets.UTF_8);
                 // send everything unacked again, oldest first, after a second
                 for (Rec p : pending.values()) {
                     p.sentEpoch = -1;
@@ -460,16 +446,6 @@ public final class FtCar implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** The txids not acked yet, oldest first (for tests). */
-    public List<String> pendingTxids() {
-        lock.lock();
-        try {
-            return new ArrayList<>(pending.keySet());
-        } finally {
-            lock.unlock();
         }
     }
 }

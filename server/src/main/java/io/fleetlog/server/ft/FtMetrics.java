@@ -107,10 +107,6 @@ public final class FtMetrics {
         return rateLimited.count();
     }
 
-    public double arrivalGapCount() {
-        return arrivalGaps.count();
-    }
-
     /** Messages refused for {@code reason} so far (for tests and /status). */
     public double refusedCount(String reason) {
         Counter c = counters.get("ft_refused\0" + reason);
