@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -43,17 +44,20 @@ import org.slf4j.LoggerFactory;
  * there. A {@link Sink} writes the records to the database; reads go to {@code delegate}, that
  * database, which lags by the sink's delay.
  *
- * <p>So that a reconnecting edge is not asked to resend what is in Kafka but not stored yet, {@link
- * #totals} (and {@link #lastSeq}, the {@code Welcome}) answer the highest of the database's seq and
- * the highest seq <em>this replica</em> had acknowledged by Kafka for the VIN; after a failed produce
- * of a VIN, later acknowledged records of it do not raise that seq, and later batches of it are
- * refused without being sent, until the failed seqs are produced again. {@link #catalogue} answers the catalogue this replica recorded last. {@link #stored}
- * (resends below the stored seq) waits up to {@code sinkWait} for the sink to store the seqs this
- * replica produced, then reads the database; when the sink is later, it throws {@link StoreException}
- * (the connection closes, the edge resends later). Sample counts ({@link #count}) are the database's.
+ * <p>So that an edge is not asked to resend what is in Kafka but not stored yet, {@link #totals}
+ * (and {@link #lastSeq}, the {@code Welcome}) answer the highest of the database's seq and the
+ * highest seq known to be in Kafka for the VIN: what this replica had acknowledged, and — read at each
+ * ONLINE link event, which a Hello records before its Welcome — every append of the VIN in its
+ * partition from the sink group's stored offset to the end ({@link PartitionTail}), whichever replica
+ * produced it. After a failed produce of a VIN, later acknowledged records of it do not raise that
+ * seq, and later batches of it are refused without being sent, until the failed seqs are produced
+ * again. {@link #catalogue} answers the catalogue this replica recorded last. {@link #stored}
+ * (resends below the stored seq) waits up to {@code sinkWait} for the sink to store the seqs known in
+ * Kafka, then reads the database; when the sink is later, it throws {@link StoreException} (the
+ * connection closes, the edge resends later). Sample counts ({@link #count}) are the database's.
  *
- * <p>Not guaranteed in this step (docs/scale-out.md, step 2): seqs another replica produced are not
- * known here until the sink stored them, and two replicas do not fence each other's connections.
+ * <p>Not guaranteed (docs/scale-out.md): records another replica's older connection of the VIN
+ * produces after the tail was read are not fenced off.
  * Failure: a record Kafka did not acknowledge within the delivery timeout fails its call with a
  * {@link StoreException}; nothing is retried here. Thread-safe.
  */
@@ -66,6 +70,8 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final Duration sinkWait;
+    private final PartitionTail tail;
+    private final String sinkGroup;
     private final Map<String, Produced> produced = new ConcurrentHashMap<>();
     private final Map<String, Catalogue> catalogues = new ConcurrentHashMap<>();
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
@@ -76,10 +82,27 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     private volatile boolean closed;
 
     KafkaBusStore(SampleStore delegate, Producer<byte[], byte[]> producer, String topic, Duration sinkWait) {
+        this(delegate, producer, topic, sinkWait, null, null);
+    }
+
+    /**
+     * @param tail reader of a VIN's partition at each ONLINE link event (null: this replica's own
+     *     records only, as in a one-replica test)
+     * @param sinkGroup the consumer group whose stored offsets tell where the unstored tail starts
+     */
+    KafkaBusStore(
+            SampleStore delegate,
+            Producer<byte[], byte[]> producer,
+            String topic,
+            Duration sinkWait,
+            PartitionTail tail,
+            String sinkGroup) {
         super(delegate);
         this.producer = producer;
         this.topic = topic;
         this.sinkWait = sinkWait;
+        this.tail = tail;
+        this.sinkGroup = sinkGroup;
         produceLatency = Timer.builder("fleetlog.kafka.produce")
                 .description("from a write handed to Kafka until Kafka acknowledged it (acks=all)")
                 .publishPercentiles(0.5, 0.99)
@@ -96,12 +119,22 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     }
 
     /**
-     * Opens the producer of {@code config} (the topic is not created here: {@link Topics#ensure}) in
-     * front of {@code delegate}, the database the sinks write; this store then owns both.
+     * Opens the producer of {@code config} (the topic is not created here: {@link Topics#ensure}) and
+     * a reader of partition tails in front of {@code delegate}, the database the sinks of {@code
+     * sinkGroup} write; this store then owns all three.
      */
-    public static KafkaBusStore open(SampleStore delegate, BusConfig config) {
-        return new KafkaBusStore(delegate, new KafkaProducer<>(producerConfig(config)), config.topic(), SINK_WAIT);
+    public static KafkaBusStore open(SampleStore delegate, BusConfig config, String sinkGroup) {
+        return new KafkaBusStore(
+                delegate,
+                new KafkaProducer<>(producerConfig(config)),
+                config.topic(),
+                SINK_WAIT,
+                PartitionTail.open(config, TAIL_TIMEOUT),
+                sinkGroup);
     }
+
+    /** How long a Hello may spend reading its VIN's partition tail before the connection closes. */
+    static final Duration TAIL_TIMEOUT = Duration.ofSeconds(10);
 
     /** How long a resend check waits for the sink to store what this replica produced. */
     static final Duration SINK_WAIT = Duration.ofSeconds(10);
@@ -153,15 +186,17 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         }
         Catalogue c = catalogues.get(vin);
         byte[] value = Records.value(new StoreWrite.Append(vin, batch), c == null ? null : c.hash());
-        return produce(vin, value, "seqs " + first + ".." + last).whenComplete((v, ex) -> {
-            Produced p = produced.computeIfAbsent(vin, k -> new Produced());
-            if (ex == null) {
-                p.acknowledged(first, last, t);
-                samples.increment(batch.size());
-            } else {
-                p.failed(first);
-            }
-        });
+        return produce(vin, value, "seqs " + first + ".." + last)
+                .<Void>thenApply(m -> null)
+                .whenComplete((v, ex) -> {
+                    Produced p = produced.computeIfAbsent(vin, k -> new Produced());
+                    if (ex == null) {
+                        p.acknowledged(first, last, t);
+                        samples.increment(batch.size());
+                    } else {
+                        p.failed(first);
+                    }
+                });
     }
 
     @Override
@@ -169,9 +204,34 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         await(appendAsync(vin, batch));
     }
 
+    /**
+     * Produces the event. An ONLINE link event (a Hello, before its Welcome) then reads the VIN's
+     * partition up to its end (which is past this record): every append any replica had acknowledged
+     * before it raises what {@link #totals} answers for the VIN.
+     */
     @Override
     public void recordEvent(VehicleEvent event) {
-        await(produce(event.vin(), Records.value(new StoreWrite.Event(event), null), event.kind() + " event"));
+        RecordMetadata m =
+                await(produce(event.vin(), Records.value(new StoreWrite.Event(event), null), event.kind() + " event"));
+        if (tail != null && event.kind() == VehicleEvent.Kind.ONLINE) {
+            readTail(event.vin(), m.partition());
+        }
+    }
+
+    /** Folds the VIN's appends Kafka holds and the database may not yet into {@link #produced}. */
+    private void readTail(String vin, int partition) {
+        // The stored offset first, then the tail from it: what lies below it is in the database,
+        // which totals() reads after this, so nothing falls between the two reads.
+        long from = delegate.consumedOffsets(sinkGroup, topic).getOrDefault(partition, -1L);
+        Produced p = produced.computeIfAbsent(vin, k -> new Produced());
+        long n = tail.read(vin, partition, from, p::acknowledged);
+        log.debug(
+                "kafka_tail_read vin={} partition={} from={} records={} last_seq={}",
+                vin,
+                partition,
+                from,
+                n,
+                p.lastSeq());
     }
 
     @Override
@@ -191,11 +251,11 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     }
 
     /** Sends one record; the future completes when Kafka acknowledged it (or failed: StoreException). */
-    private CompletableFuture<Void> produce(String vin, byte[] value, String what) {
+    private CompletableFuture<RecordMetadata> produce(String vin, byte[] value, String what) {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("store is closed"));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         long start = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(topic, Records.key(vin), value), (metadata, ex) -> {
@@ -208,7 +268,7 @@ public final class KafkaBusStore extends ForwardingSampleStore {
                 }
                 produceLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 records.increment();
-                done.complete(null);
+                done.complete(metadata);
             });
         } catch (KafkaException | IllegalStateException e) {
             // metadata not available within max.block.ms, record too large, producer closed
@@ -220,9 +280,9 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         return done;
     }
 
-    private static void await(CompletableFuture<Void> f) {
+    private static <T> T await(CompletableFuture<T> f) {
         try {
-            f.get();
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while waiting for kafka", e);
@@ -297,6 +357,9 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         closed = true;
         try {
             producer.close(Duration.ofSeconds(10)); // sends what is buffered; callbacks complete
+            if (tail != null) {
+                tail.close();
+            }
         } finally {
             delegate.close();
         }

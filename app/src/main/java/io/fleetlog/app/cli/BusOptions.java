@@ -49,6 +49,14 @@ public final class BusOptions {
     short replication = 1;
 
     @Option(
+            names = "--kafka-sink-group",
+            paramLabel = "NAME",
+            description = "Consumer group of the sinks writing --db: its stored offsets tell a Hello where the"
+                    + " partition's unstored tail starts (default: ${DEFAULT-VALUE}).",
+            defaultValue = SinkCommand.DEFAULT_GROUP)
+    String sinkGroup = SinkCommand.DEFAULT_GROUP;
+
+    @Option(
             names = "--kafka-sink",
             description = "Also run a sink in this process, writing --db (one process per SQLite file:"
                     + " the way to use the bus with SQLite).")
@@ -83,11 +91,11 @@ public final class BusOptions {
         }
         Topics.ensure(b);
         SampleStore db = Stores.open(config.dbUrl());
-        KafkaBusStore store = KafkaBusStore.open(db, b);
+        KafkaBusStore store = KafkaBusStore.open(db, b, sinkGroup);
         FleetServer server = FleetServer.start(config, store);
         store.bindTo(server.metrics());
         if (embeddedSink) {
-            Sink sink = Sink.open(b, SinkCommand.DEFAULT_GROUP, null, db, server.metrics());
+            Sink sink = Sink.open(b, sinkGroup, null, db, server.metrics());
             Thread.ofPlatform().name("kafka-sink").daemon(true).start(sink::run);
             Runtime.getRuntime().addShutdownHook(new Thread(sink::close, "kafka-sink-stop"));
         }
