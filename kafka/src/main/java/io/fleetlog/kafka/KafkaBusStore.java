@@ -72,6 +72,7 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     private final Duration sinkWait;
     private final PartitionTail tail;
     private final String sinkGroup;
+    private final String replicaId;
     private final Map<String, Produced> produced = new ConcurrentHashMap<>();
     private final Map<String, Catalogue> catalogues = new ConcurrentHashMap<>();
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
@@ -82,13 +83,14 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     private volatile boolean closed;
 
     KafkaBusStore(SampleStore delegate, Producer<byte[], byte[]> producer, String topic, Duration sinkWait) {
-        this(delegate, producer, topic, sinkWait, null, null);
+        this(delegate, producer, topic, sinkWait, null, null, "replica-test");
     }
 
     /**
      * @param tail reader of a VIN's partition at each ONLINE link event (null: this replica's own
      *     records only, as in a one-replica test)
      * @param sinkGroup the consumer group whose stored offsets tell where the unstored tail starts
+     * @param replicaId this replica's name in its link events ({@link #replicaTag})
      */
     KafkaBusStore(
             SampleStore delegate,
@@ -96,13 +98,16 @@ public final class KafkaBusStore extends ForwardingSampleStore {
             String topic,
             Duration sinkWait,
             PartitionTail tail,
-            String sinkGroup) {
+            String sinkGroup,
+            String replicaId) {
         super(delegate);
+        checkReplicaId(replicaId);
         this.producer = producer;
         this.topic = topic;
         this.sinkWait = sinkWait;
         this.tail = tail;
         this.sinkGroup = sinkGroup;
+        this.replicaId = replicaId;
         produceLatency = Timer.builder("fleetlog.kafka.produce")
                 .description("from a write handed to Kafka until Kafka acknowledged it (acks=all)")
                 .publishPercentiles(0.5, 0.99)
@@ -123,14 +128,29 @@ public final class KafkaBusStore extends ForwardingSampleStore {
      * a reader of partition tails in front of {@code delegate}, the database the sinks of {@code
      * sinkGroup} write; this store then owns all three.
      */
-    public static KafkaBusStore open(SampleStore delegate, BusConfig config, String sinkGroup) {
+    public static KafkaBusStore open(SampleStore delegate, BusConfig config, String sinkGroup, String replicaId) {
+        checkReplicaId(replicaId);
         return new KafkaBusStore(
                 delegate,
                 new KafkaProducer<>(producerConfig(config)),
                 config.topic(),
                 SINK_WAIT,
                 PartitionTail.open(config, TAIL_TIMEOUT),
-                sinkGroup);
+                sinkGroup,
+                replicaId);
+    }
+
+    /** A replica id is 1..100 characters of letters, digits, '.', '_', ':', '-'. */
+    public static void checkReplicaId(String id) {
+        if (id == null || !id.matches("[A-Za-z0-9._:\\-]{1,100}")) {
+            throw new IllegalArgumentException(
+                    "replica id '" + id + "' is not 1..100 characters of letters, digits, '.', '_', ':', '-'");
+        }
+    }
+
+    /** The start of the detail of this replica's link events: {@code replica=ID}. */
+    String replicaTag() {
+        return "replica=" + replicaId;
     }
 
     /** How long a Hello may spend reading its VIN's partition tail before the connection closes. */
@@ -211,6 +231,12 @@ public final class KafkaBusStore extends ForwardingSampleStore {
      */
     @Override
     public void recordEvent(VehicleEvent event) {
+        if (event.kind() == VehicleEvent.Kind.ONLINE || event.kind() == VehicleEvent.Kind.OFFLINE) {
+            String d = event.detail() == null || event.detail().isEmpty()
+                    ? replicaTag()
+                    : replicaTag() + " " + event.detail();
+            event = new VehicleEvent(event.vin(), event.tMs(), event.kind(), event.fromSeq(), event.toSeq(), d);
+        }
         RecordMetadata m =
                 await(produce(event.vin(), Records.value(new StoreWrite.Event(event), null), event.kind() + " event"));
         if (tail != null && event.kind() == VehicleEvent.Kind.ONLINE) {
@@ -305,6 +331,24 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     @Override
     public long lastSeq(String vin) {
         return totals(vin).lastSeq();
+    }
+
+    /**
+     * The links of {@code vin} that <em>this replica's</em> link events show open (ONLINE minus OFFLINE
+     * tagged {@link #replicaTag}), so a restarted replica closes only its own (FleetServer closes them
+     * at start). Reads the VIN's events: the database cannot filter on the tag.
+     */
+    @Override
+    public long openLinks(String vin) {
+        String tag = replicaTag();
+        long open = 0;
+        for (VehicleEvent e : delegate.events(vin, Long.MIN_VALUE, Long.MAX_VALUE)) {
+            String d = e.detail() == null ? "" : e.detail();
+            if (d.equals(tag) || d.startsWith(tag + " ")) {
+                open += e.kind() == VehicleEvent.Kind.ONLINE ? 1 : e.kind() == VehicleEvent.Kind.OFFLINE ? -1 : 0;
+            }
+        }
+        return open;
     }
 
     @Override

@@ -71,7 +71,7 @@ class KafkaBusTest {
         SampleStore base = Stores.open(db.url());
         // SQLite has one writer per file: the sink shares the replica's store; PostgreSQL: its own.
         SampleStore sinkStore = db.schema == null ? base : Stores.open(db.url());
-        KafkaBusStore replica = KafkaBusStore.open(base, bus, "sink-" + kind);
+        KafkaBusStore replica = KafkaBusStore.open(base, bus, "sink-" + kind, "replica-1");
         List<Sample> a = Samples.drive(0, 1100, Samples.T0);
         List<Sample> b = Samples.drive(0, 400, Samples.T0);
         Sink sink = null;

@@ -27,7 +27,7 @@ class KafkaOutageTest {
                     .withDeliveryTimeout(Duration.ofSeconds(2));
             Topics.ensure(bus);
             String url = "jdbc:sqlite:" + dir.resolve("fleetlog.db");
-            KafkaBusStore replica = KafkaBusStore.open(Stores.open(url), bus, "fleetlog-sink");
+            KafkaBusStore replica = KafkaBusStore.open(Stores.open(url), bus, "fleetlog-sink", "replica-1");
             List<Sample> a = Samples.drive(0, 200, Samples.T0);
             try (ServerFixture fx =
                     ServerFixture.start(ServerFixture.config(dir).withDb(url), replica)) {

@@ -47,8 +47,8 @@ class ReplicaWelcomeTest {
         Postgres.Schema schema = Postgres.newSchema();
         List<Sample> a = Samples.drive(0, 1800, Samples.T0);
         SampleStore db = Stores.open(schema.url());
-        try (ServerFixture r1 = replica(dir.resolve("r1"), schema, bus);
-                ServerFixture r2 = replica(dir.resolve("r2"), schema, bus)) {
+        try (ServerFixture r1 = replica(dir.resolve("r1"), schema, bus, "r1");
+                ServerFixture r2 = replica(dir.resolve("r2"), schema, bus, "r2")) {
             // 1. Replica 1 takes 0..999; no sink runs: the database holds nothing.
             sendOn(r1, -1, a.subList(0, 1000));
             assertThat(db.count(A)).isZero();
@@ -86,9 +86,49 @@ class ReplicaWelcomeTest {
         }
     }
 
-    static ServerFixture replica(Path dir, Postgres.Schema schema, BusConfig bus) throws Exception {
+    @Test
+    void aRestartedReplicaClosesOnlyTheLinksItHad(@TempDir Path dir) throws Exception {
+        BusConfig bus = BusConfig.of(broker.bootstrap())
+                .withTopic("frames-" + UUID.randomUUID())
+                .withPartitions(3, (short) 1);
+        Topics.ensure(bus);
+        Postgres.Schema schema = Postgres.newSchema();
+        String b = Samples.VIN_B;
+        SampleStore db = Stores.open(schema.url());
+        try (RunningSink s = RunningSink.start(bus, schema);
+                ServerFixture r1 = replica(dir.resolve("r1"), schema, bus, "r1");
+                ServerFixture r2 = replica(dir.resolve("r2"), schema, bus, "r2");
+                EdgeClient onR1 = EdgeClient.hello(r1.base, A, TOKEN_A);
+                EdgeClient onR2 = EdgeClient.hello(r2.base, b, ServerFixture.TOKEN_B)) {
+            assertThat(onR1.next(20_000).hasWelcome()).isTrue();
+            assertThat(onR2.next(20_000).hasWelcome()).isTrue();
+            assertThat(ServerFixture.await(() -> openInDb(db, A) == 1 && openInDb(db, b) == 1, 30_000))
+                    .as("both ONLINE events stored")
+                    .isTrue();
+            // Replica r1 comes back (as after a SIGKILL) while r2 and its link run on: only A's link closes.
+            try (ServerFixture again = replica(dir.resolve("r1b"), schema, bus, "r1")) {
+                assertThat(ServerFixture.await(() -> openInDb(db, A) == 0, 30_000))
+                        .as("r1's link of A closed: " + db.events(A, Long.MIN_VALUE, Long.MAX_VALUE))
+                        .isTrue();
+                assertThat(again.server.store().openLinks(A)).isZero();
+            }
+            assertThat(openInDb(db, b)).as("r2's link of B stays open").isEqualTo(1);
+            assertThat(db.events(A, Long.MIN_VALUE, Long.MAX_VALUE).getLast().detail())
+                    .isEqualTo("replica=r1 server restart");
+        } finally {
+            db.close();
+            schema.drop();
+        }
+    }
+
+    /** ONLINE minus OFFLINE events of {@code vin} in the database, of any replica. */
+    static long openInDb(SampleStore db, String vin) {
+        return db.openLinks(vin);
+    }
+
+    static ServerFixture replica(Path dir, Postgres.Schema schema, BusConfig bus, String id) throws Exception {
         java.nio.file.Files.createDirectories(dir);
-        KafkaBusStore store = KafkaBusStore.open(Stores.open(schema.url()), bus, GROUP);
+        KafkaBusStore store = KafkaBusStore.open(Stores.open(schema.url()), bus, GROUP, id);
         return ServerFixture.start(ServerFixture.config(dir).withDb(schema.url()), store);
     }
 

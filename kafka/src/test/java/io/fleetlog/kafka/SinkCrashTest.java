@@ -206,7 +206,7 @@ class SinkCrashTest {
     /** Per vehicle: its registry row and catalogue, then the batches, with an alert every 10th batch. */
     static void produce(BusConfig bus, Path dir, List<String> vins) {
         try (KafkaBusStore replica =
-                KafkaBusStore.open(Stores.open("jdbc:sqlite:" + dir.resolve("r.db")), bus, "sink")) {
+                KafkaBusStore.open(Stores.open("jdbc:sqlite:" + dir.resolve("r.db")), bus, "sink", "replica-1")) {
             for (int v = 0; v < VEHICLES; v++) {
                 replica.upsertVehicle(new Vehicle(vins.get(v), "model3", "car " + v));
                 replica.useCatalogue(vins.get(v), Catalogue.builtin());

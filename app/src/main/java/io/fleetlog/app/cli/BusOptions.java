@@ -57,6 +57,13 @@ public final class BusOptions {
     String sinkGroup = SinkCommand.DEFAULT_GROUP;
 
     @Option(
+            names = "--replica-id",
+            paramLabel = "ID",
+            description = "This ingest replica's name in its link events, so a restart closes only the links it"
+                    + " had (default: host name and --port).")
+    String replicaId;
+
+    @Option(
             names = "--kafka-sink",
             description = "Also run a sink in this process, writing --db (one process per SQLite file:"
                     + " the way to use the bus with SQLite).")
@@ -65,8 +72,8 @@ public final class BusOptions {
     /** The bus settings, or null without {@code --bus}; flags without {@code --bus} are refused. */
     BusConfig toConfig() {
         if (bus == null) {
-            if (bootstrap != null || embeddedSink) {
-                throw new IllegalArgumentException("--kafka-bootstrap and --kafka-sink need --bus kafka");
+            if (bootstrap != null || embeddedSink || replicaId != null) {
+                throw new IllegalArgumentException("--kafka-bootstrap, --kafka-sink and --replica-id need --bus kafka");
             }
             return null;
         }
@@ -91,7 +98,8 @@ public final class BusOptions {
         }
         Topics.ensure(b);
         SampleStore db = Stores.open(config.dbUrl());
-        KafkaBusStore store = KafkaBusStore.open(db, b, sinkGroup);
+        KafkaBusStore store =
+                KafkaBusStore.open(db, b, sinkGroup, replicaId != null ? replicaId : defaultReplicaId(config.port()));
         FleetServer server = FleetServer.start(config, store);
         store.bindTo(server.metrics());
         if (embeddedSink) {
@@ -100,5 +108,17 @@ public final class BusOptions {
             Runtime.getRuntime().addShutdownHook(new Thread(sink::close, "kafka-sink-stop"));
         }
         return server;
+    }
+
+    /** The host name (letters, digits, '.', '-' kept) and the port: unique per replica of one host. */
+    static String defaultReplicaId(int port) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost"; // no resolvable host name: the port still tells replicas of one host apart
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9.\\-]", "");
+        return (clean.isEmpty() ? "localhost" : clean.substring(0, Math.min(80, clean.length()))) + ":" + port;
     }
 }
