@@ -56,8 +56,11 @@ import org.slf4j.LoggerFactory;
  * Kafka, then reads the database; when the sink is later, it throws {@link StoreException} (the
  * connection closes, the edge resends later). Sample counts ({@link #count}) are the database's.
  *
- * <p>Not guaranteed (docs/scale-out.md): records another replica's older connection of the VIN
- * produces after the tail was read are not fenced off.
+ * <p>One writer per VIN across replicas ({@link Fencing}): every record carries this replica's id in
+ * a header; an append is acknowledged only when this replica's {@link FenceWatch} read it in its
+ * partition with no ONLINE event of another replica before it — else it fails (the connection
+ * closes) and the sink drops it by the same rule.
+ *
  * Failure: a record Kafka did not acknowledge within the delivery timeout fails its call with a
  * {@link StoreException}; nothing is retried here. Thread-safe.
  */
@@ -73,6 +76,8 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     private final PartitionTail tail;
     private final String sinkGroup;
     private final String replicaId;
+    private final FenceWatch watch;
+    private final byte[] writerHeader;
     private final Map<String, Produced> produced = new ConcurrentHashMap<>();
     private final Map<String, Catalogue> catalogues = new ConcurrentHashMap<>();
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
@@ -80,17 +85,21 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     private final Counter records;
     private final Counter samples;
     private final Counter failures;
+    private final Counter fenced;
     private volatile boolean closed;
 
     KafkaBusStore(SampleStore delegate, Producer<byte[], byte[]> producer, String topic, Duration sinkWait) {
-        this(delegate, producer, topic, sinkWait, null, null, "replica-test");
+        this(delegate, producer, topic, sinkWait, null, null, "replica-test", null);
     }
 
     /**
      * @param tail reader of a VIN's partition at each ONLINE link event (null: this replica's own
      *     records only, as in a one-replica test)
      * @param sinkGroup the consumer group whose stored offsets tell where the unstored tail starts
-     * @param replicaId this replica's name in its link events ({@link #replicaTag})
+     * @param replicaId this replica's name in its link events ({@link #replicaTag}) and in the header
+     *     of each of its records ({@link Fencing})
+     * @param watch confirms that this replica still owned the VIN where each append landed (null: not
+     *     checked, as in a one-replica test)
      */
     KafkaBusStore(
             SampleStore delegate,
@@ -99,7 +108,8 @@ public final class KafkaBusStore extends ForwardingSampleStore {
             Duration sinkWait,
             PartitionTail tail,
             String sinkGroup,
-            String replicaId) {
+            String replicaId,
+            FenceWatch watch) {
         super(delegate);
         checkReplicaId(replicaId);
         this.producer = producer;
@@ -108,6 +118,8 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         this.tail = tail;
         this.sinkGroup = sinkGroup;
         this.replicaId = replicaId;
+        this.writerHeader = replicaId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.watch = watch;
         produceLatency = Timer.builder("fleetlog.kafka.produce")
                 .description("from a write handed to Kafka until Kafka acknowledged it (acks=all)")
                 .publishPercentiles(0.5, 0.99)
@@ -120,6 +132,9 @@ public final class KafkaBusStore extends ForwardingSampleStore {
                 .register(meters);
         failures = Counter.builder("fleetlog.kafka.produce.failures")
                 .description("records Kafka did not acknowledge (the write failed, no ack to the edge)")
+                .register(meters);
+        fenced = Counter.builder("fleetlog.kafka.appends.fenced")
+                .description("appends that landed after another replica took their VIN over (not acked, not stored)")
                 .register(meters);
     }
 
@@ -137,7 +152,8 @@ public final class KafkaBusStore extends ForwardingSampleStore {
                 SINK_WAIT,
                 PartitionTail.open(config, TAIL_TIMEOUT),
                 sinkGroup,
-                replicaId);
+                replicaId,
+                FenceWatch.start(config, replicaId));
     }
 
     /** A replica id is 1..100 characters of letters, digits, '.', '_', ':', '-'. */
@@ -206,18 +222,54 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         }
         Catalogue c = catalogues.get(vin);
         byte[] value = Records.value(new StoreWrite.Append(vin, batch), c == null ? null : c.hash());
-        return produce(vin, value, "seqs " + first + ".." + last)
-                .<Void>thenApply(m -> null)
-                .whenComplete((v, ex) -> {
-                    Produced p = produced.computeIfAbsent(vin, k -> new Produced());
-                    if (ex == null) {
-                        p.acknowledged(first, last, t);
-                        samples.increment(batch.size());
-                    } else {
-                        p.failed(first);
+        String what = "seqs " + first + ".." + last;
+        return produce(vin, value, what).thenCompose(m -> owned(vin, m, what)).whenComplete((v, ex) -> {
+            Produced p = produced.computeIfAbsent(vin, k -> new Produced());
+            if (ex == null) {
+                p.acknowledged(first, last, t);
+                samples.increment(batch.size());
+            } else {
+                p.failed(first);
+            }
+        });
+    }
+
+    /**
+     * Completes when the {@link FenceWatch} read the append at {@code m} as kept; fails with a {@link
+     * StoreException} when another replica took the VIN over before it (the sink drops it too), or when
+     * the watch did not read it within the delivery timeout.
+     */
+    private CompletableFuture<Void> owned(String vin, RecordMetadata m, String what) {
+        if (watch == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return watch.verdict(m.partition(), m.offset())
+                .orTimeout(VERDICT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, ex) -> {
+                    if (ex != null) {
+                        failures.increment();
+                        throw new StoreException("no fence verdict for " + what + " of " + vin + " at partition "
+                                + m.partition() + " offset " + m.offset() + " within " + VERDICT_TIMEOUT.toMillis()
+                                + " ms");
                     }
+                    if (!ok) {
+                        fenced.increment();
+                        log.warn(
+                                "kafka_append_fenced vin={} what=\"{}\" partition={} offset={}",
+                                vin,
+                                what,
+                                m.partition(),
+                                m.offset());
+                        throw new StoreException(vin + " was taken over by another replica before " + what
+                                + " (partition " + m.partition() + " offset " + m.offset()
+                                + "): not stored, the connection closes");
+                    }
+                    return null;
                 });
     }
+
+    /** How long an acknowledged append waits for the {@link FenceWatch} to read it. */
+    static final Duration VERDICT_TIMEOUT = Duration.ofSeconds(30);
 
     @Override
     public void append(String vin, List<Sample> batch) {
@@ -284,7 +336,9 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         long start = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(topic, Records.key(vin), value), (metadata, ex) -> {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, Records.key(vin), value);
+            record.headers().add(Fencing.WRITER, writerHeader);
+            producer.send(record, (metadata, ex) -> {
                 if (ex != null) {
                     failures.increment();
                     log.warn("kafka_produce_failed vin={} what=\"{}\" error={}", vin, what, ex.toString());
@@ -403,6 +457,9 @@ public final class KafkaBusStore extends ForwardingSampleStore {
             producer.close(Duration.ofSeconds(10)); // sends what is buffered; callbacks complete
             if (tail != null) {
                 tail.close();
+            }
+            if (watch != null) {
+                watch.close();
             }
         } finally {
             delegate.close();

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * (synchronized): reads are as long as the sink's lag on that partition, and are bounded by {@code
  * timeout}, after which the read fails with a {@link StoreException} (the Hello then closes, 1011,
  * and the edge reconnects). A record that does not read is skipped here: the sink counts and logs it.
+ * Appends {@link Fencing} drops are not counted (nor stored by the sink); the owner at the start
+ * offset is not known, so records before the read's first ONLINE event of the VIN are admitted.
  */
 final class PartitionTail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PartitionTail.class);
@@ -72,6 +74,7 @@ final class PartitionTail implements AutoCloseable {
         byte[] key = Records.key(vin);
         long deadline = System.nanoTime() + timeout.toNanos();
         long n = 0;
+        Fencing fencing = new Fencing();
         try {
             consumer.assign(List.of(tp));
             long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
@@ -89,7 +92,7 @@ final class PartitionTail implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
                     n++;
                     if (r.offset() < end && Arrays.equals(r.key(), key)) {
-                        appendOf(r, out);
+                        appendOf(r, fencing, out);
                     }
                 }
             }
@@ -102,9 +105,10 @@ final class PartitionTail implements AutoCloseable {
         }
     }
 
-    private static void appendOf(ConsumerRecord<byte[], byte[]> r, Appends out) {
+    private static void appendOf(ConsumerRecord<byte[], byte[]> r, Fencing fencing, Appends out) {
         try {
-            if (Records.read(r.key(), r.value()).write() instanceof StoreWrite.Append a) {
+            StoreWrite w = Records.read(r.key(), r.value()).write();
+            if (fencing.keep(w, Fencing.writer(r)) && w instanceof StoreWrite.Append a) {
                 long t = Long.MIN_VALUE;
                 for (var s : a.samples()) {
                     t = Math.max(t, s.captureTimeMs());

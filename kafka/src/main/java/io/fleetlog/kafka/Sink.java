@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * and nothing committed; the caller (the {@link #run} loop) seeks back to the stored offsets and
  * tries again after a pause.
  *
+ * <p>One writer per VIN across replicas ({@link Fencing}): after a VIN's ONLINE event by one replica,
+ * the VIN's appends and gaps from other replicas are dropped (logged {@code sink_fenced_record},
+ * counted in {@code fleetlog_sink_fenced_records_total}); their replica did not ack them either.
+ *
  * <p>Threads: {@link #runOnce} and {@link #run} on one thread (the consumer is not thread-safe);
  * {@link #close} from any thread. Meters: {@code fleetlog_sink_records_written_total}, {@code
  * fleetlog_sink_samples_written_total}, {@code fleetlog_sink_bad_records_total}, {@code
@@ -65,11 +69,17 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
     private final MeterRegistry meters;
     /** Per assigned partition: the offset the store holds ({@link ConsumedOffset#NONE} when none). */
     private final Map<Integer, Long> stored = new HashMap<>();
+    /**
+     * Per assigned partition: the VINs' owners as of the stored offset ({@link Fencing}); empty for a
+     * partition just assigned (owners before its stored offset are not known: their records are kept).
+     */
+    private final Map<Integer, Fencing> fencing = new HashMap<>();
 
     private final Map<Integer, AtomicLong> lags = new ConcurrentHashMap<>();
     private final Counter recordsWritten;
     private final Counter samplesWritten;
     private final Counter badRecords;
+    private final Counter fencedRecords;
     private volatile boolean closed;
 
     Sink(Consumer<byte[], byte[]> consumer, SampleStore store, String group, String topic, MeterRegistry meters) {
@@ -86,6 +96,9 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
                 .register(meters);
         badRecords = Counter.builder("fleetlog.sink.bad.records")
                 .description("records that did not read and were skipped")
+                .register(meters);
+        fencedRecords = Counter.builder("fleetlog.sink.fenced.records")
+                .description("appends and gaps of a replica whose VIN another replica had taken over (dropped)")
                 .register(meters);
         consumer.subscribe(List.of(topic), this);
     }
@@ -145,12 +158,27 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
         }
         List<StoreWrite> writes = new ArrayList<>(polled.count());
         List<ConsumedOffset> offsets = new ArrayList<>();
+        Map<Integer, Fencing> tried = new HashMap<>();
         long samples = 0;
+        long dropped = 0;
         for (TopicPartition tp : polled.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> rs = polled.records(tp);
+            // owners as of the stored offset; kept only when this poll commits (a retry reads the same records)
+            Fencing f = fencing.getOrDefault(tp.partition(), new Fencing()).copy();
+            tried.put(tp.partition(), f);
             for (ConsumerRecord<byte[], byte[]> r : rs) {
                 try {
                     StoreWrite w = Records.read(r.key(), r.value()).write();
+                    if (!f.keep(w, Fencing.writer(r))) {
+                        dropped++;
+                        log.info(
+                                "sink_fenced_record partition={} offset={} writer={} owner={}",
+                                tp.partition(),
+                                r.offset(),
+                                Fencing.writer(r),
+                                f.owner(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)));
+                        continue;
+                    }
                     writes.add(w);
                     samples += w instanceof StoreWrite.Append a ? a.samples().size() : 0;
                 } catch (Records.BadRecord e) {
@@ -180,6 +208,8 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
         for (ConsumedOffset o : offsets) {
             stored.put(o.partition(), o.next());
         }
+        fencing.putAll(tried);
+        fencedRecords.increment(dropped);
         recordsWritten.increment(polled.count());
         samplesWritten.increment(samples);
         return polled.count();
@@ -237,6 +267,7 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
         // Every poll is committed before the next one, so nothing is pending for these partitions.
         for (TopicPartition tp : partitions) {
             stored.remove(tp.partition());
+            fencing.remove(tp.partition());
         }
     }
 

@@ -10,6 +10,8 @@ import io.fleetlog.server.testing.EdgeClient;
 import io.fleetlog.server.testing.Postgres;
 import io.fleetlog.server.testing.Samples;
 import io.fleetlog.server.testing.ServerFixture;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -129,7 +131,9 @@ class ReplicaWelcomeTest {
     static ServerFixture replica(Path dir, Postgres.Schema schema, BusConfig bus, String id) throws Exception {
         java.nio.file.Files.createDirectories(dir);
         KafkaBusStore store = KafkaBusStore.open(Stores.open(schema.url()), bus, GROUP, id);
-        return ServerFixture.start(ServerFixture.config(dir).withDb(schema.url()), store);
+        ServerFixture fx = ServerFixture.start(ServerFixture.config(dir).withDb(schema.url()), store);
+        store.bindTo(fx.server.metrics());
+        return fx;
     }
 
     /** Connects to {@code replica}, checks the Welcome's seq, sends {@code batch} by 100s, awaits its ack. */
@@ -149,12 +153,12 @@ class ReplicaWelcomeTest {
     }
 
     /** A sink of {@link #GROUP} on its own PostgreSQL connection, on a thread; close stops it. */
-    record RunningSink(Sink sink, Thread thread, SampleStore store) implements AutoCloseable {
+    record RunningSink(Sink sink, Thread thread, SampleStore store, MeterRegistry meters) implements AutoCloseable {
         static RunningSink start(BusConfig bus, Postgres.Schema schema) {
             SampleStore store = Stores.open(schema.url());
-            Sink sink =
-                    Sink.open(bus, GROUP, null, store, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-            return new RunningSink(sink, Thread.ofPlatform().name("sink").start(sink::run), store);
+            MeterRegistry meters = new SimpleMeterRegistry();
+            Sink sink = Sink.open(bus, GROUP, null, store, meters);
+            return new RunningSink(sink, Thread.ofPlatform().name("sink").start(sink::run), store, meters);
         }
 
         @Override
