@@ -83,6 +83,9 @@ public final class BusOptions {
         if (bootstrap == null) {
             throw new IllegalArgumentException("--bus kafka needs --kafka-bootstrap HOST:PORT");
         }
+        if (replicaId != null) {
+            KafkaBusStore.checkReplicaId(replicaId);
+        }
         return BusConfig.of(bootstrap).withTopic(topic).withPartitions(partitions, replication);
     }
 

@@ -47,4 +47,14 @@ class BusOptionsTest {
         assertThatThrownBy(() -> parse("--bus", "kafka", "--kafka-bootstrap", "no port"))
                 .hasMessageContaining("HOST:PORT");
     }
+
+    @Test
+    void aReplicaIdIsCheckedAndDefaultsToHostAndPort() {
+        assertThatThrownBy(() -> parse("--replica-id", "r1")).hasMessageContaining("need --bus kafka");
+        assertThatThrownBy(() -> parse("--bus", "kafka", "--kafka-bootstrap", "h:1", "--replica-id", "r 1"))
+                .hasMessageContaining("replica id 'r 1'");
+        assertThat(parse("--bus", "kafka", "--kafka-bootstrap", "h:1", "--replica-id", "ingest-0:8080"))
+                .isNotNull();
+        assertThat(BusOptions.defaultReplicaId(8080)).matches("[A-Za-z0-9.\\-]{1,80}:8080");
+    }
 }
