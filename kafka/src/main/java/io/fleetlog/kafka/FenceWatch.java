@@ -41,6 +41,7 @@ final class FenceWatch implements AutoCloseable {
     private final Map<Integer, Fencing> fencing = new HashMap<>();
     private final Map<At, CompletableFuture<Boolean>> verdicts = new ConcurrentHashMap<>();
     private final Thread thread;
+    private final java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private FenceWatch(Consumer<byte[], byte[]> consumer, String me) {
@@ -83,7 +84,13 @@ final class FenceWatch implements AutoCloseable {
 
     /** One poll: applies the rule to each record and delivers the verdicts of this replica's appends. */
     void runOnce(Duration timeout) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+        var polled = consumer.poll(timeout);
+        long behind = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            behind += consumer.currentLag(tp).orElse(0);
+        }
+        lag.set(behind);
+        for (ConsumerRecord<byte[], byte[]> r : polled) {
             Fencing f = fencing.computeIfAbsent(r.partition(), p -> new Fencing());
             String writer = Fencing.writer(r);
             int kind = Fencing.kind(r.value());
@@ -102,6 +109,11 @@ final class FenceWatch implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Records behind the ends of the partitions at the last poll (all partitions together). */
+    long lag() {
+        return lag.get();
     }
 
     private void run() {

@@ -86,6 +86,8 @@ public final class KafkaBusStore extends ForwardingSampleStore {
     private final Counter samples;
     private final Counter failures;
     private final Counter fenced;
+    private final Timer verdictLatency;
+    private final Timer tailRead;
     private volatile boolean closed;
 
     KafkaBusStore(SampleStore delegate, Producer<byte[], byte[]> producer, String topic, Duration sinkWait) {
@@ -133,6 +135,19 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         failures = Counter.builder("fleetlog.kafka.produce.failures")
                 .description("records Kafka did not acknowledge (the write failed, no ack to the edge)")
                 .register(meters);
+        verdictLatency = Timer.builder("fleetlog.kafka.fence.verdict")
+                .description("from Kafka's ack of an append until the fence watch read it (added to the edge's ack)")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        tailRead = Timer.builder("fleetlog.kafka.tail.read")
+                .description("a Hello's read of its VIN's partition from the sink's stored offset to the end")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        if (watch != null) {
+            io.micrometer.core.instrument.Gauge.builder("fleetlog.kafka.watch.lag.records", watch, FenceWatch::lag)
+                    .description("records the fence watch is behind the ends of the topic's partitions")
+                    .register(meters);
+        }
         fenced = Counter.builder("fleetlog.kafka.appends.fenced")
                 .description("appends that landed after another replica took their VIN over (not acked, not stored)")
                 .register(meters);
@@ -243,9 +258,11 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         if (watch == null) {
             return CompletableFuture.completedFuture(null);
         }
+        long start = System.nanoTime();
         return watch.verdict(m.partition(), m.offset())
                 .orTimeout(VERDICT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((ok, ex) -> {
+                    verdictLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     if (ex != null) {
                         failures.increment();
                         throw new StoreException("no fence verdict for " + what + " of " + vin + " at partition "
@@ -302,7 +319,9 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         // which totals() reads after this, so nothing falls between the two reads.
         long from = delegate.consumedOffsets(sinkGroup, topic).getOrDefault(partition, -1L);
         Produced p = produced.computeIfAbsent(vin, k -> new Produced());
+        long start = System.nanoTime();
         long n = tail.read(vin, partition, from, p::acknowledged);
+        tailRead.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         log.debug(
                 "kafka_tail_read vin={} partition={} from={} records={} last_seq={}",
                 vin,

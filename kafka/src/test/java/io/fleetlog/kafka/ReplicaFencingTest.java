@@ -88,7 +88,11 @@ class ReplicaFencingTest {
             List<Sample> expected = new ArrayList<>(first);
             expected.addAll(newer);
             KafkaBusTest.assertStoredOnce(db, A, expected);
-            assertThat(r1.get("/metrics").body()).contains("fleetlog_kafka_appends_fenced_total 1.0");
+            assertThat(r1.get("/metrics").body())
+                    .contains("fleetlog_kafka_appends_fenced_total 1.0")
+                    .contains("fleetlog_kafka_fence_verdict_seconds_count 6")
+                    .contains("fleetlog_kafka_tail_read_seconds_count 1")
+                    .contains("fleetlog_kafka_watch_lag_records");
         } finally {
             db.close();
             schema.drop();
