@@ -1,6 +1,7 @@
 package io.fleetlog.kafka;
 
 import io.fleetlog.server.store.StoreWrite;
+import io.fleetlog.server.store.VehicleEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ final class FenceWatch implements AutoCloseable {
     private final Thread thread;
     private final java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
+    private volatile RemoteVehicles remote;
 
     private FenceWatch(Consumer<byte[], byte[]> consumer, String me) {
         this.consumer = consumer;
@@ -94,21 +96,43 @@ final class FenceWatch implements AutoCloseable {
             Fencing f = fencing.computeIfAbsent(r.partition(), p -> new Fencing());
             String writer = Fencing.writer(r);
             int kind = Fencing.kind(r.value());
+            RemoteVehicles rv = remote;
+            boolean other = writer != null && !me.equals(writer);
             if (kind == Records.APPEND) {
+                String vin = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
                 if (me.equals(writer)) {
-                    String vin = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
                     verdicts.computeIfAbsent(new At(r.partition(), r.offset()), k -> new CompletableFuture<>())
                             .complete(f.admits(vin, writer));
+                } else if (rv != null && other && f.admits(vin, writer)) {
+                    try {
+                        if (Records.read(r.key(), r.value()).write() instanceof StoreWrite.Append a) {
+                            rv.appended(vin, writer, a.samples());
+                        }
+                    } catch (Records.BadRecord e) {
+                        // not a record this version wrote: the sink logs and counts it
+                    }
                 }
             } else if (kind == Records.EVENT) {
                 try {
                     StoreWrite w = Records.read(r.key(), r.value()).write();
                     f.keep(w, writer);
+                    if (rv != null
+                            && other
+                            && w instanceof StoreWrite.Event e
+                            && (e.event().kind() == VehicleEvent.Kind.ONLINE
+                                    || e.event().kind() == VehicleEvent.Kind.OFFLINE)) {
+                        rv.link(e.event().vin(), writer, e.event().kind() == VehicleEvent.Kind.ONLINE);
+                    }
                 } catch (Records.BadRecord e) {
                     // not a record this version wrote: the sink logs and counts it
                 }
             }
         }
+    }
+
+    /** From now on, vehicles of other replicas are shown in {@code remote}'s fleet. */
+    void feed(RemoteVehicles remote) {
+        this.remote = remote;
     }
 
     /** Records behind the ends of the partitions at the last poll (all partitions together). */

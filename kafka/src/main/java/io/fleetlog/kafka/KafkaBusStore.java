@@ -208,6 +208,16 @@ public final class KafkaBusStore extends ForwardingSampleStore {
         return p;
     }
 
+    /**
+     * Shows the vehicles connected to other replicas in {@code fleet} (the server's: its /status, /live
+     * and dashboard), from the fence watch's reading of the topic ({@link RemoteVehicles}).
+     */
+    public void feed(io.fleetlog.server.fleet.Fleet fleet) {
+        if (watch != null) {
+            watch.feed(new RemoteVehicles(fleet));
+        }
+    }
+
     /** Adds this store's meters to {@code registry} (the server's, for /metrics). */
     public void bindTo(MeterRegistry registry) {
         meters.add(registry);

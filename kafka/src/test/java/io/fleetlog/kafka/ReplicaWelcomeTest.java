@@ -123,6 +123,45 @@ class ReplicaWelcomeTest {
         }
     }
 
+    @Test
+    void everyReplicaShowsTheVehiclesConnectedToTheOthers(@TempDir Path dir) throws Exception {
+        BusConfig bus = BusConfig.of(broker.bootstrap())
+                .withTopic("frames-" + UUID.randomUUID())
+                .withPartitions(3, (short) 1);
+        Topics.ensure(bus);
+        Postgres.Schema schema = Postgres.newSchema();
+        List<Sample> a = Samples.drive(0, 300, Samples.T0);
+        try (ServerFixture r1 = replica(dir.resolve("r1"), schema, bus, "r1");
+                ServerFixture r2 = replica(dir.resolve("r2"), schema, bus, "r2")) {
+            EdgeClient e = EdgeClient.hello(r2.base, A, TOKEN_A);
+            assertThat(e.next(20_000).hasWelcome()).isTrue();
+            for (int i = 0; i < 300; i += 100) {
+                e.sendBatch(a.subList(i, i + 100));
+            }
+            assertThat(e.awaitAck(299, 20_000)).isEqualTo(299);
+            // r1 never had a connection of A: its fleet shows it online with r2's latest values.
+            assertThat(ServerFixture.await(
+                            () -> "online".equals(r1.server.fleet().state(A).get("link"))
+                                    && r1.server.fleet().status(A).latest() != null
+                                    && r1.server.fleet().status(A).latest().seq() == 299,
+                            20_000))
+                    .as("r1's view of A: " + r1.server.fleet().state(A))
+                    .isTrue();
+            assertThat(Samples.differs(a.get(299), r1.server.fleet().status(A).latest()))
+                    .as("the latest values are r2's last frame")
+                    .isNull();
+            String status = r1.get("/status").body();
+            assertThat(status).contains(A).contains("\"online\"");
+            e.close();
+            assertThat(ServerFixture.await(
+                            () -> "offline".equals(r1.server.fleet().state(A).get("link")), 20_000))
+                    .as("r2's OFFLINE ends the link on r1")
+                    .isTrue();
+        } finally {
+            schema.drop();
+        }
+    }
+
     /** ONLINE minus OFFLINE events of {@code vin} in the database, of any replica. */
     static long openInDb(SampleStore db, String vin) {
         return db.openLinks(vin);
@@ -133,6 +172,7 @@ class ReplicaWelcomeTest {
         KafkaBusStore store = KafkaBusStore.open(Stores.open(schema.url()), bus, GROUP, id);
         ServerFixture fx = ServerFixture.start(ServerFixture.config(dir).withDb(schema.url()), store);
         store.bindTo(fx.server.metrics());
+        store.feed(fx.server.fleet());
         return fx;
     }
 

@@ -105,6 +105,7 @@ public final class BusOptions {
                 KafkaBusStore.open(db, b, sinkGroup, replicaId != null ? replicaId : defaultReplicaId(config.port()));
         FleetServer server = FleetServer.start(config, store);
         store.bindTo(server.metrics());
+        store.feed(server.fleet());
         if (embeddedSink) {
             Sink sink = Sink.open(b, sinkGroup, null, db, server.metrics());
             Thread.ofPlatform().name("kafka-sink").daemon(true).start(sink::run);
