@@ -233,8 +233,7 @@ public final class ServerBench {
         return stored / (nanos / 1e9);
     }
 
-    private static void send(
-            BenchEdge edge, List<byte[]> batches, int batch, int per, int window, CountDownLatch done) {
+    static void send(BenchEdge edge, List<byte[]> batches, int batch, int per, int window, CountDownLatch done) {
         Semaphore inFlight = new Semaphore(window);
         AtomicLong acked = new AtomicLong(-1);
         edge.onAck(seq -> {
