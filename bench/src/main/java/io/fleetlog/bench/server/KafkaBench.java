@@ -143,6 +143,12 @@ public final class KafkaBench {
                 throw new IllegalStateException(what + ": not acked within 600 s");
             }
             long ackNanos = System.nanoTime() - start;
+            for (BenchEdge e : edges) { // all acked: the edges are done (idle ones would time out)
+                if (e.failure() != null) {
+                    throw new IllegalStateException(what + ": edge failed: " + e.failure());
+                }
+                e.close();
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
             while (stored(reader, tokens) < total) {
                 if (System.nanoTime() > deadline) {
@@ -152,12 +158,6 @@ public final class KafkaBench {
             }
             long nanos = System.nanoTime() - start;
             double cpu = (ServerBench.cpuNanos() - cpu0) / 1e9;
-            for (BenchEdge e : edges) {
-                if (e.failure() != null) {
-                    throw new IllegalStateException(what + ": edge failed: " + e.failure());
-                }
-                e.close();
-            }
             if (stored(reader, tokens) != total) {
                 throw new IllegalStateException(what + ": stored " + stored(reader, tokens) + ", sent " + total);
             }
