@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.edge.SameSample;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.edge.TestDrive;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Step tests: a fake transport, an explicit clock, a real spool. No threads, no sleeps. */
 class UplinkTest {
     static final long T0 = 1_764_180_000_000L;
-    static final String VIN = DriveSimulator.vin(VehicleModel.MODEL3, 0);
+    static final String VIN = TestDrive.VIN;
 
     @TempDir
     Path dir;
@@ -40,7 +39,7 @@ class UplinkTest {
     Uplink uplink;
     long now = T0;
     List<Sample> captured = new ArrayList<>();
-    DriveSimulator sim = new DriveSimulator(VehicleModel.MODEL3, 5, T0, null);
+    TestDrive sim = new TestDrive(5, T0);
 
     @BeforeEach
     void setUp() {
@@ -470,7 +469,7 @@ class UplinkTest {
     @Test
     void aServerAheadOfEverythingThisEdgeSentGetsItsSamplesRenumberedNeverDeleted() throws Exception {
         capture(122);
-        DriveSimulator other = new DriveSimulator(VehicleModel.MODEL3, 99, T0 - 3_600_000, null);
+        TestDrive other = new TestDrive(99, T0 - 3_600_000);
         for (long q = 0; q < 122; q++) {
             server.store.put(q, other.next().withSeq(q)); // stored earlier from another spool
         }
@@ -557,7 +556,7 @@ class UplinkTest {
         FakeTransport.FakeConnection c = transport.last();
         c.sent.subList(1, c.sent.size()).clear(); // the batch 0..99 is lost with the link
         c.drop("cut");
-        DriveSimulator other = new DriveSimulator(VehicleModel.MODEL3, 99, T0 + 5_000, null);
+        TestDrive other = new TestDrive(99, T0 + 5_000);
         for (long q = 0; q <= 500; q++) {
             server.store.put(q, other.next().withSeq(q)); // the clone's drive, stored meanwhile
         }
