@@ -78,6 +78,7 @@ public final class Capture {
             while (!ended && chunk.size() < maxChunk) {
                 if (stopRequested) {
                     ended = true;
+                    held = null;
                     break;
                 }
                 Sample s = held != null ? held : source.next();

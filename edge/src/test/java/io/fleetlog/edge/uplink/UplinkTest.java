@@ -132,6 +132,45 @@ class UplinkTest {
     }
 
     @Test
+    void aCutLinkSendsNothingAndARestoreResumesAtTheOldestUnacknowledgedSample() throws Exception {
+        capture(3_000);
+        connectAndWelcome(-1);
+        exchange(3, 10); // some batches stored and acknowledged
+        long acked = uplink.stats().ackedSeq();
+        assertThat(acked).isNotNegative();
+        capture(1_000);
+        step(1); // more batches in flight, never answered: the cut comes first
+        LinkControl link = uplink;
+        link.cut();
+        step(1);
+        assertThat(uplink.state()).isEqualTo(LinkState.OFFLINE);
+        assertThat(transport.last().aborted)
+                .as("the connection is dropped at once")
+                .isTrue();
+        int connections = transport.opened.size();
+        capture(2_500); // captured in the dead zone: stays in the spool
+        for (int i = 0; i < 50; i++) {
+            step(1_000); // far beyond every backoff delay: still no attempt
+        }
+        assertThat(transport.opened).as("no connection while cut").hasSize(connections);
+        assertThat(spool.depth()).isEqualTo(4_000 + 2_500 - (acked + 1));
+        link.restore();
+        step(1);
+        assertThat(transport.opened).as("the restore connects at once").hasSize(connections + 1);
+        transport.last().open();
+        step(1);
+        transport.last().welcome(acked);
+        step(1);
+        exchange(20, 10);
+        assertThat(transport.last().batches().get(0).getFirstSeq())
+                .as("resumes at the oldest unacknowledged sample")
+                .isEqualTo(acked + 1);
+        assertStoreMatchesCaptured();
+        assertThat(server.arrivalOrder).isSorted();
+        assertThat(spool.depth()).isZero();
+    }
+
+    @Test
     void severalBatchesAreInFlightBeforeTheFirstAck() throws Exception {
         capture(20_000);
         connectAndWelcome(-1);
