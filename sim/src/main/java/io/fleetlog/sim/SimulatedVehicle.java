@@ -143,16 +143,18 @@ public final class SimulatedVehicle implements AutoCloseable {
             firstCaptureMs = st.heldCaptureMs();
             wallStartNanos = System.nanoTime();
             while (!st.ended()) {
-                long next = st.heldCaptureMs();
-                long horizon = Long.MAX_VALUE;
+                long next = st.heldCaptureMs(); // -1: the last step filled a chunk without reading ahead
                 if (next >= 0) {
                     if (proxy != null) {
-                        outagesAt(capture, next);
-                        horizon = nextBoundaryMs(next) - 1;
+                        outagesAt(next);
                     }
                     if (paced) {
                         sleepUntilDue(next);
                     }
+                }
+                long horizon = Long.MAX_VALUE;
+                if (proxy != null) {
+                    horizon = nextBoundaryMs(next >= 0 ? next : capture.lastCaptureMs()) - 1;
                 }
                 if (paced) {
                     horizon = Math.min(horizon, dueCaptureMs());
@@ -203,7 +205,7 @@ public final class SimulatedVehicle implements AutoCloseable {
     }
 
     /** Applies the outage schedule at the capture time of the next sample, before it is committed. */
-    private void outagesAt(Capture capture, long captureMs) throws InterruptedException {
+    private void outagesAt(long captureMs) throws InterruptedException {
         double sec = (captureMs - firstCaptureMs) / 1000.0;
         OutageSchedule.Outage current;
         synchronized (this) {
