@@ -29,13 +29,17 @@ import java.util.List;
  * {@link #stop()} may be called from any thread and makes the next step end the capture.
  */
 public final class Capture {
-    /** What a step did. */
-    public record Step(
-            /* samples committed by this step */ int committed,
-            /* the source is exhausted (or the capture was stopped): no further step commits anything */
-            boolean ended,
-            /* capture time of the held sample (not yet due), or -1 when none is held */
-            long heldCaptureMs) {}
+    /**
+     * What a step did.
+     *
+     * @param committed samples committed by this step
+     * @param ended the source is exhausted (or the capture was stopped): no further step commits anything
+     * @param heldCaptureMs capture time of the held sample (read, not yet due), or -1 when none is held
+     */
+    public record Step(int committed, boolean ended, long heldCaptureMs) {}
+
+    private static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE);
+    private static final Instant EARLIEST = Instant.ofEpochMilli(Long.MIN_VALUE);
 
     private final Source source;
     private final Spool spool;
@@ -72,7 +76,7 @@ public final class Capture {
      *     was counted
      */
     public Step step(Instant now) throws IOException, InterruptedException {
-        long nowMs = now.equals(Instant.MAX) ? Long.MAX_VALUE : now.toEpochMilli();
+        long nowMs = epochMillis(now);
         int committed = 0;
         try {
             while (!ended && chunk.size() < maxChunk) {
@@ -102,6 +106,14 @@ public final class Capture {
             }
         }
         return new Step(committed, ended, held == null ? -1 : held.captureTimeMs());
+    }
+
+    /** {@code now} in ms since the epoch, saturated at the ends of {@code long} ({@link Instant#MAX} = every time). */
+    private static long epochMillis(Instant now) {
+        if (now.isAfter(LATEST)) {
+            return Long.MAX_VALUE;
+        }
+        return now.isBefore(EARLIEST) ? Long.MIN_VALUE : now.toEpochMilli();
     }
 
     private int commitChunk() throws InterruptedException {

@@ -144,6 +144,13 @@ class CaptureTest {
     }
 
     @Test
+    void theEndsOfTimeAreEveryAndNoCaptureTime() throws Exception {
+        Capture c = new Capture(new Recording(10, -1, false), spool, 500);
+        assertThat(c.step(Instant.MIN).committed()).isZero();
+        assertThat(c.step(Instant.MAX).committed()).isEqualTo(10);
+    }
+
+    @Test
     void aStepCommitsAtMostOneChunk() throws Exception {
         Capture c = new Capture(new Recording(1_200, -1, false), spool, 500);
         assertThat(c.step(Instant.MAX).committed()).isEqualTo(500);
