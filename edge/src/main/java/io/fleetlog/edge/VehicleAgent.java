@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,6 @@ public final class VehicleAgent implements AutoCloseable {
     public static final int MAX_CHUNK = 500;
 
     private static final Duration UPLINK_TICK = Duration.ofMillis(10);
-    private static final Duration DRAIN_POLL = Duration.ofMillis(20);
 
     /**
      * Runs the capture on the capture thread: calls {@link Capture#step} until it reports the end. It
@@ -65,6 +65,10 @@ public final class VehicleAgent implements AutoCloseable {
     private final Uplink uplink;
     private final InstantSource clock;
     private final ReentrantLock closeLock = new ReentrantLock();
+    /** Signalled after every uplink step and at the end of the capture: a waiter re-checks {@link #drained()}. */
+    private final ReentrantLock progressLock = new ReentrantLock();
+
+    private final Condition progress = progressLock.newCondition();
     private volatile String captureError;
     private Thread captureThread;
     private Thread uplinkThread;
@@ -140,7 +144,9 @@ public final class VehicleAgent implements AutoCloseable {
                         source.describe(),
                         spool.depth(),
                         spool.nextSeq());
-                uplinkThread = Thread.ofVirtual().name("uplink-" + vin()).start(() -> uplink.run(clock, UPLINK_TICK));
+                uplinkThread = Thread.ofVirtual()
+                        .name("uplink-" + vin())
+                        .start(() -> uplink.run(clock, UPLINK_TICK, this::signalProgress));
                 captureThread = Thread.ofVirtual().name("capture-" + vin()).start(() -> runCapture(driver));
             }
             return this;
@@ -241,14 +247,37 @@ public final class VehicleAgent implements AutoCloseable {
      * @return false when {@code timeout} passed first
      */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!drained()) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            Thread.sleep(DRAIN_POLL); // acks arrive on the uplink thread; nothing to wait on here
+        return awaitProgress(timeout, this::drained);
+    }
+
+    private void signalProgress() {
+        progressLock.lock();
+        try {
+            progress.signalAll();
+        } finally {
+            progressLock.unlock();
         }
-        return true;
+    }
+
+    /**
+     * Waits until {@code done} holds, re-checking after every uplink step (the uplink steps on its
+     * events and every {@code UPLINK_TICK}); false when {@code timeout} passed first.
+     */
+    private boolean awaitProgress(Duration timeout, java.util.function.BooleanSupplier done)
+            throws InterruptedException {
+        long left = timeout.toNanos();
+        progressLock.lock();
+        try {
+            while (!done.getAsBoolean()) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = progress.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            progressLock.unlock();
+        }
     }
 
     /** Graceful stop (see the class comment); returns the final stats. Idempotent. */
@@ -321,11 +350,8 @@ public final class VehicleAgent implements AutoCloseable {
     }
 
     private void awaitDrainedWhileClosing(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && spool.depth() > 0) {
-            uplink.wake();
-            Thread.sleep(DRAIN_POLL);
-        }
+        uplink.wake(); // send what the flush just committed without waiting for the tick
+        awaitProgress(timeout, () -> spool.depth() == 0);
     }
 
     @Override

@@ -190,6 +190,11 @@ public final class Uplink implements AutoCloseable, LinkControl {
      * interrupted or {@link #stop()} was called, waking on transport events or every {@code tick}.
      */
     public void run(java.time.InstantSource clock, java.time.Duration tick) {
+        run(clock, tick, () -> {});
+    }
+
+    /** As {@link #run(java.time.InstantSource, Duration)}, calling {@code afterStep} after every step (e.g. to wake a waiter). */
+    public void run(java.time.InstantSource clock, java.time.Duration tick, Runnable afterStep) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
@@ -201,6 +206,7 @@ public final class Uplink implements AutoCloseable, LinkControl {
                         linkDown("step_failed", e.toString(), clock.instant().toEpochMilli(), true);
                     }
                 }
+                afterStep.run();
                 if (stopped && state == LinkState.OFFLINE) {
                     return;
                 }
