@@ -4,12 +4,18 @@ package io.fleetlog.server.store;
 public final class Stores {
     private Stores() {}
 
+    /** Opens the store in the {@link StoreLayout#DEFAULT} layout. */
     public static SampleStore open(String jdbcUrl) {
+        return open(jdbcUrl, StoreLayout.DEFAULT);
+    }
+
+    /** Opens the store in {@code layout} (with {@link StoreLayout#CHUNKS}, its merger thread runs). */
+    public static SampleStore open(String jdbcUrl, StoreLayout layout) {
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-            return SqliteSampleStore.open(jdbcUrl);
+            return SqliteSampleStore.open(jdbcUrl, layout, true);
         }
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-            return PostgresSampleStore.open(jdbcUrl);
+            return PostgresSampleStore.open(jdbcUrl, layout, true);
         }
         throw new IllegalArgumentException(
                 "db '" + redact(jdbcUrl) + "' is not supported (use jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB)");
