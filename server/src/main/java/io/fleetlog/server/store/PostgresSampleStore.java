@@ -447,8 +447,10 @@ final class PostgresSampleStore implements ChunkedStore {
                 } finally {
                     c.setAutoCommit(true);
                 }
-            } catch (SQLException e) {
-                throw new StoreException("merge of " + vin + " into chunks failed: " + e.getMessage(), e);
+            } catch (SQLException | RuntimeException e) {
+                throw e instanceof StoreException se
+                        ? se
+                        : new StoreException("merge of " + vin + " into chunks failed: " + e.getMessage(), e);
             }
             if (missing.isEmpty()) {
                 return moved;
