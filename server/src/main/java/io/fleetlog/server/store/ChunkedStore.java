@@ -7,7 +7,8 @@ package io.fleetlog.server.store;
 interface ChunkedStore extends SampleStore {
     /**
      * Per vehicle, one transaction moving up to one step of sealed tail rows into chunks ({@code all}:
-     * every tail row counts as sealed). Returns the rows moved.
+     * every tail row counts as sealed). Returns the rows moved; always 0 in the {@link StoreLayout#ROWS}
+     * layout.
      *
      * @throws StoreException when a step fails (its transaction rolled back: nothing moved)
      */

@@ -291,6 +291,9 @@ final class SqliteSampleStore implements ChunkedStore {
      */
     @Override
     public long mergeSealed(boolean all) {
+        if (layout != StoreLayout.CHUNKS) {
+            return 0; // the rows layout never merges
+        }
         long moved = 0;
         for (String vin : List.copyOf(ids.keySet())) {
             if (closed) {

@@ -21,6 +21,17 @@ public final class Stores {
                 "db '" + redact(jdbcUrl) + "' is not supported (use jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB)");
     }
 
+    /**
+     * Merges the whole tail of a store in the chunk layout into chunks now, sealed or not (a flush
+     * before measuring or archiving; the background merger leaves the newest minutes as rows).
+     * Returns the rows moved; 0 for a store without chunks.
+     *
+     * @throws StoreException when a merge step fails (it rolled back: nothing moved)
+     */
+    public static long compactAll(SampleStore store) {
+        return store instanceof ChunkedStore c ? c.mergeAll() : 0;
+    }
+
     /** The URL without query parameters (which may hold a password), for logs and /status. */
     public static String redact(String jdbcUrl) {
         int q = jdbcUrl.indexOf('?');
