@@ -63,6 +63,7 @@ final class PostgresSampleStore implements ChunkedStore {
     private volatile boolean closed;
     private final StoreLayout layout;
     private ChunkMerger merger;
+    private final MergeDue mergeDue = new MergeDue();
     /** See {@link ChunkedStore#beforeMergeCommit}: a throw rolls the merge back. */
     private volatile Runnable beforeMergeCommit = () -> {};
 
@@ -135,6 +136,7 @@ final class PostgresSampleStore implements ChunkedStore {
         check();
         int id = idFor(vin);
         ensurePartitions(samples);
+        mergeDue.appended(vin);
         long maxSeq = Long.MIN_VALUE;
         long maxT = Long.MIN_VALUE;
         for (Sample s : samples) {
@@ -395,16 +397,20 @@ final class PostgresSampleStore implements ChunkedStore {
             return 0; // the rows layout never merges
         }
         check();
-        List<Object[]> vehicles = query("SELECT id, vin FROM vehicles ORDER BY id", ps -> {}, rs -> {
-            List<Object[]> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new Object[] {rs.getInt(1), rs.getString(2)});
-            }
-            return out;
-        });
         long moved = 0;
-        for (Object[] v : vehicles) {
-            moved += mergeVehicle((Integer) v[0], (String) v[1], all);
+        for (String vin : all ? vins() : mergeDue.take(this::vins)) {
+            Integer id = idIfKnown(vin);
+            long n;
+            try {
+                n = id == null ? 0 : mergeVehicle(id, vin, all);
+            } catch (StoreException e) {
+                mergeDue.again(vin);
+                throw e;
+            }
+            if (n > 0) {
+                mergeDue.again(vin);
+            }
+            moved += n;
         }
         return moved;
     }
@@ -590,6 +596,7 @@ final class PostgresSampleStore implements ChunkedStore {
             vehicleIds.computeIfAbsent(w.vin(), this::idFor);
             if (w instanceof StoreWrite.Append a && !a.samples().isEmpty()) {
                 ensurePartitions(a.samples());
+                mergeDue.appended(a.vin());
             }
         }
         try (Connection c = pool.getConnection()) {

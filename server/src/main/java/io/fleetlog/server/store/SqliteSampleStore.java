@@ -73,6 +73,7 @@ final class SqliteSampleStore implements ChunkedStore {
 
     private final StoreLayout layout;
     private ChunkMerger merger;
+    private final MergeDue mergeDue = new MergeDue();
     /** See {@link ChunkedStore#beforeMergeCommit}: a throw rolls the merge back. */
     private volatile Runnable beforeMergeCommit = () -> {};
 
@@ -295,12 +296,21 @@ final class SqliteSampleStore implements ChunkedStore {
             return 0; // the rows layout never merges
         }
         long moved = 0;
-        for (String vin : List.copyOf(ids.keySet())) {
+        for (String vin : all ? List.copyOf(ids.keySet()) : mergeDue.take(ids::keySet)) {
             if (closed) {
-                break;
+                mergeDue.again(vin);
+                continue;
             }
             Merge op = new Merge(vin, all);
-            submit(op);
+            try {
+                submit(op);
+            } catch (StoreException e) {
+                mergeDue.again(vin);
+                throw e;
+            }
+            if (op.moved > 0) {
+                mergeDue.again(vin);
+            }
             moved += op.moved;
         }
         return moved;
@@ -857,6 +867,7 @@ final class SqliteSampleStore implements ChunkedStore {
         insertOne.clearBatch();
         List<Sample> samples =
                 withoutChunked(id, a, after.getOrDefault(a.vin, totals(a.vin)).lastSeq());
+        mergeDue.appended(a.vin);
         int n = samples.size();
         int full = n - n % ROWS_PER_INSERT;
         long maxSeq = -1;
