@@ -558,6 +558,13 @@ final class PostgresSampleStore implements ChunkedStore {
         Vin.check(vin);
         check();
         int id = idFor(vin);
+        if (layout == StoreLayout.CHUNKS && !catalogue(vin).hash().equals(catalogue.hash())) {
+            // A catalogue change seals the vehicle's chunk: its tail is merged over the catalogue it was
+            // captured under first (frames appended meanwhile are merged later, over the new one).
+            while (mergeVehicle(id, vin, true) > 0) {
+                // one step moves at most MAX_MERGE_ROWS rows
+            }
+        }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ins = c.prepareStatement(

@@ -986,6 +986,16 @@ final class SqliteSampleStore implements ChunkedStore {
 
     private void applyUseCatalogue(UseCatalogue u) throws SQLException {
         int id = idFor(u.vin);
+        String current = catalogueHashes.getOrDefault(
+                u.vin, io.fleetlog.catalog.Catalogue.builtin().hash());
+        if (layout == StoreLayout.CHUNKS && committedIds.contains(id) && !current.equals(u.catalogue.hash())) {
+            // A catalogue change seals the vehicle's chunk: its tail is merged over the catalogue it was
+            // captured under, in this transaction.
+            io.fleetlog.catalog.Catalogue old = catalogue(u.vin);
+            while (SqliteChunks.merge(writeConn, id, u.vin, Long.MAX_VALUE, old, this::catalogueOfHash) > 0) {
+                // one step moves at most MAX_MERGE_ROWS rows
+            }
+        }
         try (PreparedStatement ps =
                 writeConn.prepareStatement("INSERT OR IGNORE INTO catalogues(hash, text) VALUES (?, ?)")) {
             ps.setString(1, u.catalogue.hash());

@@ -163,6 +163,25 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
     }
 
     @Test
+    void aCatalogueChangeSealsTheVehiclesTail() throws Exception {
+        ChunkedStore s = chunked();
+        List<Sample> in = new ArrayList<>(Samples.drive(0, 100, W0));
+        s.append(VIN, in);
+        s.useCatalogue(VIN, Catalogue.builtin()); // the same catalogue: nothing to seal
+        assertThat(tailRows()).isEqualTo(100);
+        s.useCatalogue(VIN, extended());
+        assertThat(tailRows()).as("merged under the old catalogue").isZero();
+        assertThat(chunkRows()).isEqualTo(1);
+        List<Sample> more = Samples.sparse(extended(), 100, 50, W0 + 2000, 3); // the same window
+        s.append(VIN, more);
+        in.addAll(more);
+        assertThat(scanAll(s, VIN)).containsExactlyElementsOf(in);
+        s.mergeAll();
+        assertThat(chunkRows()).isEqualTo(1);
+        assertThat(scanAll(s, VIN)).containsExactlyElementsOf(in);
+    }
+
+    @Test
     void retentionDropsTheChunksAndTailOfOldDays() throws Exception {
         ChunkedStore s = chunked();
         long day0 = SampleStore.dayStart(Samples.T0);
