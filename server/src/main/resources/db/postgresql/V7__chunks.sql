@@ -20,3 +20,21 @@ CREATE TABLE sample_chunks (
 
 -- The bytes are compressed already: store them out of line without another compression attempt.
 ALTER TABLE sample_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+
+-- grafana_outages (V6) counted the frames of an outage in samples; frames merged into chunks are
+-- counted too now: the tail rows captured in the span plus the frames of every chunk lying entirely in
+-- it. A chunk that straddles an end of the span (at most one minute of capture time at each end) is
+-- not counted, so the figure is exact for spans on whole minutes and a lower bound otherwise.
+CREATE OR REPLACE VIEW grafana_outages AS
+SELECT s.vin,
+       s.start_time,
+       s.end_time,
+       (coalesce(s.end_ms, (extract(epoch FROM now()) * 1000)::bigint) - s.start_ms) / 1000.0 AS duration_s,
+       (SELECT count(*) FROM samples f
+        WHERE f.vehicle_id = s.vehicle_id AND f.capture_ms >= s.start_ms
+          AND (s.end_ms IS NULL OR f.capture_ms < s.end_ms))
+       + (SELECT coalesce(sum(c.frames), 0) FROM sample_chunks c
+          WHERE c.vehicle_id = s.vehicle_id AND c.first_ms >= s.start_ms
+            AND (s.end_ms IS NULL OR c.last_ms < s.end_ms)) AS backfilled_frames
+FROM grafana_link_states s
+WHERE NOT s.online;

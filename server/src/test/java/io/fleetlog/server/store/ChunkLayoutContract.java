@@ -266,63 +266,66 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
      * Property: any frames (every kind of value), appended in any batching with resends and backfill
      * of holes, merged at random points (sealed windows or everything), read back by scan (whole and
      * by time range), stored and count exactly as a plain map of what was appended. Seeded: a failure
-     * names its case.
+     * names its case. ({@link ChunkStorePropertiesTest} runs the same case under jqwik.)
      */
     @Test
     void anyFramesInAnyBatchingMergedAtRandomPointsReadBackAsTheModel() throws Exception {
         Catalogue cat = extended();
-        ChunkedStore s = chunked();
         int cases = 24;
         List<String> vins = Samples.vins(cases);
         for (int k = 0; k < cases; k++) {
-            Random r = new Random(1600 + k);
-            String vin = vins.get(k);
-            if (r.nextBoolean()) {
-                s.useCatalogue(vin, cat);
-            }
-            int n = 1 + r.nextInt(3 * WINDOW_FRAMES);
-            long t0 = W0 + r.nextInt(3) * SampleStore.DAY_MS - r.nextInt(120_000);
-            List<Sample> all = Samples.sparse(cat, r.nextInt(5), n, t0, 7000 + k);
-            TreeMap<Long, Sample> model = new TreeMap<>();
-            int steps = 1 + r.nextInt(12);
-            for (int step = 0; step < steps; step++) {
-                int from = r.nextInt(n);
-                int to = Math.min(n, from + 1 + r.nextInt(r.nextBoolean() ? 50 : 2000));
-                List<Sample> batch = new ArrayList<>();
-                for (Sample x : all.subList(from, to)) {
-                    if (r.nextInt(10) != 0) { // holes within a batch too
-                        batch.add(x);
-                    }
-                }
-                s.append(vin, batch);
-                batch.forEach(x -> model.putIfAbsent(x.seq(), x));
-                switch (r.nextInt(3)) {
-                    case 0 -> s.mergeSealed(false);
-                    case 1 -> s.mergeAll();
-                    default -> {}
+            checkOneCase(chunked(), vins.get(k), cat, new Random(1600 + k), "case " + k);
+        }
+    }
+
+    /** One case of the property: random frames, batching, resends, holes and merges against a model. */
+    static void checkOneCase(ChunkedStore s, String vin, Catalogue cat, Random r, String name) {
+        if (r.nextBoolean()) {
+            s.useCatalogue(vin, cat);
+        }
+        int n = 1 + r.nextInt(3 * WINDOW_FRAMES);
+        long t0 = W0 + r.nextInt(3) * SampleStore.DAY_MS - r.nextInt(120_000);
+        List<Sample> all = Samples.sparse(cat, r.nextInt(5), n, t0, r.nextLong());
+        TreeMap<Long, Sample> model = new TreeMap<>();
+        int steps = 1 + r.nextInt(12);
+        for (int step = 0; step < steps; step++) {
+            int from = r.nextInt(n);
+            int to = Math.min(n, from + 1 + r.nextInt(r.nextBoolean() ? 50 : 2000));
+            List<Sample> batch = new ArrayList<>();
+            for (Sample x : all.subList(from, to)) {
+                if (r.nextInt(10) != 0) { // holes within a batch too
+                    batch.add(x);
                 }
             }
-            String at = "case " + k + " (" + n + " frames, " + steps + " batches)";
-            List<Sample> expect = new ArrayList<>(model.values());
-            assertThat(scanAll(s, vin)).as(at).containsExactlyElementsOf(expect);
-            assertThat(s.count(vin)).as(at).isEqualTo(model.size());
-            if (!expect.isEmpty()) {
-                long a = all.get(r.nextInt(n)).captureTimeMs();
-                long b = a + r.nextInt(90_000);
-                List<Sample> part = new ArrayList<>();
-                s.scan(vin, a, b, part::add);
-                assertThat(part)
-                        .as(at + " time range")
-                        .containsExactlyElementsOf(expect.stream()
-                                .filter(x -> x.captureTimeMs() >= a && x.captureTimeMs() < b)
-                                .toList());
-                long fs = all.get(r.nextInt(n)).seq();
-                long ts = fs + r.nextInt(500);
-                assertThat(s.stored(vin, fs, ts, Long.MIN_VALUE, Long.MAX_VALUE))
-                        .as(at + " stored")
-                        .containsExactlyElementsOf(
-                                model.subMap(fs, true, ts, true).values());
+            s.append(vin, batch);
+            batch.forEach(x -> model.putIfAbsent(x.seq(), x));
+            switch (r.nextInt(3)) {
+                case 0 -> s.mergeSealed(false);
+                case 1 -> s.mergeAll();
+                default -> {}
             }
+        }
+        String at = name + " (" + n + " frames, " + steps + " batches)";
+        List<Sample> expect = new ArrayList<>(model.values());
+        List<Sample> whole = new ArrayList<>();
+        s.scan(vin, Long.MIN_VALUE, Long.MAX_VALUE, whole::add);
+        assertThat(whole).as(at).containsExactlyElementsOf(expect);
+        assertThat(s.count(vin)).as(at).isEqualTo(model.size());
+        if (!expect.isEmpty()) {
+            long a = all.get(r.nextInt(n)).captureTimeMs();
+            long b = a + r.nextInt(90_000);
+            List<Sample> part = new ArrayList<>();
+            s.scan(vin, a, b, part::add);
+            assertThat(part)
+                    .as(at + " time range")
+                    .containsExactlyElementsOf(expect.stream()
+                            .filter(x -> x.captureTimeMs() >= a && x.captureTimeMs() < b)
+                            .toList());
+            long fs = all.get(r.nextInt(n)).seq();
+            long ts = fs + r.nextInt(500);
+            assertThat(s.stored(vin, fs, ts, Long.MIN_VALUE, Long.MAX_VALUE))
+                    .as(at + " stored")
+                    .containsExactlyElementsOf(model.subMap(fs, true, ts, true).values());
         }
     }
 }

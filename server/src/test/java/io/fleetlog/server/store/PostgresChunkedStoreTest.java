@@ -48,6 +48,38 @@ class PostgresChunkedStoreTest extends ChunkLayoutContract {
         }
     }
 
+    /** The Grafana view of outages counts the frames captured in them, in the tail and in chunks. */
+    @org.junit.jupiter.api.Test
+    void grafanaOutagesCountBackfilledFramesInTailAndChunks() throws Exception {
+        ChunkedStore s = chunked();
+        long start = W0;
+        long end = W0 + 5 * Chunks.WINDOW_MS;
+        s.recordEvent(VehicleEvent.link(VIN, start, false));
+        s.recordEvent(VehicleEvent.link(VIN, end, true));
+        s.append(VIN, io.fleetlog.server.testing.Samples.drive(0, 5 * WINDOW_FRAMES, start)); // all inside
+        s.append(VIN, io.fleetlog.server.testing.Samples.drive(5 * WINDOW_FRAMES, 100, end)); // after it
+        org.assertj.core.api.Assertions.assertThat(backfilled()).as("all tail").isEqualTo(5L * WINDOW_FRAMES);
+        s.mergeSealed(false);
+        org.assertj.core.api.Assertions.assertThat(chunkRows()).isPositive();
+        org.assertj.core.api.Assertions.assertThat(backfilled())
+                .as("tail and chunks")
+                .isEqualTo(5L * WINDOW_FRAMES);
+        s.mergeAll();
+        org.assertj.core.api.Assertions.assertThat(tailRows()).isZero();
+        org.assertj.core.api.Assertions.assertThat(backfilled())
+                .as("all chunks")
+                .isEqualTo(5L * WINDOW_FRAMES);
+    }
+
+    private long backfilled() throws Exception {
+        try (Connection c = DriverManager.getConnection(schema.url());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT backfilled_frames FROM grafana_outages")) {
+            org.assertj.core.api.Assertions.assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
     @AfterEach
     void dropSchema() {
         store.close();
