@@ -95,12 +95,17 @@ public final class BusOptions {
      * the database (and, with {@code --kafka-sink}, a sink in this process).
      */
     FleetServer start(ServerConfig config) {
+        return start(config, io.fleetlog.server.store.StoreLayout.DEFAULT);
+    }
+
+    /** As {@link #start(ServerConfig)}, the database opened in {@code layout} (--store-layout). */
+    FleetServer start(ServerConfig config, io.fleetlog.server.store.StoreLayout layout) {
         BusConfig b = toConfig();
         if (b == null) {
-            return FleetServer.start(config);
+            return FleetServer.start(config, Stores.open(config.dbUrl(), layout)); // which closes it on failure
         }
         Topics.ensure(b);
-        SampleStore db = Stores.open(config.dbUrl());
+        SampleStore db = Stores.open(config.dbUrl(), layout);
         KafkaBusStore store =
                 KafkaBusStore.open(db, b, sinkGroup, replicaId != null ? replicaId : defaultReplicaId(config.port()));
         FleetServer server = FleetServer.start(config, store);

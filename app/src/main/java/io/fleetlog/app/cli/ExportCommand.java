@@ -64,7 +64,9 @@ public final class ExportCommand implements Callable<Integer> {
         }
         long fromMs = from == null ? Long.MIN_VALUE : from.toEpochMilli();
         long toMs = to == null ? Long.MAX_VALUE : to.toEpochMilli();
-        try (SampleStore store = Stores.open(db);
+        // The rows layout only means no merger in this reading process (it reads chunks and rows alike):
+        // the server that owns the database does the merging.
+        try (SampleStore store = Stores.open(db, io.fleetlog.server.store.StoreLayout.ROWS);
                 OutputStream os = out == null ? System.out : Files.newOutputStream(out)) {
             List<String> vins = vin == null ? store.vins() : List.of(vin);
             if (vin != null && !store.vins().contains(vin)) {

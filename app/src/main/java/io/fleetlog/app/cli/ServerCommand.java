@@ -36,6 +36,25 @@ public final class ServerCommand implements Callable<Integer> {
     String db;
 
     @Option(
+            names = "--store-layout",
+            paramLabel = "rows|chunks",
+            description = "How frames are kept at rest: chunks (rows land in a tail that a background merger"
+                    + " compacts into compressed one-minute chunks) or rows (one row per frame, no merger);"
+                    + " either reads both, so a database may switch (docs/server.md; default: ${DEFAULT-VALUE}).",
+            defaultValue = "chunks",
+            converter = StoreLayoutConverter.class)
+    io.fleetlog.server.store.StoreLayout storeLayout;
+
+    /** Parses --store-layout with the layout's own message. */
+    static final class StoreLayoutConverter
+            implements picocli.CommandLine.ITypeConverter<io.fleetlog.server.store.StoreLayout> {
+        @Override
+        public io.fleetlog.server.store.StoreLayout convert(String value) {
+            return io.fleetlog.server.store.StoreLayout.parse(value);
+        }
+    }
+
+    @Option(
             names = "--tokens",
             required = true,
             description = "Tokens file (create entries with 'fleetlog token add').")
@@ -130,7 +149,7 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         io.fleetlog.server.mqtt.MqttConfig mqttConfig = mqtt.toConfig();
         io.fleetlog.server.trips.Tariff prices = tariff();
-        FleetServer server = bus.start(config()); // FleetServer.start(config) without --bus
+        FleetServer server = bus.start(config(), storeLayout); // FleetServer.start(config) without --bus
         if (prices != null && server.deriver() != null) {
             server.deriver().tariff(prices);
         }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>The schema comes from the URL's {@code currentSchema} parameter (default {@code public}) and is
  * created when missing. Thread-safe.
  */
-final class PostgresSampleStore implements SampleStore {
+final class PostgresSampleStore implements ChunkedStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresSampleStore.class);
     private static final DateTimeFormatter DAY_NAME =
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
@@ -56,15 +56,32 @@ final class PostgresSampleStore implements SampleStore {
     private final HikariDataSource pool;
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final Set<Long> days = ConcurrentHashMap.newKeySet();
+    /** Days whose sample_chunks partition is known to exist. */
+    private final Set<Long> chunkDays = ConcurrentHashMap.newKeySet();
+
     private final StoredCatalogues catalogues = new StoredCatalogues();
     private volatile boolean closed;
+    private final StoreLayout layout;
+    private ChunkMerger merger;
+    private final MergeDue mergeDue = new MergeDue();
+    /** See {@link ChunkedStore#beforeMergeCommit}: a throw rolls the merge back. */
+    private volatile Runnable beforeMergeCommit = () -> {};
 
-    private PostgresSampleStore(String url, HikariDataSource pool) {
+    private PostgresSampleStore(String url, HikariDataSource pool, StoreLayout layout) {
         this.url = url;
         this.pool = pool;
+        this.layout = layout;
     }
 
     static PostgresSampleStore open(String url) {
+        return open(url, StoreLayout.DEFAULT, true);
+    }
+
+    /**
+     * Opens the store; with {@link StoreLayout#CHUNKS} and {@code background}, a {@link ChunkMerger}
+     * thread merges sealed rows (tests pass false and call {@link #mergeSealed} themselves).
+     */
+    static PostgresSampleStore open(String url, StoreLayout layout, boolean background) {
         String schema = schemaOf(url);
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
@@ -82,8 +99,12 @@ final class PostgresSampleStore implements SampleStore {
                 .load()
                 .migrate();
         HikariDataSource pool = new HikariDataSource(hc);
-        log.info("store_opened kind=postgresql url={} schema={}", Stores.redact(url), schema);
-        return new PostgresSampleStore(url, pool);
+        log.info("store_opened kind=postgresql url={} schema={} layout={}", Stores.redact(url), schema, layout);
+        PostgresSampleStore s = new PostgresSampleStore(url, pool, layout);
+        if (layout == StoreLayout.CHUNKS && background) {
+            s.merger = ChunkMerger.start("postgresql", () -> s.mergeSealed(false));
+        }
+        return s;
     }
 
     static String schemaOf(String url) {
@@ -115,6 +136,7 @@ final class PostgresSampleStore implements SampleStore {
         check();
         int id = idFor(vin);
         ensurePartitions(samples);
+        mergeDue.appended(vin);
         long maxSeq = Long.MIN_VALUE;
         long maxT = Long.MIN_VALUE;
         for (Sample s : samples) {
@@ -124,7 +146,7 @@ final class PostgresSampleStore implements SampleStore {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long inserted = insert(c, id, samples);
+                long inserted = insert(c, id, vin, samples);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);
@@ -153,7 +175,7 @@ final class PostgresSampleStore implements SampleStore {
      * COPYed straight into {@code samples}; otherwise (a resend) through the staging table and
      * {@code ON CONFLICT DO NOTHING}.
      */
-    private static long insert(Connection c, int id, List<Sample> samples) throws SQLException, IOException {
+    private long insert(Connection c, int id, String vin, List<Sample> samples) throws SQLException, IOException {
         long last;
         try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM vehicles WHERE id = ? FOR UPDATE")) {
             ps.setInt(1, id);
@@ -166,6 +188,12 @@ final class PostgresSampleStore implements SampleStore {
         for (Sample s : samples) {
             minSeq = Math.min(minSeq, s.seq());
         }
+        if (minSeq <= last) {
+            samples = withoutChunked(c, id, vin, samples);
+            if (samples.isEmpty()) {
+                return 0;
+            }
+        }
         var copy = c.unwrap(PGConnection.class).getCopyAPI();
         byte[] rows = copyText(id, samples);
         if (minSeq > last) {
@@ -176,6 +204,39 @@ final class PostgresSampleStore implements SampleStore {
             return st.executeUpdate("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
                     + " FROM fleetlog_frames_staging ON CONFLICT DO NOTHING");
         }
+    }
+
+    /** The samples of a resend that no chunk holds (the tail's own duplicates: ON CONFLICT DO NOTHING). */
+    private List<Sample> withoutChunked(Connection c, int id, String vin, List<Sample> samples) throws SQLException {
+        long minSeq = Long.MAX_VALUE;
+        long maxSeq = Long.MIN_VALUE;
+        long minT = Long.MAX_VALUE;
+        long maxT = Long.MIN_VALUE;
+        for (Sample s : samples) {
+            minSeq = Math.min(minSeq, s.seq());
+            maxSeq = Math.max(maxSeq, s.seq());
+            minT = Math.min(minT, s.captureTimeMs());
+            maxT = Math.max(maxT, s.captureTimeMs());
+        }
+        java.util.function.LongPredicate chunked =
+                PostgresChunks.chunkedSeqs(c, id, vin, minSeq, maxSeq, minT, maxT, this::catalogueOfHash);
+        List<Sample> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            if (!chunked.test(s.seq())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The catalogue a stored chunk names (the built-in one or one of the catalogues table). */
+    private io.fleetlog.catalog.Catalogue catalogueOfHash(String hash) {
+        return catalogues.get(
+                hash,
+                h -> query(
+                        "SELECT text FROM catalogues WHERE hash = ?",
+                        ps -> ps.setString(1, h),
+                        rs -> rs.next() ? rs.getString(1) : null));
     }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -216,10 +277,15 @@ final class PostgresSampleStore implements SampleStore {
         }
         for (long d = first; d <= last; d++) {
             if (!days.contains(d)) {
-                createPartition(d);
+                createPartition("samples", d);
                 days.add(d);
             }
         }
+    }
+
+    /** The chunk table of one capture day: sample_chunks_pYYYYMMDD. */
+    static String chunkPartitionName(long day) {
+        return "sample_chunks_p" + DAY_NAME.format(Instant.ofEpochMilli(day * DAY_MS));
     }
 
     /** The table of one capture day ({@code day} = days since the epoch, UTC): samples_pYYYYMMDD. */
@@ -227,14 +293,14 @@ final class PostgresSampleStore implements SampleStore {
         return "samples_p" + DAY_NAME.format(Instant.ofEpochMilli(day * DAY_MS));
     }
 
-    private void createPartition(long day) {
-        String name = partitionName(day);
+    private void createPartition(String parent, long day) {
+        String name = parent.equals("samples") ? partitionName(day) : chunkPartitionName(day);
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 // Serialises creators (other threads, other replicas) so IF NOT EXISTS cannot race.
                 st.execute("SELECT pg_advisory_xact_lock(4711001)");
-                st.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF samples FOR VALUES FROM ("
+                st.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF " + parent + " FOR VALUES FROM ("
                         + day * DAY_MS + ") TO (" + (day + 1) * DAY_MS + ")");
                 c.commit();
             } catch (SQLException e) {
@@ -272,21 +338,35 @@ final class PostgresSampleStore implements SampleStore {
         }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false); // pgjdbc streams with a cursor only outside autocommit
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, capture_ms, data FROM samples WHERE"
-                    + " vehicle_id = ? AND capture_ms >= ? AND capture_ms < ? ORDER BY capture_ms, seq LIMIT ?")) {
-                ps.setInt(1, id);
-                ps.setLong(2, fromMs);
-                ps.setLong(3, toMs);
-                ps.setLong(4, limit);
-                ps.setFetchSize(2000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(SampleRows.read(rs, vin));
-                    }
+            // one snapshot for the tail and the chunks: a merge committing meanwhile is seen whole or not at all
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (PreparedStatement tail = c.prepareStatement(
+                            "SELECT seq, capture_ms, data FROM samples WHERE"
+                                    + " vehicle_id = ? AND capture_ms >= ? AND capture_ms < ? ORDER BY capture_ms, seq LIMIT ?");
+                    PreparedStatement chunks = c.prepareStatement(PostgresChunks.SCAN)) {
+                tail.setInt(1, id);
+                tail.setLong(2, fromMs);
+                tail.setLong(3, toMs);
+                tail.setLong(4, limit);
+                tail.setFetchSize(2000);
+                chunks.setInt(1, id);
+                chunks.setLong(2, Chunks.windowFloor(fromMs));
+                chunks.setLong(3, toMs);
+                chunks.setFetchSize(16);
+                try (ResultSet t = tail.executeQuery();
+                        ResultSet ch = chunks.executeQuery()) {
+                    Chunks.merge(
+                            Chunks.rows(t, vin),
+                            Chunks.chunks(ch, this::catalogueOfHash, vin),
+                            fromMs,
+                            toMs,
+                            limit,
+                            sink);
                 }
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         } catch (SQLException e) {
             throw new StoreException("scan of " + vin + " failed: " + e.getMessage(), e);
@@ -305,6 +385,91 @@ final class PostgresSampleStore implements SampleStore {
             ids.put(vin, rs.getInt(1));
             return rs.getInt(1);
         });
+    }
+
+    /**
+     * One step of the chunk merger: per vehicle one transaction ({@link PostgresChunks#merge}) under the
+     * vehicle's row lock, moving up to {@link PostgresChunks#MAX_MERGE_ROWS} sealed tail rows.
+     */
+    @Override
+    public long mergeSealed(boolean all) {
+        if (layout != StoreLayout.CHUNKS) {
+            return 0; // the rows layout never merges
+        }
+        check();
+        long moved = 0;
+        for (String vin : all ? vins() : mergeDue.take(this::vins)) {
+            Integer id = idIfKnown(vin);
+            long n;
+            try {
+                n = id == null ? 0 : mergeVehicle(id, vin, all);
+            } catch (StoreException e) {
+                mergeDue.again(vin);
+                throw e;
+            }
+            if (n > 0) {
+                mergeDue.again(vin);
+            }
+            moved += n;
+        }
+        return moved;
+    }
+
+    @Override
+    public void beforeMergeCommit(Runnable hook) {
+        beforeMergeCommit = hook;
+    }
+
+    private long mergeVehicle(int id, String vin, boolean all) {
+        io.fleetlog.catalog.Catalogue cat = catalogue(vin);
+        while (true) {
+            Set<Long> missing = new java.util.TreeSet<>();
+            long moved = 0;
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    long lastCapture;
+                    try (PreparedStatement ps =
+                            c.prepareStatement("SELECT last_capture_ms FROM vehicles WHERE id = ? FOR UPDATE")) {
+                        ps.setInt(1, id);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            lastCapture = rs.getLong(1);
+                        }
+                    }
+                    PostgresChunks.Sealed sealed =
+                            PostgresChunks.sealed(c, id, vin, all ? Long.MAX_VALUE : Chunks.sealedBefore(lastCapture));
+                    for (long d : sealed.rows() == 0 ? Set.<Long>of() : sealed.days()) {
+                        if (!chunkDays.contains(d)) {
+                            missing.add(d);
+                        }
+                    }
+                    if (sealed.rows() > 0 && missing.isEmpty()) {
+                        PostgresChunks.merge(c, id, vin, sealed, cat, this::catalogueOfHash);
+                        beforeMergeCommit.run();
+                        moved = sealed.rows();
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException | RuntimeException e) {
+                throw e instanceof StoreException se
+                        ? se
+                        : new StoreException("merge of " + vin + " into chunks failed: " + e.getMessage(), e);
+            }
+            if (missing.isEmpty()) {
+                return moved;
+            }
+            // Partitions are created in their own transaction (DDL on the parent), then the step runs again.
+            for (long d : missing) {
+                createPartition("sample_chunks", d);
+                chunkDays.add(d);
+            }
+        }
     }
 
     @Override
@@ -393,6 +558,13 @@ final class PostgresSampleStore implements SampleStore {
         Vin.check(vin);
         check();
         int id = idFor(vin);
+        if (layout == StoreLayout.CHUNKS && !catalogue(vin).hash().equals(catalogue.hash())) {
+            // A catalogue change seals the vehicle's chunk: its tail is merged over the catalogue it was
+            // captured under first (frames appended meanwhile are merged later, over the new one).
+            while (mergeVehicle(id, vin, true) > 0) {
+                // one step moves at most MAX_MERGE_ROWS rows
+            }
+        }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ins = c.prepareStatement(
@@ -431,6 +603,7 @@ final class PostgresSampleStore implements SampleStore {
             vehicleIds.computeIfAbsent(w.vin(), this::idFor);
             if (w instanceof StoreWrite.Append a && !a.samples().isEmpty()) {
                 ensurePartitions(a.samples());
+                mergeDue.appended(a.vin());
             }
         }
         try (Connection c = pool.getConnection()) {
@@ -481,7 +654,7 @@ final class PostgresSampleStore implements SampleStore {
         }
     }
 
-    private static void applyWrite(Connection c, int id, StoreWrite w) throws SQLException, IOException {
+    private void applyWrite(Connection c, int id, StoreWrite w) throws SQLException, IOException {
         switch (w) {
             case StoreWrite.Append a -> {
                 if (a.samples().isEmpty()) {
@@ -493,7 +666,7 @@ final class PostgresSampleStore implements SampleStore {
                     maxSeq = Math.max(maxSeq, s.seq());
                     maxT = Math.max(maxT, s.captureTimeMs());
                 }
-                long inserted = insert(c, id, a.samples());
+                long inserted = insert(c, id, a.vin(), a.samples());
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);
@@ -600,7 +773,7 @@ final class PostgresSampleStore implements SampleStore {
                 "SELECT c.relname, c.relispartition, coalesce((SELECT i.inhdetachpending FROM pg_inherits i"
                         + " WHERE i.inhrelid = c.oid), false) FROM pg_class c JOIN pg_namespace n"
                         + " ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
-                        + " AND c.relname ~ '^samples_p[0-9]{8}$' ORDER BY c.relname",
+                        + " AND c.relname ~ '^(samples|sample_chunks)_p[0-9]{8}$' ORDER BY c.relname",
                 ps -> {}, rs -> {
                     Map<String, Attachment> out = new LinkedHashMap<>();
                     while (rs.next()) {
@@ -616,7 +789,7 @@ final class PostgresSampleStore implements SampleStore {
                 });
         long removed = 0;
         for (Map.Entry<String, Attachment> e : old.entrySet()) {
-            days.remove(dayOf(e.getKey()));
+            (e.getKey().startsWith("samples_p") ? days : chunkDays).remove(dayOf(e.getKey()));
             removed += dropPartition(e.getKey(), e.getValue());
         }
         try (Connection c = pool.getConnection();
@@ -631,7 +804,7 @@ final class PostgresSampleStore implements SampleStore {
 
     private static long dayOf(String partition) {
         return Math.floorDiv(
-                java.time.LocalDate.parse(partition.substring("samples_p".length()), DAY_NAME)
+                java.time.LocalDate.parse(partition.substring(partition.length() - 8), DAY_NAME)
                         .atStartOfDay(ZoneOffset.UTC)
                         .toInstant()
                         .toEpochMilli(),
@@ -645,11 +818,13 @@ final class PostgresSampleStore implements SampleStore {
         DETACHED
     }
 
+    /** Drops a day of samples or of sample_chunks; the vehicles' counts drop by its rows or chunk frames. */
     private long dropPartition(String name, Attachment attachment) {
+        boolean chunks = name.startsWith("sample_chunks_p");
         try (Connection c = pool.getConnection()) {
             if (attachment != Attachment.DETACHED) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("ALTER TABLE samples DETACH PARTITION " + name
+                    st.execute("ALTER TABLE " + (chunks ? "sample_chunks" : "samples") + " DETACH PARTITION " + name
                             + (attachment == Attachment.PENDING ? " FINALIZE" : " CONCURRENTLY"));
                 }
             }
@@ -657,8 +832,8 @@ final class PostgresSampleStore implements SampleStore {
             long removed = 0;
             try (Statement st = c.createStatement()) {
                 List<long[]> perVehicle = new ArrayList<>();
-                try (ResultSet rs =
-                        st.executeQuery("SELECT vehicle_id, count(*) FROM " + name + " GROUP BY vehicle_id")) {
+                try (ResultSet rs = st.executeQuery("SELECT vehicle_id, " + (chunks ? "sum(frames)" : "count(*)")
+                        + " FROM " + name + " GROUP BY vehicle_id")) {
                     while (rs.next()) {
                         perVehicle.add(new long[] {rs.getLong(1), rs.getLong(2)});
                     }
@@ -705,6 +880,7 @@ final class PostgresSampleStore implements SampleStore {
         m.put("kind", "postgresql");
         m.put("url", Stores.redact(url));
         m.put("schema", schemaOf(url));
+        m.put("layout", layout.toString());
         m.put("partitionsKnown", days.size());
         if (!closed) {
             var mx = pool.getHikariPoolMXBean();
@@ -720,6 +896,9 @@ final class PostgresSampleStore implements SampleStore {
     public synchronized void close() {
         if (closed) {
             return;
+        }
+        if (merger != null) {
+            merger.close(); // a merge step in progress commits or rolls back first
         }
         closed = true;
         pool.close(); // waits for borrowed connections, so in-flight transactions finish first

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>events</td><td>rowid; index (vehicle_id, t)</td><td>t, kind, from_seq, to_seq, detail</td></tr>
  * </table>
  */
-final class SqliteSampleStore implements SampleStore {
+final class SqliteSampleStore implements ChunkedStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteSampleStore.class);
     private static final int QUEUE_CAPACITY = 4096;
     /** A group stops growing at this many samples, to bound transaction size and latency. */
@@ -71,13 +71,28 @@ final class SqliteSampleStore implements SampleStore {
     private long commits;
     private long groupedOps;
 
-    private SqliteSampleStore(String url, Connection writeConn) {
+    private final StoreLayout layout;
+    private ChunkMerger merger;
+    private final MergeDue mergeDue = new MergeDue();
+    /** See {@link ChunkedStore#beforeMergeCommit}: a throw rolls the merge back. */
+    private volatile Runnable beforeMergeCommit = () -> {};
+
+    private SqliteSampleStore(String url, Connection writeConn, StoreLayout layout) {
         this.url = url;
         this.writeConn = writeConn;
+        this.layout = layout;
         this.writer = Thread.ofPlatform().name("sqlite-writer").daemon(true).unstarted(this::writeLoop);
     }
 
     static SqliteSampleStore open(String url) {
+        return open(url, StoreLayout.DEFAULT, true);
+    }
+
+    /**
+     * Opens the store; with {@link StoreLayout#CHUNKS} and {@code background}, a {@link ChunkMerger}
+     * thread merges sealed rows (tests pass false and call {@link #mergeSealed} themselves).
+     */
+    static SqliteSampleStore open(String url, StoreLayout layout, boolean background) {
         try {
             createParent(url);
             Connection c = DriverManager.getConnection(url);
@@ -94,14 +109,20 @@ final class SqliteSampleStore implements SampleStore {
                 for (String ddl : JdbcSessions.sqliteDdl()) {
                     st.execute(ddl);
                 }
+                for (String ddl : SqliteChunks.SCHEMA) {
+                    st.execute(ddl);
+                }
                 addCatalogueColumn(st);
                 convertLegacySamples(c, st);
             }
             c.setAutoCommit(false);
-            SqliteSampleStore s = new SqliteSampleStore(url, c);
+            SqliteSampleStore s = new SqliteSampleStore(url, c, layout);
             s.load();
             s.writer.start();
-            log.info("store_opened kind=sqlite url={} vehicles={}", url, s.ids.size());
+            if (layout == StoreLayout.CHUNKS && background) {
+                s.merger = ChunkMerger.start("sqlite", () -> s.mergeSealed(false));
+            }
+            log.info("store_opened kind=sqlite url={} vehicles={} layout={}", url, s.ids.size(), layout);
             return s;
         } catch (SQLException e) {
             throw new StoreException("cannot open SQLite store " + url + ": " + e.getMessage(), e);
@@ -263,6 +284,57 @@ final class SqliteSampleStore implements SampleStore {
         return op.removed;
     }
 
+    /**
+     * One step of the chunk merger: per vehicle, one writer operation (one transaction) that moves up
+     * to {@link SqliteChunks#MAX_MERGE_ROWS} sealed tail rows into chunks; {@code all} treats every row
+     * as sealed (tests; a shutdown flush). Returns the rows moved. A failed step throws {@link
+     * StoreException} and leaves the rows and chunks as they were.
+     */
+    @Override
+    public long mergeSealed(boolean all) {
+        if (layout != StoreLayout.CHUNKS) {
+            return 0; // the rows layout never merges
+        }
+        long moved = 0;
+        for (String vin : all ? List.copyOf(ids.keySet()) : mergeDue.take(ids::keySet)) {
+            if (closed) {
+                mergeDue.again(vin);
+                continue;
+            }
+            Merge op = new Merge(vin, all);
+            try {
+                submit(op);
+            } catch (StoreException e) {
+                mergeDue.again(vin);
+                throw e;
+            }
+            if (op.moved > 0) {
+                mergeDue.again(vin);
+            }
+            moved += op.moved;
+        }
+        return moved;
+    }
+
+    @Override
+    public void beforeMergeCommit(Runnable hook) {
+        beforeMergeCommit = hook;
+    }
+
+    private long applyMerge(Merge m) throws SQLException {
+        Integer id = ids.get(m.vin);
+        if (id == null || !committedIds.contains(id)) {
+            return 0;
+        }
+        long sealBefore =
+                m.all ? Long.MAX_VALUE : Chunks.sealedBefore(totals(m.vin).lastCaptureMs());
+        long moved = SqliteChunks.merge(writeConn, id, m.vin, sealBefore, catalogue(m.vin), this::catalogueOfHash);
+        if (moved > 0) {
+            beforeMergeCommit.run();
+        }
+        return moved;
+    }
+
     @Override
     public void upsertVehicle(Vehicle vehicle) {
         submit(new Upsert(vehicle));
@@ -323,32 +395,53 @@ final class SqliteSampleStore implements SampleStore {
             return;
         }
         try (Connection c = DriverManager.getConnection(url)) {
-            long fromSeq = seqAtOrAfter(c, id, fromMs);
-            long toSeq = seqAtOrAfter(c, id, toMs);
-            if (fromSeq >= toSeq) {
-                return;
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, t, data FROM frames WHERE vehicle_id = ?"
-                    + " AND seq >= ? AND seq < ? AND t >= ? AND t < ? ORDER BY seq LIMIT ?")) {
-                ps.setInt(1, id);
-                ps.setLong(2, fromSeq);
-                ps.setLong(3, toSeq);
-                ps.setLong(4, fromMs);
-                ps.setLong(5, toMs);
-                ps.setLong(6, limit);
-                ps.setFetchSize(1000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(SampleRows.read(rs, vin));
-                    }
-                }
+            c.setAutoCommit(false); // one read transaction: tail and chunks from one snapshot
+            try {
+                scanTailAndChunks(c, id, vin, fromMs, toMs, limit, sink);
+            } finally {
+                c.rollback();
             }
         } catch (SQLException e) {
             throw new StoreException("scan of " + vin + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** A range of the primary key (vehicle_id, seq), filtered by time. */
+    /**
+     * The tail rows of {@code [fromMs, toMs)} (a seq range found by binary search, then filtered by
+     * time) merged with the chunks of those windows, in capture-time order.
+     */
+    private void scanTailAndChunks(
+            Connection c, int id, String vin, long fromMs, long toMs, long limit, Consumer<Sample> sink)
+            throws SQLException {
+        long fromSeq = seqAtOrAfter(c, id, fromMs);
+        long toSeq = seqAtOrAfter(c, id, toMs);
+        try (PreparedStatement tail = c.prepareStatement("SELECT seq, t, data FROM frames WHERE vehicle_id = ?"
+                        + " AND seq >= ? AND seq < ? AND t >= ? AND t < ? ORDER BY seq LIMIT ?");
+                PreparedStatement chunks = c.prepareStatement(SqliteChunks.SCAN)) {
+            tail.setInt(1, id);
+            tail.setLong(2, fromSeq);
+            tail.setLong(3, toSeq);
+            tail.setLong(4, fromMs);
+            tail.setLong(5, toMs);
+            tail.setLong(6, limit);
+            tail.setFetchSize(1000);
+            chunks.setInt(1, id);
+            chunks.setLong(2, Chunks.windowFloor(fromMs));
+            chunks.setLong(3, toMs);
+            try (ResultSet t = tail.executeQuery();
+                    ResultSet ch = chunks.executeQuery()) {
+                Chunks.merge(
+                        Chunks.rows(t, vin), Chunks.chunks(ch, this::catalogueOfHash, vin), fromMs, toMs, limit, sink);
+            }
+        }
+    }
+
+    /** The catalogue a stored chunk names (the built-in one or one of the catalogues table). */
+    private io.fleetlog.catalog.Catalogue catalogueOfHash(String hash) {
+        return catalogues.get(hash, this::catalogueText);
+    }
+
+    /** A range of the primary key (vehicle_id, seq), filtered by time, plus the chunks holding it. */
     @Override
     public List<Sample> stored(String vin, long fromSeq, long toSeq, long fromMs, long toMs) {
         Integer id = ids.get(vin);
@@ -356,19 +449,25 @@ final class SqliteSampleStore implements SampleStore {
         if (id == null || fromSeq > toSeq) {
             return out;
         }
-        try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT seq, t, data FROM frames WHERE vehicle_id = ?"
-                        + " AND seq >= ? AND seq <= ? AND t >= ? AND t <= ? ORDER BY seq")) {
-            ps.setInt(1, id);
-            ps.setLong(2, fromSeq);
-            ps.setLong(3, toSeq);
-            ps.setLong(4, fromMs);
-            ps.setLong(5, toMs);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(SampleRows.read(rs, vin));
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.setAutoCommit(false); // one snapshot for both tables
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, t, data FROM frames WHERE vehicle_id = ?"
+                    + " AND seq >= ? AND seq <= ? AND t >= ? AND t <= ? ORDER BY seq")) {
+                ps.setInt(1, id);
+                ps.setLong(2, fromSeq);
+                ps.setLong(3, toSeq);
+                ps.setLong(4, fromMs);
+                ps.setLong(5, toMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(SampleRows.read(rs, vin));
+                    }
                 }
+                out.addAll(SqliteChunks.stored(c, id, vin, fromSeq, toSeq, fromMs, toMs, this::catalogueOfHash));
+            } finally {
+                c.rollback();
             }
+            out.sort(java.util.Comparator.comparingLong(Sample::seq));
             return out;
         } catch (SQLException e) {
             throw new StoreException(
@@ -492,6 +591,7 @@ final class SqliteSampleStore implements SampleStore {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", "sqlite");
         m.put("url", Stores.redact(url));
+        m.put("layout", layout.toString());
         m.put("vehicles", ids.size());
         m.put(
                 "samples",
@@ -508,6 +608,9 @@ final class SqliteSampleStore implements SampleStore {
                 return;
             }
             closed = true;
+        }
+        if (merger != null) {
+            merger.close(); // before the writer stops: a merge step in progress commits or rolls back
         }
         try {
             queue.put(new Stop());
@@ -762,7 +865,9 @@ final class SqliteSampleStore implements SampleStore {
         }
         insertMany.clearBatch(); // nothing left over from a failed group
         insertOne.clearBatch();
-        List<Sample> samples = a.samples;
+        List<Sample> samples =
+                withoutChunked(id, a, after.getOrDefault(a.vin, totals(a.vin)).lastSeq());
+        mergeDue.appended(a.vin);
         int n = samples.size();
         int full = n - n % ROWS_PER_INSERT;
         long maxSeq = -1;
@@ -797,6 +902,36 @@ final class SqliteSampleStore implements SampleStore {
                         .plus(inserted, inserted > 0 ? maxSeq : -1, inserted > 0 ? maxT : -1));
     }
 
+    /**
+     * The samples of {@code a} that no chunk holds: a batch entirely above the stored {@code lastSeq}
+     * is returned as is (the common case, no read); a resend is checked against the chunks of its
+     * seq and time range (the tail's own duplicates are ignored by {@code INSERT OR IGNORE}).
+     */
+    private List<Sample> withoutChunked(int id, Append a, long lastSeq) throws SQLException {
+        long minSeq = Long.MAX_VALUE;
+        long maxSeq = Long.MIN_VALUE;
+        long minT = Long.MAX_VALUE;
+        long maxT = Long.MIN_VALUE;
+        for (Sample s : a.samples) {
+            minSeq = Math.min(minSeq, s.seq());
+            maxSeq = Math.max(maxSeq, s.seq());
+            minT = Math.min(minT, s.captureTimeMs());
+            maxT = Math.max(maxT, s.captureTimeMs());
+        }
+        if (minSeq > lastSeq) {
+            return a.samples;
+        }
+        java.util.function.LongPredicate chunked =
+                SqliteChunks.chunkedSeqs(writeConn, id, a.vin, minSeq, maxSeq, minT, maxT, this::catalogueOfHash);
+        List<Sample> out = new ArrayList<>(a.samples.size());
+        for (Sample s : a.samples) {
+            if (!chunked.test(s.seq())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     private static void bindRow(PreparedStatement ps, int offset, int id, Sample s) throws SQLException {
         ps.setInt(offset + 1, id);
         ps.setLong(offset + 2, s.seq());
@@ -823,7 +958,7 @@ final class SqliteSampleStore implements SampleStore {
             for (Map.Entry<String, Integer> e : ids.entrySet()) {
                 del.setInt(1, e.getValue());
                 del.setLong(2, seqAtOrAfter(writeConn, e.getValue(), cutoffMs));
-                int n = del.executeUpdate();
+                long n = del.executeUpdate() + SqliteChunks.purge(writeConn, e.getValue(), cutoffMs);
                 if (n > 0) {
                     VehicleTotals t = after.getOrDefault(e.getKey(), totals(e.getKey()));
                     after.put(e.getKey(), new VehicleTotals(t.lastSeq(), t.samples() - n, t.lastCaptureMs()));
@@ -851,6 +986,16 @@ final class SqliteSampleStore implements SampleStore {
 
     private void applyUseCatalogue(UseCatalogue u) throws SQLException {
         int id = idFor(u.vin);
+        String current = catalogueHashes.getOrDefault(
+                u.vin, io.fleetlog.catalog.Catalogue.builtin().hash());
+        if (layout == StoreLayout.CHUNKS && committedIds.contains(id) && !current.equals(u.catalogue.hash())) {
+            // A catalogue change seals the vehicle's chunk: its tail is merged over the catalogue it was
+            // captured under, in this transaction.
+            io.fleetlog.catalog.Catalogue old = catalogue(u.vin);
+            while (SqliteChunks.merge(writeConn, id, u.vin, Long.MAX_VALUE, old, this::catalogueOfHash) > 0) {
+                // one step moves at most MAX_MERGE_ROWS rows
+            }
+        }
         try (PreparedStatement ps =
                 writeConn.prepareStatement("INSERT OR IGNORE INTO catalogues(hash, text) VALUES (?, ?)")) {
             ps.setString(1, u.catalogue.hash());
@@ -926,7 +1071,7 @@ final class SqliteSampleStore implements SampleStore {
 
     /** A queued write; {@code done} completes after its commit. */
     private abstract static sealed class Op
-            permits Append, Upsert, UseCatalogue, Event, Purge, Sessions, Stop, Consumed {
+            permits Append, Upsert, UseCatalogue, Event, Purge, Sessions, Stop, Consumed, Merge {
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         int size() {
@@ -1069,6 +1214,28 @@ final class SqliteSampleStore implements SampleStore {
         @Override
         public String toString() {
             return "consumed writes=" + writes.size() + " offsets=" + offsets;
+        }
+    }
+
+    /** One chunk merge step of one vehicle (the chunk layout; see {@link SqliteChunks#merge}). */
+    private static final class Merge extends Op {
+        final String vin;
+        final boolean all;
+        long moved; // read by the caller after done completed
+
+        Merge(String vin, boolean all) {
+            this.vin = vin;
+            this.all = all;
+        }
+
+        @Override
+        void apply(SqliteSampleStore s, Map<String, VehicleTotals> after) throws SQLException {
+            moved = s.applyMerge(this);
+        }
+
+        @Override
+        public String toString() {
+            return "merge vin=" + vin;
         }
     }
 

@@ -19,16 +19,17 @@ import org.junit.jupiter.api.Test;
 class PostgresSampleStoreTest extends SampleStoreContract {
     private Postgres.Schema schema;
 
+    /** This class runs the contract in the rows layout; {@link PostgresChunkedStoreTest} in chunks. */
     @Override
     SampleStore openStore() {
         schema = Postgres.newSchema();
-        return Stores.open(schema.url());
+        return Stores.open(schema.url(), StoreLayout.ROWS);
     }
 
     @Override
     SampleStore reopen() {
         store.close();
-        return Stores.open(schema.url());
+        return Stores.open(schema.url(), StoreLayout.ROWS);
     }
 
     /** 100 samples on {@code day0} and 100 the day after; returns the first day's partition. */

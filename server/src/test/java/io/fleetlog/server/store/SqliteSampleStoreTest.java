@@ -24,15 +24,16 @@ class SqliteSampleStoreTest extends SampleStoreContract {
         return "jdbc:sqlite:" + dir.resolve("data/fleetlog.db");
     }
 
+    /** This class runs the contract in the rows layout; {@link SqliteChunkedStoreTest} in chunks. */
     @Override
     SampleStore openStore() {
-        return Stores.open(url());
+        return Stores.open(url(), StoreLayout.ROWS);
     }
 
     @Override
     SampleStore reopen() {
         store.close();
-        return Stores.open(url());
+        return Stores.open(url(), StoreLayout.ROWS);
     }
 
     /** A file written before frames (8 REAL columns per sample) is converted when it is opened. */

@@ -1,0 +1,40 @@
+package io.fleetlog.server.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The vehicles whose tail may hold sealed rows, so the background merger does not visit every
+ * vehicle every round. A window becomes sealed only when newer frames of the vehicle arrive, so a
+ * vehicle is due again only after an append; at start every vehicle is due once (a tail left by an
+ * earlier process or by the rows layout). A vehicle marked by an append that then rolled back is
+ * merely visited once for nothing. Thread-safe.
+ */
+final class MergeDue {
+    private final Set<String> due = ConcurrentHashMap.newKeySet();
+    private volatile boolean everyone = true;
+
+    /** Frames of {@code vin} were (or are about to be) appended. */
+    void appended(String vin) {
+        due.add(vin);
+    }
+
+    /** The vehicles to visit now, taken out of the set; {@code every} gives all vehicles the first time. */
+    List<String> take(Supplier<Collection<String>> every) {
+        if (everyone) {
+            everyone = false;
+            return List.copyOf(every.get());
+        }
+        List<String> out = List.copyOf(due);
+        out.forEach(due::remove);
+        return out;
+    }
+
+    /** {@code vin} still has sealed rows (its step moved some, or failed): visit it next round too. */
+    void again(String vin) {
+        due.add(vin);
+    }
+}
