@@ -58,10 +58,17 @@ final class PostgresSampleStore implements SampleStore {
     private final Set<Long> days = ConcurrentHashMap.newKeySet();
     private final StoredCatalogues catalogues = new StoredCatalogues();
     private volatile boolean closed;
+    private final io.fleetlog.server.history.RollupTables rollups;
 
     private PostgresSampleStore(String url, HikariDataSource pool) {
         this.url = url;
         this.pool = pool;
+        this.rollups = io.fleetlog.server.history.RollupTables.postgres(pool::getConnection);
+    }
+
+    @Override
+    public Optional<io.fleetlog.server.history.RollupStore> rollups() {
+        return Optional.of(rollups);
     }
 
     static PostgresSampleStore open(String url) {
@@ -115,6 +122,7 @@ final class PostgresSampleStore implements SampleStore {
         check();
         int id = idFor(vin);
         ensurePartitions(samples);
+        io.fleetlog.catalog.Catalogue catalogue = catalogue(vin);
         long maxSeq = Long.MIN_VALUE;
         long maxT = Long.MIN_VALUE;
         for (Sample s : samples) {
@@ -124,7 +132,9 @@ final class PostgresSampleStore implements SampleStore {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long inserted = insert(c, id, samples);
+                List<Sample> fresh = insert(c, id, samples);
+                long inserted = fresh.size();
+                rollups.add(c, id, catalogue, fresh);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);
@@ -153,7 +163,7 @@ final class PostgresSampleStore implements SampleStore {
      * COPYed straight into {@code samples}; otherwise (a resend) through the staging table and
      * {@code ON CONFLICT DO NOTHING}.
      */
-    private static long insert(Connection c, int id, List<Sample> samples) throws SQLException, IOException {
+    private static List<Sample> insert(Connection c, int id, List<Sample> samples) throws SQLException, IOException {
         long last;
         try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM vehicles WHERE id = ? FOR UPDATE")) {
             ps.setInt(1, id);
@@ -169,13 +179,26 @@ final class PostgresSampleStore implements SampleStore {
         var copy = c.unwrap(PGConnection.class).getCopyAPI();
         byte[] rows = copyText(id, samples);
         if (minSeq > last) {
-            return copy.copyIn("COPY samples (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(rows));
+            copy.copyIn("COPY samples (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(rows));
+            return samples;
         }
         copy.copyIn("COPY fleetlog_frames_staging FROM STDIN", new ByteArrayInputStream(rows));
-        try (Statement st = c.createStatement()) {
-            return st.executeUpdate("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
-                    + " FROM fleetlog_frames_staging ON CONFLICT DO NOTHING");
+        // The seqs the insert stored (a resend's duplicates are not returned): what the rollups add.
+        Set<Long> stored = new java.util.HashSet<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
+                        + " FROM fleetlog_frames_staging ON CONFLICT DO NOTHING RETURNING seq")) {
+            while (rs.next()) {
+                stored.add(rs.getLong(1));
+            }
         }
+        List<Sample> fresh = new ArrayList<>(stored.size());
+        for (Sample s : samples) {
+            if (stored.remove(s.seq())) {
+                fresh.add(s);
+            }
+        }
+        return fresh;
     }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -219,6 +242,11 @@ final class PostgresSampleStore implements SampleStore {
                 createPartition(d);
                 days.add(d);
             }
+        }
+        try {
+            rollups.prepare(samples);
+        } catch (SQLException e) {
+            throw new StoreException("cannot create rollup partitions: " + e.getMessage(), e);
         }
     }
 
@@ -481,7 +509,7 @@ final class PostgresSampleStore implements SampleStore {
         }
     }
 
-    private static void applyWrite(Connection c, int id, StoreWrite w) throws SQLException, IOException {
+    private void applyWrite(Connection c, int id, StoreWrite w) throws SQLException, IOException {
         switch (w) {
             case StoreWrite.Append a -> {
                 if (a.samples().isEmpty()) {
@@ -493,7 +521,9 @@ final class PostgresSampleStore implements SampleStore {
                     maxSeq = Math.max(maxSeq, s.seq());
                     maxT = Math.max(maxT, s.captureTimeMs());
                 }
-                long inserted = insert(c, id, a.samples());
+                List<Sample> fresh = insert(c, id, a.samples());
+                long inserted = fresh.size();
+                rollups.add(c, id, catalogue(a.vin()), fresh);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);

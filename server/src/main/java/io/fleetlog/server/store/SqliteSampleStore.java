@@ -71,9 +71,18 @@ final class SqliteSampleStore implements SampleStore {
     private long commits;
     private long groupedOps;
 
+    private final io.fleetlog.server.history.RollupTables rollups;
+
     private SqliteSampleStore(String url, Connection writeConn) {
         this.url = url;
         this.writeConn = writeConn;
+        this.rollups = io.fleetlog.server.history.RollupTables.sqlite(() -> {
+            Connection c = DriverManager.getConnection(url);
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout=10000");
+            }
+            return c;
+        });
         this.writer = Thread.ofPlatform().name("sqlite-writer").daemon(true).unstarted(this::writeLoop);
     }
 
@@ -92,6 +101,9 @@ final class SqliteSampleStore implements SampleStore {
                     st.execute(ddl);
                 }
                 for (String ddl : JdbcSessions.sqliteDdl()) {
+                    st.execute(ddl);
+                }
+                for (String ddl : io.fleetlog.server.history.RollupTables.sqliteDdl()) {
                     st.execute(ddl);
                 }
                 addCatalogueColumn(st);
@@ -529,6 +541,11 @@ final class SqliteSampleStore implements SampleStore {
     // ---- drives and charges (SessionStore) ----
 
     @Override
+    public Optional<io.fleetlog.server.history.RollupStore> rollups() {
+        return Optional.of(rollups);
+    }
+
+    @Override
     public Optional<SessionStore> sessions() {
         return Optional.of(sessionStore);
     }
@@ -763,6 +780,10 @@ final class SqliteSampleStore implements SampleStore {
         insertMany.clearBatch(); // nothing left over from a failed group
         insertOne.clearBatch();
         List<Sample> samples = a.samples;
+        if (mayHoldStored(samples, after.getOrDefault(a.vin, totals(a.vin)).lastSeq())) {
+            applyResend(a, id, after);
+            return;
+        }
         int n = samples.size();
         int full = n - n % ROWS_PER_INSERT;
         long maxSeq = -1;
@@ -789,12 +810,46 @@ final class SqliteSampleStore implements SampleStore {
         for (int c : full < n ? insertOne.executeBatch() : new int[0]) {
             inserted += c;
         }
+        rollups.add(writeConn, id, catalogue(a.vin), samples);
         // Every sample of the batch is stored now (inserted or there already), so the highest seq and
         // capture time stored are at least the batch's.
         after.put(
                 a.vin,
                 after.getOrDefault(a.vin, totals(a.vin))
                         .plus(inserted, inserted > 0 ? maxSeq : -1, inserted > 0 ? maxT : -1));
+    }
+
+    /** Whether some sample of the batch may be stored already: one at or below the stored last seq. */
+    private static boolean mayHoldStored(List<Sample> samples, long lastSeq) {
+        for (Sample s : samples) {
+            if (s.seq() <= lastSeq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A batch that may repeat stored samples (a resend, a backfill below the last seq): one INSERT per
+     * row, so each row's count says whether it was stored now; only those reach the rollups.
+     */
+    private void applyResend(Append a, int id, Map<String, VehicleTotals> after) throws SQLException {
+        List<Sample> fresh = new ArrayList<>();
+        long maxSeq = -1;
+        long maxT = -1;
+        for (Sample s : a.samples) {
+            bindRow(insertOne, 0, id, s);
+            if (insertOne.executeUpdate() == 1) {
+                fresh.add(s);
+                maxSeq = Math.max(maxSeq, s.seq());
+                maxT = Math.max(maxT, s.captureTimeMs());
+            }
+        }
+        rollups.add(writeConn, id, catalogue(a.vin), fresh);
+        after.put(
+                a.vin,
+                after.getOrDefault(a.vin, totals(a.vin))
+                        .plus(fresh.size(), fresh.isEmpty() ? -1 : maxSeq, fresh.isEmpty() ? -1 : maxT));
     }
 
     private static void bindRow(PreparedStatement ps, int offset, int id, Sample s) throws SQLException {

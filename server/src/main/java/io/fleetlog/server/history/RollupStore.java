@@ -1,0 +1,25 @@
+package io.fleetlog.server.history;
+
+import java.util.List;
+
+/**
+ * Reading and trimming a store's rollups ({@link Rollups}; written in the store's append
+ * transaction, so a read sees exactly the committed samples' buckets). Thread-safe.
+ */
+public interface RollupStore {
+
+    /** Buckets of one signal of {@code vin} with {@code fromMs <= start < toMs}, oldest first. */
+    List<Bucket> buckets(String vin, Step step, int signalId, long fromMs, long toMs);
+
+    /** State counts of one enum or boolean signal with {@code fromMs <= start < toMs}, by start then state. */
+    List<StateCount> states(String vin, Step step, int signalId, long fromMs, long toMs);
+
+    /**
+     * Retention of one tier: removes the buckets of every vehicle that start before {@code cutoffMs},
+     * by dropping whole partitions (PostgreSQL: days for 10 s, months for 1 min; a partition is dropped
+     * only when it ends at or before the cutoff) or by short key-range deletes (SQLite).
+     *
+     * @return the number of numeric buckets removed
+     */
+    long purgeBefore(Step step, long cutoffMs);
+}
