@@ -109,8 +109,17 @@ final class SeriesApi {
             });
         }
         RollupStore rollups = store.rollups().orElse(null);
+        if (plan.source() != Source.RAW && rollups != null) { // the planned tier: every signal in one read
+            var all = rollups.buckets(vin, plan.source().step(), sel.ids(), plan.startMs(), to);
+            for (int k = 0; k < acc.length; k++) {
+                acc[k] = new Accumulator(plan);
+                for (var b : all.get(sel.ids()[k])) {
+                    acc[k].add(b);
+                }
+            }
+        }
         for (int k = 0; k < acc.length; k++) {
-            Source next = plan.source() == Source.RAW ? Source.TEN_SECONDS : plan.source();
+            Source next = plan.source().coarser(); // the planned source is read above
             while ((acc[k] == null || acc[k].isEmpty()) && next != null && rollups != null) {
                 Plan p = Series.plan(next, from, to, points);
                 acc[k] = new Accumulator(p);
@@ -118,6 +127,9 @@ final class SeriesApi {
                     acc[k].add(b);
                 }
                 next = next.coarser();
+            }
+            if (acc[k] == null) { // a store without rollups: nothing but raw frames to chart
+                acc[k] = new Accumulator(plan);
             }
         }
         return acc;

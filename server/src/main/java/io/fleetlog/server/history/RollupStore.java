@@ -11,6 +11,19 @@ public interface RollupStore {
     /** Buckets of one signal of {@code vin} with {@code fromMs <= start < toMs}, oldest first. */
     List<Bucket> buckets(String vin, Step step, int signalId, long fromMs, long toMs);
 
+    /**
+     * The buckets of several signals in one read, each signal's oldest first (signals in any order):
+     * what a chart of many signals reads.
+     */
+    default java.util.Map<Integer, List<Bucket>> buckets(
+            String vin, Step step, int[] signalIds, long fromMs, long toMs) {
+        java.util.Map<Integer, List<Bucket>> out = new java.util.HashMap<>();
+        for (int id : signalIds) {
+            out.put(id, buckets(vin, step, id, fromMs, toMs));
+        }
+        return out;
+    }
+
     /** State counts of one enum or boolean signal with {@code fromMs <= start < toMs}, by start then state. */
     List<StateCount> states(String vin, Step step, int signalId, long fromMs, long toMs);
 

@@ -282,6 +282,54 @@ public final class RollupTables implements RollupStore {
     }
 
     @Override
+    public java.util.Map<Integer, List<Bucket>> buckets(
+            String vin, Step step, int[] signalIds, long fromMs, long toMs) {
+        java.util.Map<Integer, List<Bucket>> out = new java.util.HashMap<>();
+        StringBuilder in = new StringBuilder();
+        for (int id : signalIds) {
+            out.put(id, new ArrayList<>());
+            in.append(in.isEmpty() ? "" : ",").append(id); // ints: no injection possible
+        }
+        if (signalIds.length == 0) {
+            return out;
+        }
+        try (Connection c = connections.get()) {
+            Integer vehicle = vehicleId(c, vin);
+            if (vehicle == null) {
+                return out;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT signal_id, bucket_ms, samples, sum, min_value,"
+                    + " max_value, last_ms, last_seq, last_value FROM " + step.table() + " WHERE vehicle_id = ? AND"
+                    + " signal_id IN (" + in
+                    + ") AND bucket_ms >= ? AND bucket_ms < ? ORDER BY signal_id, bucket_ms")) {
+                ps.setInt(1, vehicle);
+                ps.setLong(2, fromMs);
+                ps.setLong(3, toMs);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int id = rs.getInt(1);
+                        out.get(id)
+                                .add(new Bucket(
+                                        id,
+                                        rs.getLong(2),
+                                        rs.getLong(3),
+                                        rs.getDouble(4),
+                                        rs.getDouble(5),
+                                        rs.getDouble(6),
+                                        rs.getLong(7),
+                                        rs.getLong(8),
+                                        rs.getDouble(9)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("rollup read of " + vin + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
     public List<StateCount> states(String vin, Step step, int signalId, long fromMs, long toMs) {
         List<StateCount> out = new ArrayList<>();
         read(

@@ -125,6 +125,13 @@ final class RollupModel {
                     assertThat(g.last()).as(where + " last").isEqualTo(e.last());
                 }
             }
+            var together = r.buckets(
+                    vin, step, ROLLED.stream().mapToInt(Integer::intValue).toArray(), Long.MIN_VALUE, Long.MAX_VALUE);
+            for (int id : ROLLED) {
+                assertThat(together.get(id))
+                        .as("%s signal %d read with the others", step, id)
+                        .isEqualTo(r.buckets(vin, step, id, Long.MIN_VALUE, Long.MAX_VALUE));
+            }
             for (int id : List.of(GEAR, BRAKE)) {
                 TreeMap<String, Long> got = new TreeMap<>();
                 for (StateCount sc : r.states(vin, step, id, Long.MIN_VALUE, Long.MAX_VALUE)) {
