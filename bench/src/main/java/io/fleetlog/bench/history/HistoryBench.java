@@ -1,5 +1,6 @@
 package io.fleetlog.bench.history;
 
+import io.fleetlog.bench.server.ServerBench;
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.sample.Sample;
@@ -163,7 +164,11 @@ public final class HistoryBench {
                     + "&from=" + T0 + "&to=" + to + "&points=" + points;
             double[] ms = new double[repeat + 1];
             String source = "";
+            long cpu0 = 0;
             for (int i = 0; i <= repeat; i++) {
+                if (i == 1) {
+                    cpu0 = ServerBench.cpuNanos(); // after the cold first request
+                }
                 long a = System.nanoTime();
                 HttpResponse<String> r = http.send(
                         HttpRequest.newBuilder(URI.create(series)).build(), HttpResponse.BodyHandlers.ofString());
@@ -180,6 +185,12 @@ public final class HistoryBench {
             Arrays.sort(warm);
             rows.add(row(what + ", median", warm[warm.length / 2], "ms"));
             rows.add(row(what + ", worst", warm[warm.length - 1], "ms"));
+            if (repeat > 0 && cpu0 >= 0) {
+                rows.add(row(
+                        what + ", CPU of this JVM per request (server + client)",
+                        (ServerBench.cpuNanos() - cpu0) / 1e6 / repeat,
+                        "CPU-ms"));
+            }
             long hourTo = Math.min(to, T0 + 3_600_000);
             long expected = (hourTo - T0 + period - 1) / period;
             double[] rate = new double[repeat];
