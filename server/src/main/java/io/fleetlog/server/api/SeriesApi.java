@@ -109,8 +109,8 @@ final class SeriesApi {
             });
         }
         RollupStore rollups = store.rollups().orElse(null);
-        if (plan.source() != Source.RAW && rollups != null) { // the planned tier: every signal in one read
-            var all = rollups.buckets(vin, plan.source().step(), sel.ids(), plan.startMs(), to);
+        if (plan.source() != Source.RAW && rollups != null) { // the planned tier: one query, merged in the database
+            var all = rollups.merged(vin, plan.source().step(), sel.ids(), plan.startMs(), to, plan.widthMs());
             for (int k = 0; k < acc.length; k++) {
                 acc[k] = new Accumulator(plan);
                 for (var b : all.get(sel.ids()[k])) {

@@ -24,6 +24,15 @@ public interface RollupStore {
         return out;
     }
 
+    /**
+     * The buckets of several signals merged, in the database, into output buckets of {@code widthMs}
+     * (a multiple of the step) from {@code startMs}: per signal at most {@code (toMs - startMs) /
+     * widthMs} rows instead of {@code widthMs / step} times as many, each {@link Bucket#startMs} the
+     * output bucket's start. Equal to merging {@link #buckets} in memory (up to the rounding of the sum).
+     */
+    java.util.Map<Integer, List<Bucket>> merged(
+            String vin, Step step, int[] signalIds, long startMs, long toMs, long widthMs);
+
     /** State counts of one enum or boolean signal with {@code fromMs <= start < toMs}, by start then state. */
     List<StateCount> states(String vin, Step step, int signalId, long fromMs, long toMs);
 

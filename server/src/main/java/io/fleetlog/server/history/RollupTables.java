@@ -330,6 +330,65 @@ public final class RollupTables implements RollupStore {
     }
 
     @Override
+    public java.util.Map<Integer, List<Bucket>> merged(
+            String vin, Step step, int[] signalIds, long startMs, long toMs, long widthMs) {
+        if (widthMs <= 0 || widthMs % step.ms() != 0) {
+            throw new IllegalArgumentException("width " + widthMs + " ms is not a multiple of " + step.ms() + " ms");
+        }
+        java.util.Map<Integer, List<Bucket>> out = new java.util.HashMap<>();
+        StringBuilder in = new StringBuilder();
+        for (int id : signalIds) {
+            out.put(id, new ArrayList<>());
+            in.append(in.isEmpty() ? "" : ",").append(id); // ints: no injection possible
+        }
+        if (signalIds.length == 0) {
+            return out;
+        }
+        // The rows of one output bucket are buckets of the step with disjoint time spans, so their
+        // last_ms differ: the row numbered 1 by last_ms descending holds the output's last value.
+        String k = "((bucket_ms - " + startMs + ") / " + widthMs + ")";
+        try (Connection c = connections.get()) {
+            Integer vehicle = vehicleId(c, vin);
+            if (vehicle == null) {
+                return out;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT signal_id, k, sum(samples), sum(sum), min(min_value),"
+                            + " max(max_value), max(last_ms), max(CASE WHEN rn = 1 THEN last_seq END), max(CASE WHEN rn = 1"
+                            + " THEN last_value END) FROM (SELECT signal_id, " + k
+                            + " AS k, samples, sum, min_value, max_value,"
+                            + " last_ms, last_seq, last_value, row_number() OVER (PARTITION BY signal_id, " + k
+                            + " ORDER BY last_ms DESC) AS rn FROM " + step.table()
+                            + " WHERE vehicle_id = ? AND signal_id IN ("
+                            + in
+                            + ") AND bucket_ms >= ? AND bucket_ms < ?) x GROUP BY signal_id, k ORDER BY signal_id, k")) {
+                ps.setInt(1, vehicle);
+                ps.setLong(2, startMs);
+                ps.setLong(3, toMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int id = rs.getInt(1);
+                        out.get(id)
+                                .add(new Bucket(
+                                        id,
+                                        startMs + rs.getLong(2) * widthMs,
+                                        rs.getLong(3),
+                                        rs.getDouble(4),
+                                        rs.getDouble(5),
+                                        rs.getDouble(6),
+                                        rs.getLong(7),
+                                        rs.getLong(8),
+                                        rs.getDouble(9)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("rollup read of " + vin + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
     public List<StateCount> states(String vin, Step step, int signalId, long fromMs, long toMs) {
         List<StateCount> out = new ArrayList<>();
         read(

@@ -132,6 +132,40 @@ final class RollupModel {
                         .as("%s signal %d read with the others", step, id)
                         .isEqualTo(r.buckets(vin, step, id, Long.MIN_VALUE, Long.MAX_VALUE));
             }
+            long start = step.bucketOf(T0) - step.ms();
+            long width = 3 * step.ms();
+            var merged = r.merged(
+                    vin, step, ROLLED.stream().mapToInt(Integer::intValue).toArray(), start, Long.MAX_VALUE, width);
+            for (int id : ROLLED) {
+                TreeMap<Long, Bucket> exp = new TreeMap<>();
+                for (Bucket b : want.getOrDefault(id, new TreeMap<>()).values()) {
+                    long out = start + (b.startMs() - start) / width * width;
+                    Bucket moved = new Bucket(
+                            id, out, b.count(), b.sum(), b.min(), b.max(), b.lastMs(), b.lastSeq(), b.last());
+                    exp.merge(out, moved, Bucket::merge);
+                }
+                List<Bucket> got = merged.get(id);
+                assertThat(got)
+                        .as("%s signal %d merged in the database", step, id)
+                        .hasSize(exp.size());
+                int k = 0;
+                for (Bucket e : exp.values()) {
+                    Bucket g = got.get(k++);
+                    assertThat(g.sum()).isCloseTo(e.sum(), within(1e-6));
+                    assertThat(new Bucket(
+                                    id,
+                                    g.startMs(),
+                                    g.count(),
+                                    e.sum(),
+                                    g.min(),
+                                    g.max(),
+                                    g.lastMs(),
+                                    g.lastSeq(),
+                                    g.last()))
+                            .as("%s signal %d merged bucket %d", step, id, e.startMs())
+                            .isEqualTo(e);
+                }
+            }
             for (int id : List.of(GEAR, BRAKE)) {
                 TreeMap<String, Long> got = new TreeMap<>();
                 for (StateCount sc : r.states(vin, step, id, Long.MIN_VALUE, Long.MAX_VALUE)) {
