@@ -293,6 +293,22 @@ async function mainSteps(page, cards) {
   await page.getByTestId('chart-signals-reset').click();
   await page.keyboard.press('Escape');
 
+  // 7b. history mode: /series charted with min–max bands; zoom narrows the range and refetches
+  await page.getByTestId('mode-history').click();
+  const hist = page.getByTestId('history-chart-VehicleSpeed');
+  await waitFor('a history chart of VehicleSpeed with points', async () => (await hist.count()) > 0 && Number(await hist.getAttribute('data-points')) > 0);
+  const histPoints = Number(await hist.getAttribute('data-points'));
+  if (histPoints > 1000) fail(`history chart has ${histPoints} points, more than the 1000 asked`);
+  const view = page.getByTestId('history-view');
+  const span0 = Number(await view.getAttribute('data-to')) - Number(await view.getAttribute('data-from'));
+  await page.getByTestId('history-zoom-in').click();
+  await waitFor('zoom in to halve the history range', async () => Number(await view.getAttribute('data-to')) - Number(await view.getAttribute('data-from')) === span0 / 2);
+  await waitFor('the zoomed history chart with points', async () => Number(await hist.getAttribute('data-points')) > 0);
+  ok(`history mode: ${histPoints} points over ${span0 / 60_000} min, zoomed in to ${span0 / 120_000} min with ${await hist.getAttribute('data-points')} points`);
+  await page.screenshot({ path: path.join(OUT, 'desktop-history.png'), fullPage: true });
+  await page.getByTestId('mode-live').click();
+  await waitFor('the live charts back', async () => (await chart.count()) > 0);
+
   // 8. terminal: Enter disconnects and reconnects the view
   const input = page.getByTestId('terminal-input');
   await input.fill('');

@@ -457,6 +457,41 @@ const server = http.createServer(async (req, res) => {
       const spans = v.offline.map(([a, b]) => [Math.max(a, from), Math.min(b ?? Date.now(), to - 1)]).filter(([a, b]) => a <= b);
       return send(res, 200, { vin: v.vin, from, to, offline: spans });
     }
+    m = p.match(/^\/api\/vehicles\/([^/]+)\/series$/);
+    if (m) {
+      // the server's /series in small: raw frames into at most `points` buckets [t, min, max, mean, last, count]
+      const v = byVin.get(decodeURIComponent(m[1]));
+      if (!v) return send(res, 404, { error: `unknown vin ${m[1]}` });
+      const from = Number(url.searchParams.get('from'));
+      const to = Number(url.searchParams.get('to'));
+      const points = Number(url.searchParams.get('points') ?? 1000);
+      if (!Number.isFinite(from) || !Number.isFinite(to) || !(from < to)) return send(res, 400, { error: "parameter 'from' must be before 'to'" });
+      if (!(points >= 1 && points <= 10000)) return send(res, 400, { error: `parameter 'points': ${points} is not in 1..10000` });
+      const width = Math.ceil((to - from) / points);
+      const rows = v.store.slice(lowerBound(v.store, from), lowerBound(v.store, to));
+      const series = [];
+      for (const n of (url.searchParams.get('signals') ?? '').split(',').filter(Boolean)) {
+        const sig = SIGNAL_BY_KEY.get(n.trim().toLowerCase());
+        if (!sig) return send(res, 400, { error: `unknown signal '${n}'` });
+        const buckets = new Map();
+        for (const r of rows) {
+          const x = r.values[sig.name];
+          const val = typeof x === 'number' ? x : typeof x === 'boolean' ? Number(x) : null;
+          if (val === null) continue;
+          const t = from + Math.floor((r.t - from) / width) * width;
+          const b = buckets.get(t) ?? [t, val, val, 0, val, 0];
+          b[1] = Math.min(b[1], val);
+          b[2] = Math.max(b[2], val);
+          b[3] += val;
+          b[4] = val;
+          b[5] += 1;
+          buckets.set(t, b);
+        }
+        const pts = [...buckets.values()].map((b) => [b[0], b[1], b[2], b[3] / b[5], b[4], b[5]]);
+        series.push({ signal: sig.name, type: sig.type, unit: sig.unit, source: 'raw', bucketMs: width, points: pts });
+      }
+      return send(res, 200, { vin: v.vin, from, to, points, series });
+    }
     m = p.match(/^\/api\/vehicles\/([^/]+)\/(samples|summary)$/);
     if (m) {
       const v = byVin.get(decodeURIComponent(m[1]));

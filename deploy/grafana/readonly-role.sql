@@ -42,5 +42,8 @@ GRANT SELECT ON
     :"schema".grafana_link_states,
     :"schema".grafana_vehicles,
     :"schema".grafana_outages,
-    :"schema".grafana_activity
+    :"schema".grafana_activity,
+    :"schema".grafana_rollups_10s,
+    :"schema".grafana_rollups_1m,
+    :"schema".grafana_rollup_states_1m
 TO :"role";

@@ -1,5 +1,15 @@
 import { mutate, UNAUTHORIZED_EVENT } from './session';
 import type { CatalogueInfo, DemoState, StoredSample, Summary } from './types';
+import type { SeriesSignal } from '../data/history';
+
+/** A /series response. */
+export interface SeriesResponse {
+  vin: string;
+  from: number;
+  to: number;
+  points: number;
+  series: SeriesSignal[];
+}
 
 /** A response other than 2xx; `status` 404 on the demo paths means "no demo mode". */
 export class HttpError extends Error {
@@ -66,4 +76,29 @@ export async function setDeadZone(vin: string, on: boolean): Promise<DemoState> 
       body: JSON.stringify({ on }),
     }),
   );
+}
+
+/**
+ * At most `points` buckets per signal over [fromMs, toMs) (`GET …/series`): raw frames for short
+ * ranges, the rollups for long ones; each bucket with min and max, so spikes stay visible.
+ */
+export async function fetchSeries(vin: string, signals: readonly string[], fromMs: number, toMs: number, points: number, abort?: AbortSignal): Promise<SeriesResponse> {
+  const q = new URLSearchParams({ signals: signals.join(','), from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), points: String(points) });
+  const body = await json<SeriesResponse>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/series?${q}`, { signal: abort }));
+  if (!body || !Array.isArray(body.series)) throw new Error(`series of ${vin}: expected {"series": [...]}`);
+  return body;
+}
+
+/** The vehicle's link-down spans in [fromMs, toMs) (`GET …/offline`): data captured then was backfilled. */
+export async function fetchOffline(vin: string, fromMs: number, toMs: number, abort?: AbortSignal): Promise<Array<[number, number]>> {
+  const q = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)) });
+  const body = await json<{ offline: Array<[number, number]> }>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/offline?${q}`, { signal: abort }));
+  return Array.isArray(body?.offline) ? body.offline : [];
+}
+
+/** The capture-time-free GAP events of [fromMs, toMs) (`GET …/events?kind=GAP`): server times of declared gaps. */
+export async function fetchGapEvents(vin: string, fromMs: number, toMs: number, abort?: AbortSignal): Promise<number[]> {
+  const q = new URLSearchParams({ from: String(Math.floor(fromMs)), to: String(Math.ceil(toMs)), kind: 'GAP', limit: '500' });
+  const body = await json<{ events: Array<{ t: number }> }>(await fetch(`/api/vehicles/${encodeURIComponent(vin)}/events?${q}`, { signal: abort }));
+  return Array.isArray(body?.events) ? body.events.map((e) => e.t) : [];
 }

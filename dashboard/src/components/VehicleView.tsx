@@ -25,6 +25,7 @@ import { StateBands } from './StateBands';
 import { TimeChart, type TimeRow } from './TimeChart';
 import { modelName } from './VehicleCard';
 import { VehicleTabs } from './SessionPages';
+import { HistoryView } from './HistoryView';
 
 const LINE_COLORS = ['var(--accent)', '#34d399', '#fbbf24', '#a78bfa', '#f472b6', '#60a5fa', '#fb7185', '#4ade80'];
 
@@ -83,6 +84,7 @@ function useSummary(vin: string, windowMs: number, endRef: { current: number }):
 
 export function VehicleView({ vehicle, captureNow, values, onClose }: { vehicle: VehicleState; captureNow: number; values?: Values; onClose(): void }) {
   const [windowMs, setWindowMs] = useState(WINDOWS[1].ms); // 2 min: a dead zone is clearly visible
+  const [history, setHistory] = useState(false);
   const [selection, setSelection] = useChartSelection();
   const cat = useCatalogue(vehicle);
   const latest = values ?? vehicle.latest;
@@ -175,19 +177,27 @@ export function VehicleView({ vehicle, captureNow, values, onClose }: { vehicle:
             onChange={(names) => setSelection([...names, ...selection.filter((n) => !index?.get(n))])}
             defaults={DEFAULT_CHART_SIGNALS}
           />
-          <div className="seg" role="group" aria-label="time window">
+          <div className="seg" role="group" aria-label="mode">
+            <button className={history ? '' : 'active'} onClick={() => setHistory(false)} data-testid="mode-live">
+              Live
+            </button>
+            <button className={history ? 'active' : ''} onClick={() => setHistory(true)} data-testid="mode-history">
+              History
+            </button>
+          </div>
+          {!history && <div className="seg" role="group" aria-label="time window">
             {WINDOWS.map((w) => (
               <button key={w.ms} className={w.ms === windowMs ? 'active' : ''} onClick={() => setWindowMs(w.ms)} data-testid={`window-${w.ms / 1000}s`}>
                 {w.label}
               </button>
             ))}
-          </div>
+          </div>}
           <button className="icon-btn" onClick={onClose} aria-label="close vehicle view" data-testid="vehicle-view-close">
             ✕
           </button>
         </div>
       </header>
-      <div className="legend">
+      {!history && <div className="legend">
         <span>
           <i className="sw sw-live" /> live
         </span>
@@ -203,9 +213,11 @@ export function VehicleView({ vehicle, captureNow, values, onClose }: { vehicle:
             {formatNum(summary.distanceMi, 2)} mi · {formatNum(summary.energyKwh, 2)} kWh · {formatNum(summary.whPerMi, 0)} Wh/mi
           </span>
         )}
-      </div>
+      </div>}
       {series.error && <div className="notice error">Could not load samples: {series.error}</div>}
-      {series.loading && view.pts.length === 0 ? (
+      {history ? (
+        <HistoryView vin={vehicle.vin} now={captureNow} signals={chosen.filter((n) => index?.get(n)?.type !== 'string').map((name) => ({ name, signal: index?.get(name) }))} />
+      ) : series.loading && view.pts.length === 0 ? (
         <div className="placeholder" data-testid="vehicle-loading">
           <span className="spinner" aria-hidden="true" /> loading samples…
         </div>

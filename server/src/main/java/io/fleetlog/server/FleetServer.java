@@ -128,7 +128,7 @@ public final class FleetServer implements AutoCloseable {
                                 new io.fleetlog.server.ft.FtMetrics(metrics),
                                 config.clock(),
                                 config.fleetTelemetry().arrivalGap()));
-        this.retention = config.retention() == null
+        this.retention = config.retention() == null && config.rollupRetention().forever()
                 ? null
                 : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                         Thread.ofPlatform().name("retention").daemon(true).factory());
@@ -258,6 +258,7 @@ public final class FleetServer implements AutoCloseable {
      * @return the number of samples deleted (0 without a retention)
      */
     public long purgeExpired() {
+        purgeExpiredRollups();
         if (config.retention() == null) {
             return 0;
         }
@@ -270,6 +271,31 @@ public final class FleetServer implements AutoCloseable {
                 removed,
                 config.retention());
         return removed;
+    }
+
+    /**
+     * Rollup retention per tier ({@link ServerConfig#rollupRetention}): drops the buckets before the
+     * start of the UTC day the tier's keep time ago (PostgreSQL: whole partitions only, so the 1 min
+     * tier goes by whole months).
+     */
+    void purgeExpiredRollups() {
+        var rollups = store.rollups().orElse(null);
+        if (rollups == null) {
+            return;
+        }
+        for (io.fleetlog.server.history.Step step : io.fleetlog.server.history.Step.values()) {
+            java.time.Duration keep = config.rollupRetention().of(step);
+            if (keep != null) {
+                long cutoff = SampleStore.dayStart(config.clock().millis() - keep.toMillis());
+                long removed = rollups.purgeBefore(step, cutoff);
+                log.info(
+                        "retention_rollups_purged step={} before={} buckets={} keep={}",
+                        step.suffix(),
+                        java.time.Instant.ofEpochMilli(cutoff),
+                        removed,
+                        keep);
+            }
+        }
     }
 
     private void purgeQuietly() {

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  * @param catalogues the signal catalogues an edge's Hello may name (null = the built-in one only)
  * @param fleetTelemetry the Tesla Fleet Telemetry listener (its own port, mutual TLS; needs {@code tls}
  *     with a client CA), or null = off; see docs/fleet-telemetry.md
+ * @param rollupRetention how long the 10 s and 1 min rollups are kept (null = forever); checked with
+ *     {@code retention}, every hour
  */
 public record ServerConfig(
         String bind,
@@ -43,7 +45,8 @@ public record ServerConfig(
         io.fleetlog.server.tls.TlsConfig tls,
         HttpSecurity security,
         Catalogues catalogues,
-        io.fleetlog.server.ft.FtConfig fleetTelemetry) {
+        io.fleetlog.server.ft.FtConfig fleetTelemetry,
+        io.fleetlog.server.history.RollupRetention rollupRetention) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_DB = "jdbc:sqlite:data/fleetlog.db";
@@ -71,6 +74,8 @@ public record ServerConfig(
         // TLS is configured in one place (tls); the security record only mirrors whether it is on.
         security = (security == null ? HttpSecurity.defaults() : security).withTlsEnabled(tls != null);
         catalogues = catalogues == null ? Catalogues.builtinOnly() : catalogues;
+        rollupRetention =
+                rollupRetention == null ? io.fleetlog.server.history.RollupRetention.FOREVER : rollupRetention;
         if (fleetTelemetry != null && fleetTelemetry.tls() == null && (tls == null || tls.clientCa() == null)) {
             throw new IllegalArgumentException(
                     "fleetTelemetry on port " + fleetTelemetry.port()
@@ -93,6 +98,7 @@ public record ServerConfig(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -110,7 +116,8 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     public ServerConfig withPort(int p) {
@@ -127,7 +134,8 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     public ServerConfig withDb(String url) {
@@ -144,7 +152,8 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     public ServerConfig withLimits(Limits l) {
@@ -161,7 +170,8 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     public ServerConfig withDemo(boolean d) {
@@ -178,7 +188,8 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
@@ -195,7 +206,8 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     /** Keep samples and events this long (whole days; null = forever). */
@@ -213,7 +225,27 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
+    }
+
+    /** Keep the 10 s and 1 min rollups this long (null = forever). */
+    public ServerConfig withRollupRetention(io.fleetlog.server.history.RollupRetention r) {
+        return new ServerConfig(
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                fleetTelemetry,
+                r);
     }
 
     /** Serve HTTPS and WSS with this identity (null = plain HTTP). */
@@ -231,25 +263,65 @@ public record ServerConfig(
                 t,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     /** Users, Host allowlist and --insecure (see {@link HttpSecurity}). */
     public ServerConfig withSecurity(HttpSecurity s) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, s, catalogues, fleetTelemetry);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                s,
+                catalogues,
+                fleetTelemetry,
+                rollupRetention);
     }
 
     /** The signal catalogues ingest accepts (null = the built-in one only); see {@link Catalogues#load}. */
     public ServerConfig withCatalogues(Catalogues c) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, c, fleetTelemetry);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                c,
+                fleetTelemetry,
+                rollupRetention);
     }
 
     /** Also listen for Tesla Fleet Telemetry (null = off); needs {@link #withTls} with a client CA. */
     public ServerConfig withFleetTelemetry(io.fleetlog.server.ft.FtConfig ft) {
         return new ServerConfig(
-                bind, port, dbUrl, tokens, limits, demo, routes, clock, retention, tls, security, catalogues, ft);
+                bind,
+                port,
+                dbUrl,
+                tokens,
+                limits,
+                demo,
+                routes,
+                clock,
+                retention,
+                tls,
+                security,
+                catalogues,
+                ft,
+                rollupRetention);
     }
 
     /** Whether the HTTP listener speaks TLS (HTTPS, WSS). */
@@ -271,7 +343,8 @@ public record ServerConfig(
                 tls,
                 security,
                 catalogues,
-                fleetTelemetry);
+                fleetTelemetry,
+                rollupRetention);
     }
 
     /**

@@ -79,6 +79,18 @@ public final class ServerCommand implements Callable<Integer> {
     Integer retentionDays;
 
     @Option(
+            names = "--rollup-10s-retention-days",
+            description = "Drop 10 s rollups older than this many whole UTC days, checked every hour"
+                    + " (default: keep them).")
+    Integer rollup10sRetentionDays;
+
+    @Option(
+            names = "--rollup-1m-retention-days",
+            description = "Drop 1 min rollups older than this many whole UTC days (PostgreSQL: whole months"
+                    + " past it), checked every hour (default: keep them forever).")
+    Integer rollup1mRetentionDays;
+
+    @Option(
             names = "--tls-cert",
             paramLabel = "FILE",
             description = "PEM certificate (chain, leaf first): serve HTTPS and WSS on --port instead of HTTP."
@@ -203,6 +215,14 @@ public final class ServerCommand implements Callable<Integer> {
         if (retentionDays != null && retentionDays < 1) {
             throw new IllegalArgumentException("--retention-days must be at least 1, got " + retentionDays);
         }
+        if (rollup10sRetentionDays != null && rollup10sRetentionDays < 1) {
+            throw new IllegalArgumentException(
+                    "--rollup-10s-retention-days must be at least 1, got " + rollup10sRetentionDays);
+        }
+        if (rollup1mRetentionDays != null && rollup1mRetentionDays < 1) {
+            throw new IllegalArgumentException(
+                    "--rollup-1m-retention-days must be at least 1, got " + rollup1mRetentionDays);
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together (got only "
                     + (tlsCert == null ? "--tls-key" : "--tls-cert") + ")");
@@ -223,6 +243,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .withLimits(new ServerConfig.Limits(
                         maxMessageBytes, maxBatchSamples, d.badMessageBudget(), d.liveQueueMessages()))
                 .withRetention(retentionDays == null ? null : java.time.Duration.ofDays(retentionDays))
+                .withRollupRetention(new io.fleetlog.server.history.RollupRetention(
+                        rollup10sRetentionDays == null ? null : java.time.Duration.ofDays(rollup10sRetentionDays),
+                        rollup1mRetentionDays == null ? null : java.time.Duration.ofDays(rollup1mRetentionDays)))
                 .withSecurity(security.toSecurity())
                 .withCatalogues(Catalogues.load(catalogues));
         if (tlsCert == null) {

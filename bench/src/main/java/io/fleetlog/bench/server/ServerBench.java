@@ -172,7 +172,7 @@ public final class ServerBench {
     }
 
     /** CPU time of this process (all threads), ns; -1 when the JVM does not tell. */
-    static long cpuNanos() {
+    public static long cpuNanos() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime()

@@ -93,6 +93,7 @@ public final class HttpApi {
         cfg.routes.get("/api/vehicles/{vin}/events", this::events);
         cfg.routes.get("/api/vehicles/{vin}/offline", this::offline);
         new SessionsApi(store, json, this::knownVin).routes(cfg);
+        new SeriesApi(store, json, this::knownVin).routes(cfg);
         cfg.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         cfg.routes.exception(NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
     }

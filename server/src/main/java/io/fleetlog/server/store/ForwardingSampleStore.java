@@ -110,6 +110,11 @@ public abstract class ForwardingSampleStore implements SampleStore {
     }
 
     @Override
+    public Optional<io.fleetlog.server.history.RollupStore> rollups() {
+        return delegate.rollups();
+    }
+
+    @Override
     public void applyConsumed(List<StoreWrite> writes, List<ConsumedOffset> offsets) {
         delegate.applyConsumed(writes, offsets);
     }

@@ -67,10 +67,18 @@ final class PostgresSampleStore implements ChunkedStore {
     /** See {@link ChunkedStore#beforeMergeCommit}: a throw rolls the merge back. */
     private volatile Runnable beforeMergeCommit = () -> {};
 
+    private final io.fleetlog.server.history.RollupTables rollups;
+
     private PostgresSampleStore(String url, HikariDataSource pool, StoreLayout layout) {
         this.url = url;
         this.pool = pool;
         this.layout = layout;
+        this.rollups = io.fleetlog.server.history.RollupTables.postgres(pool::getConnection);
+    }
+
+    @Override
+    public Optional<io.fleetlog.server.history.RollupStore> rollups() {
+        return Optional.of(rollups);
     }
 
     static PostgresSampleStore open(String url) {
@@ -137,6 +145,7 @@ final class PostgresSampleStore implements ChunkedStore {
         int id = idFor(vin);
         ensurePartitions(samples);
         mergeDue.appended(vin);
+        io.fleetlog.catalog.Catalogue catalogue = catalogue(vin);
         long maxSeq = Long.MIN_VALUE;
         long maxT = Long.MIN_VALUE;
         for (Sample s : samples) {
@@ -146,7 +155,9 @@ final class PostgresSampleStore implements ChunkedStore {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long inserted = insert(c, id, vin, samples);
+                List<Sample> fresh = insert(c, id, vin, samples);
+                long inserted = fresh.size();
+                rollups.add(c, id, catalogue, fresh);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);
@@ -175,7 +186,8 @@ final class PostgresSampleStore implements ChunkedStore {
      * COPYed straight into {@code samples}; otherwise (a resend) through the staging table and
      * {@code ON CONFLICT DO NOTHING}.
      */
-    private long insert(Connection c, int id, String vin, List<Sample> samples) throws SQLException, IOException {
+    private List<Sample> insert(Connection c, int id, String vin, List<Sample> samples)
+            throws SQLException, IOException {
         long last;
         try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM vehicles WHERE id = ? FOR UPDATE")) {
             ps.setInt(1, id);
@@ -191,19 +203,32 @@ final class PostgresSampleStore implements ChunkedStore {
         if (minSeq <= last) {
             samples = withoutChunked(c, id, vin, samples);
             if (samples.isEmpty()) {
-                return 0;
+                return List.of();
             }
         }
         var copy = c.unwrap(PGConnection.class).getCopyAPI();
         byte[] rows = copyText(id, samples);
         if (minSeq > last) {
-            return copy.copyIn("COPY samples (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(rows));
+            copy.copyIn("COPY samples (" + COLUMNS + ") FROM STDIN", new ByteArrayInputStream(rows));
+            return samples;
         }
         copy.copyIn("COPY fleetlog_frames_staging FROM STDIN", new ByteArrayInputStream(rows));
-        try (Statement st = c.createStatement()) {
-            return st.executeUpdate("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
-                    + " FROM fleetlog_frames_staging ON CONFLICT DO NOTHING");
+        // The seqs the insert stored (a resend's duplicates are not returned): what the rollups add.
+        Set<Long> stored = new java.util.HashSet<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("INSERT INTO samples (" + COLUMNS + ") SELECT " + COLUMNS
+                        + " FROM fleetlog_frames_staging ON CONFLICT DO NOTHING RETURNING seq")) {
+            while (rs.next()) {
+                stored.add(rs.getLong(1));
+            }
         }
+        List<Sample> fresh = new ArrayList<>(stored.size());
+        for (Sample s : samples) {
+            if (stored.remove(s.seq())) {
+                fresh.add(s);
+            }
+        }
+        return fresh;
     }
 
     /** The samples of a resend that no chunk holds (the tail's own duplicates: ON CONFLICT DO NOTHING). */
@@ -280,6 +305,11 @@ final class PostgresSampleStore implements ChunkedStore {
                 createPartition("samples", d);
                 days.add(d);
             }
+        }
+        try {
+            rollups.prepare(samples);
+        } catch (SQLException e) {
+            throw new StoreException("cannot create rollup partitions: " + e.getMessage(), e);
         }
     }
 
@@ -666,7 +696,9 @@ final class PostgresSampleStore implements ChunkedStore {
                     maxSeq = Math.max(maxSeq, s.seq());
                     maxT = Math.max(maxT, s.captureTimeMs());
                 }
-                long inserted = insert(c, id, a.vin(), a.samples());
+                List<Sample> fresh = insert(c, id, a.vin(), a.samples());
+                long inserted = fresh.size();
+                rollups.add(c, id, catalogue(a.vin()), fresh);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);

@@ -161,6 +161,14 @@ public interface SampleStore extends AutoCloseable {
         }
     }
 
+    /**
+     * The store's rollups ({@link io.fleetlog.server.history.RollupStore}), maintained in the append
+     * transaction from the samples each append stored, when it keeps them.
+     */
+    default Optional<io.fleetlog.server.history.RollupStore> rollups() {
+        return Optional.empty();
+    }
+
     /** The store's drives and charges ({@link SessionStore}), when it keeps them. */
     default Optional<SessionStore> sessions() {
         return Optional.empty();

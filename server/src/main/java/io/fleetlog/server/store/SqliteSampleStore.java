@@ -77,10 +77,19 @@ final class SqliteSampleStore implements ChunkedStore {
     /** See {@link ChunkedStore#beforeMergeCommit}: a throw rolls the merge back. */
     private volatile Runnable beforeMergeCommit = () -> {};
 
+    private final io.fleetlog.server.history.RollupTables rollups;
+
     private SqliteSampleStore(String url, Connection writeConn, StoreLayout layout) {
         this.url = url;
         this.writeConn = writeConn;
         this.layout = layout;
+        this.rollups = io.fleetlog.server.history.RollupTables.sqlite(() -> {
+            Connection c = DriverManager.getConnection(url);
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout=10000");
+            }
+            return c;
+        });
         this.writer = Thread.ofPlatform().name("sqlite-writer").daemon(true).unstarted(this::writeLoop);
     }
 
@@ -110,6 +119,9 @@ final class SqliteSampleStore implements ChunkedStore {
                     st.execute(ddl);
                 }
                 for (String ddl : SqliteChunks.SCHEMA) {
+                    st.execute(ddl);
+                }
+                for (String ddl : io.fleetlog.server.history.RollupTables.sqliteDdl()) {
                     st.execute(ddl);
                 }
                 addCatalogueColumn(st);
@@ -632,6 +644,11 @@ final class SqliteSampleStore implements ChunkedStore {
     // ---- drives and charges (SessionStore) ----
 
     @Override
+    public Optional<io.fleetlog.server.history.RollupStore> rollups() {
+        return Optional.of(rollups);
+    }
+
+    @Override
     public Optional<SessionStore> sessions() {
         return Optional.of(sessionStore);
     }
@@ -865,9 +882,13 @@ final class SqliteSampleStore implements ChunkedStore {
         }
         insertMany.clearBatch(); // nothing left over from a failed group
         insertOne.clearBatch();
-        List<Sample> samples =
-                withoutChunked(id, a, after.getOrDefault(a.vin, totals(a.vin)).lastSeq());
+        long lastSeq = after.getOrDefault(a.vin, totals(a.vin)).lastSeq();
         mergeDue.appended(a.vin);
+        List<Sample> samples = a.samples;
+        if (mayHoldStored(samples, lastSeq)) {
+            applyResend(a, withoutChunked(id, a, lastSeq), id, after);
+            return;
+        }
         int n = samples.size();
         int full = n - n % ROWS_PER_INSERT;
         long maxSeq = -1;
@@ -894,6 +915,7 @@ final class SqliteSampleStore implements ChunkedStore {
         for (int c : full < n ? insertOne.executeBatch() : new int[0]) {
             inserted += c;
         }
+        rollups.add(writeConn, id, catalogue(a.vin), samples);
         // Every sample of the batch is stored now (inserted or there already), so the highest seq and
         // capture time stored are at least the batch's.
         after.put(
@@ -930,6 +952,40 @@ final class SqliteSampleStore implements ChunkedStore {
             }
         }
         return out;
+    }
+
+    /** Whether some sample of the batch may be stored already: one at or below the stored last seq. */
+    private static boolean mayHoldStored(List<Sample> samples, long lastSeq) {
+        for (Sample s : samples) {
+            if (s.seq() <= lastSeq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A batch that may repeat stored samples (a resend, a backfill below the last seq): one INSERT per
+     * row, so each row's count says whether it was stored now; only those reach the rollups.
+     */
+    private void applyResend(Append a, List<Sample> unchunked, int id, Map<String, VehicleTotals> after)
+            throws SQLException {
+        List<Sample> fresh = new ArrayList<>();
+        long maxSeq = -1;
+        long maxT = -1;
+        for (Sample s : unchunked) {
+            bindRow(insertOne, 0, id, s);
+            if (insertOne.executeUpdate() == 1) {
+                fresh.add(s);
+                maxSeq = Math.max(maxSeq, s.seq());
+                maxT = Math.max(maxT, s.captureTimeMs());
+            }
+        }
+        rollups.add(writeConn, id, catalogue(a.vin), fresh);
+        after.put(
+                a.vin,
+                after.getOrDefault(a.vin, totals(a.vin))
+                        .plus(fresh.size(), fresh.isEmpty() ? -1 : maxSeq, fresh.isEmpty() ? -1 : maxT));
     }
 
     private static void bindRow(PreparedStatement ps, int offset, int id, Sample s) throws SQLException {
