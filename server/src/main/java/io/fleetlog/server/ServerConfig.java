@@ -103,225 +103,57 @@ public record ServerConfig(
     }
 
     public ServerConfig withBind(String b) {
-        return new ServerConfig(
-                b,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.bind = b);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(
-                bind,
-                p,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.port = p);
     }
 
     public ServerConfig withDb(String url) {
-        return new ServerConfig(
-                bind,
-                port,
-                url,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.dbUrl = url);
     }
 
     public ServerConfig withLimits(Limits l) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                l,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.limits = l);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                d,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.demo = d);
     }
 
     public ServerConfig withRoutes(Consumer<JavalinConfig> r) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                r,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.routes = r);
     }
 
     /** Keep samples and events this long (whole days; null = forever). */
     public ServerConfig withRetention(java.time.Duration keep) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                keep,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.retention = keep);
     }
 
     /** Keep the 10 s and 1 min rollups this long (null = forever). */
     public ServerConfig withRollupRetention(io.fleetlog.server.history.RollupRetention r) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                r);
+        return copy(x -> x.rollupRetention = r);
     }
 
     /** Serve HTTPS and WSS with this identity (null = plain HTTP). */
     public ServerConfig withTls(io.fleetlog.server.tls.TlsConfig t) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                t,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.tls = t);
     }
 
     /** Users, Host allowlist and --insecure (see {@link HttpSecurity}). */
     public ServerConfig withSecurity(HttpSecurity s) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                s,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.security = s);
     }
 
     /** The signal catalogues ingest accepts (null = the built-in one only); see {@link Catalogues#load}. */
     public ServerConfig withCatalogues(Catalogues c) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                c,
-                fleetTelemetry,
-                rollupRetention);
+        return copy(x -> x.catalogues = c);
     }
 
     /** Also listen for Tesla Fleet Telemetry (null = off); needs {@link #withTls} with a client CA. */
     public ServerConfig withFleetTelemetry(io.fleetlog.server.ft.FtConfig ft) {
-        return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                clock,
-                retention,
-                tls,
-                security,
-                catalogues,
-                ft,
-                rollupRetention);
+        return copy(x -> x.fleetTelemetry = ft);
     }
 
     /** Whether the HTTP listener speaks TLS (HTTPS, WSS). */
@@ -330,21 +162,66 @@ public record ServerConfig(
     }
 
     public ServerConfig withClock(InstantSource c) {
+        return copy(x -> x.clock = c);
+    }
+
+    /**
+     * A copy with some components changed: every {@code with…} goes through here, so a new component
+     * is added to this record, {@link Parts} and nothing else; the copy is validated like any other.
+     */
+    private ServerConfig copy(Consumer<Parts> change) {
+        Parts p = new Parts(this);
+        change.accept(p);
         return new ServerConfig(
-                bind,
-                port,
-                dbUrl,
-                tokens,
-                limits,
-                demo,
-                routes,
-                c,
-                retention,
-                tls,
-                security,
-                catalogues,
-                fleetTelemetry,
-                rollupRetention);
+                p.bind,
+                p.port,
+                p.dbUrl,
+                p.tokens,
+                p.limits,
+                p.demo,
+                p.routes,
+                p.clock,
+                p.retention,
+                p.tls,
+                p.security,
+                p.catalogues,
+                p.fleetTelemetry,
+                p.rollupRetention);
+    }
+
+    /** The components of a config being copied, mutable (see {@link #copy}). */
+    private static final class Parts {
+        String bind;
+        int port;
+        String dbUrl;
+        TokenStore tokens;
+        Limits limits;
+        boolean demo;
+        Consumer<JavalinConfig> routes;
+        InstantSource clock;
+        java.time.Duration retention;
+        io.fleetlog.server.tls.TlsConfig tls;
+        HttpSecurity security;
+        Catalogues catalogues;
+        io.fleetlog.server.ft.FtConfig fleetTelemetry;
+        io.fleetlog.server.history.RollupRetention rollupRetention;
+
+        Parts(ServerConfig c) {
+            bind = c.bind;
+            port = c.port;
+            dbUrl = c.dbUrl;
+            tokens = c.tokens;
+            limits = c.limits;
+            demo = c.demo;
+            routes = c.routes;
+            clock = c.clock;
+            retention = c.retention;
+            tls = c.tls;
+            security = c.security;
+            catalogues = c.catalogues;
+            fleetTelemetry = c.fleetTelemetry;
+            rollupRetention = c.rollupRetention;
+        }
     }
 
     /**
