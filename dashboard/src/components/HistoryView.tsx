@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fetchGapEvents, fetchOffline, fetchSeries, type SeriesResponse } from '../api/client';
 import type { SignalInfo } from '../api/types';
@@ -56,12 +56,28 @@ export function HistoryView({ vin, signals, now }: { vin: string; signals: Array
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [vin, key, range.from, range.to]);
 
-  const setBoth = (r: Range) => {
+  const setBoth = useCallback((r: Range) => {
     setRange(r);
     setCustom({ from: localInput(r.from), to: localInput(r.to) });
-  };
+  }, []);
+  // `now` moves with every live frame: the charts get props that change only with what they draw
+  // (rows, domain, a stable onSelect), so their memo holds and a live feed does not redraw them.
+  const nowRef = useRef(now);
+  nowRef.current = now;
+  const onSelect = useCallback(
+    (a: number, b: number) => {
+      setDrag(null);
+      const r = selection(a, b, nowRef.current);
+      if (r) setBoth(r);
+    },
+    [setBoth],
+  );
+  const rows = useMemo(() => loaded?.series?.series.map((s) => historyRows(s)) ?? [], [loaded]);
   const span = range.to - range.from;
-  const domain: [number, number] = [range.from, range.to];
+  const domain = useMemo<[number, number]>(() => [range.from, range.to], [range.from, range.to]);
+  // A range that ends at the present (within 5 % of its span) zooms in about its end, so the newest
+  // data stays in view; any other range about its middle.
+  const zoomAt = range.to >= now - span * 0.05 ? range.to : (range.from + range.to) / 2;
   const loading = !loaded || loaded.range !== range;
   return (
     <div className="history" data-testid="history-view" data-from={range.from} data-to={range.to}>
@@ -77,7 +93,7 @@ export function HistoryView({ vin, signals, now }: { vin: string; signals: Array
           <button onClick={() => setBoth(pan(range, -0.5, now))} aria-label="earlier" data-testid="history-earlier">
             ◀
           </button>
-          <button onClick={() => setBoth(zoom(range, 0.5, now))} aria-label="zoom in" data-testid="history-zoom-in">
+          <button onClick={() => setBoth(zoom(range, 0.5, now, zoomAt))} aria-label="zoom in" data-testid="history-zoom-in">
             +
           </button>
           <button onClick={() => setBoth(zoom(range, 2, now))} aria-label="zoom out" data-testid="history-zoom-out">
@@ -129,18 +145,14 @@ export function HistoryView({ vin, signals, now }: { vin: string; signals: Array
             name={s.signal}
             unit={s.unit ?? ''}
             step={s.type !== 'float'}
-            data={historyRows(s)}
+            data={rows[i]}
             domain={domain}
             color={COLORS[i % COLORS.length]}
             offline={loaded.offline}
             gapEvents={loaded.gapEvents}
             drag={drag}
             onDrag={setDrag}
-            onSelect={(a, b) => {
-              setDrag(null);
-              const r = selection(a, b, now);
-              if (r) setBoth(r);
-            }}
+            onSelect={onSelect}
           />
         ))}
       </div>
