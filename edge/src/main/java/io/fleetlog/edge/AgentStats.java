@@ -13,13 +13,13 @@ import io.fleetlog.edge.uplink.LinkState;
  * @param oldestBufferedMs capture time of the oldest buffered sample, -1 when empty
  * @param nextSeq the seq the next captured sample gets
  * @param ackedSeq the highest seq the server acknowledged, -1 when none
- * @param outages dead zones entered (scheduled and manual)
- * @param outageSeconds capture-time seconds spent in dead zones
- * @param deadZone whether the vehicle is in a dead zone now
+ * @param outages dead zones entered (filled by a harness that plays them; 0 from the edge alone)
+ * @param outageSeconds capture-time seconds spent in dead zones (likewise)
+ * @param deadZone whether the link is cut now (through {@code VehicleAgent.link()}, or by a harness)
  * @param connects connection attempts of the uplink
  * @param reconnects handshakes completed after the first one
- * @param wireBytesSent bytes that went through the fault proxy toward the server (all WebSocket
- *     traffic, framing included), or the uplink's message bytes without a proxy
+ * @param wireBytesSent the uplink's message bytes; a harness with a proxy in front of the server
+ *     puts the bytes that went through it toward the server here (all WebSocket traffic, framing included)
  * @param batchBytesSent protobuf bytes of batches sent (resends included)
  * @param sourceDone the source is exhausted (or the agent is closing)
  * @param quarantined samples whose spool chunk failed its checksum, set aside on the edge, ever
@@ -55,6 +55,39 @@ public record AgentStats(
         long quarantined,
         long seqConflicts,
         long renumbered) {
+
+    /** These stats with a harness's dead-zone figures (see the parameters of the same names). */
+    public AgentStats withDeadZones(long outages, double outageSeconds, boolean deadZone, long wireBytesSent) {
+        return new AgentStats(
+                vin,
+                name,
+                model,
+                captured,
+                firstCaptureMs,
+                lastCaptureMs,
+                link,
+                spoolDepth,
+                peakSpoolDepth,
+                oldestBufferedMs,
+                nextSeq,
+                ackedSeq,
+                outages,
+                outageSeconds,
+                deadZone,
+                connects,
+                reconnects,
+                heartbeatTimeouts,
+                wireBytesSent,
+                batchBytesSent,
+                samplesSent,
+                rejects,
+                rejectedSamples,
+                dropped,
+                sourceDone,
+                quarantined,
+                seqConflicts,
+                renumbered);
+    }
 
     /** Samples set aside on the edge instead of stored (rejected or quarantined), ever. */
     public long setAside() {

@@ -1,17 +1,17 @@
 package io.fleetlog.app.cli;
 
 import io.fleetlog.catalog.Catalogue;
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.proxy.OutageSchedule;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
 import io.fleetlog.edge.uplink.Transport;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.sample.Vin;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,7 +147,7 @@ public final class EdgeCommand implements Callable<Integer> {
         String secret = token.token(tls.hasClientCertificate());
         Catalogue cat = catalogue.catalogue(); // a bad file fails before any agent starts
         Transport transport = tls.transport(); // reads the TLS files now: a bad one fails before any agent starts
-        List<VehicleAgent> agents = new ArrayList<>();
+        List<SimulatedVehicle> agents = new ArrayList<>();
         int n = vehicles == null ? 1 : vehicles;
         VehicleModel[] order = VehicleModel.values();
         int[] perModel = new int[order.length];
@@ -159,20 +159,20 @@ public final class EdgeCommand implements Callable<Integer> {
                     .withName(vm.displayName())
                     .withCatalogue(cat));
             long resumedAfterMs = ResumingSource.resumePoint(Spools.fileFor(spoolDir, v));
-            AgentConfig ac = AgentConfig.of(up, spoolDir)
+            SimConfig ac = SimConfig.of(up, spoolDir)
                     .withSpool(spool)
-                    .withSpeed(AgentConfig.parseSpeed(speed))
+                    .withSpeed(SimConfig.parseSpeed(speed))
                     .withOutages(shifted(schedule, resumedAfterMs < 0 ? 0 : resumedAfterMs - startMs), Duration.ZERO)
                     .withFaultProxy(!schedule.isEmpty());
             var source =
                     ResumingSource.resume(new DriveSimulator(vm, seed + i, startMs, d), Spools.fileFor(spoolDir, v));
-            agents.add(VehicleAgent.create(ac, source, transport));
+            agents.add(SimulatedVehicle.create(ac, source, transport));
         }
         Thread hook = new Thread(() -> agents.forEach(EdgeCommand::closeAndSay), "edge-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        agents.forEach(VehicleAgent::start);
+        agents.forEach(SimulatedVehicle::start);
         System.out.printf("fleetlog edge: %d vehicle(s) → %s, spools in %s%n", n, server, spoolDir);
-        for (VehicleAgent a : agents) {
+        for (SimulatedVehicle a : agents) {
             while (!a.awaitDrained(Duration.ofSeconds(1))) {
                 // Wait for the drive to end and the server to acknowledge everything (endless: until Ctrl-C).
             }
@@ -253,8 +253,12 @@ public final class EdgeCommand implements Callable<Integer> {
         return new OutageSchedule(out);
     }
 
-    static void closeAndSay(VehicleAgent a) {
-        AgentStats s = a.shutdown();
+    static void closeAndSay(SimulatedVehicle a) {
+        sayClosed(a.shutdown(), a.config().spoolDir());
+    }
+
+    /** Prints an edge's final stats: what is still buffered, and anything set aside (never silent). */
+    static void sayClosed(AgentStats s, java.nio.file.Path spoolDir) {
         System.out.printf(
                 "%s: captured %,d, still buffered %,d (sent on the next start), next seq %d%n",
                 s.vin(), s.captured(), s.spoolDepth(), s.nextSeq());
@@ -268,7 +272,7 @@ public final class EdgeCommand implements Callable<Integer> {
                     s.quarantined(),
                     s.seqConflicts(),
                     s.renumbered(),
-                    Spools.fileFor(a.config().spoolDir(), s.vin()));
+                    Spools.fileFor(spoolDir, s.vin()));
         }
     }
 }

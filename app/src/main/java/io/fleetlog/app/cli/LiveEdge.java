@@ -55,8 +55,7 @@ final class LiveEdge {
         Transport transport = c.tls.transport();
         UplinkConfig up =
                 c.heartbeat(UplinkConfig.of(c.server, vin, c.model, secret).withCatalogue(cat));
-        AgentConfig ac =
-                AgentConfig.of(up, c.spoolDir).withSpool(c.spoolConfig()).withFaultProxy(false);
+        AgentConfig ac = AgentConfig.of(up, c.spoolDir).withSpool(c.spoolConfig());
         long floorMs = ResumingSource.resumePoint(Spools.fileFor(c.spoolDir, vin));
         LogOptions o =
                 LogOptions.defaults().withDbc(c.dbc).withMapping(c.mapping).withInterface(c.iface);
@@ -112,7 +111,7 @@ final class LiveEdge {
     }
 
     private static void say(VehicleAgent agent, LiveCan live) {
-        EdgeCommand.closeAndSay(agent);
+        EdgeCommand.sayClosed(agent.shutdown(), agent.config().spoolDir());
         System.out.printf("%s: input: %s%n", agent.vin(), live.stats().line());
     }
 

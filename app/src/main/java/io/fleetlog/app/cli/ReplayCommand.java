@@ -1,9 +1,6 @@
 package io.fleetlog.app.cli;
 
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.proxy.OutageSchedule;
 import io.fleetlog.edge.spool.SetAside;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolStats;
@@ -13,6 +10,9 @@ import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.logs.LogOptions;
 import io.fleetlog.logs.LogSources;
 import io.fleetlog.logs.OpenedLog;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -131,8 +131,8 @@ public final class ReplayCommand implements Callable<Integer> {
         UplinkConfig up = UplinkConfig.of(server, sendAs, model, token.token(tls.hasClientCertificate()))
                 .withCatalogue(catalogue.catalogue());
         Transport transport = tls.transport();
-        AgentConfig ac = AgentConfig.of(up, spoolDir)
-                .withSpeed(AgentConfig.parseSpeed(speed))
+        SimConfig ac = SimConfig.of(up, spoolDir)
+                .withSpeed(SimConfig.parseSpeed(speed))
                 .withOutages(schedule, schedule.isEmpty() ? Duration.ZERO : Duration.ofSeconds(2))
                 .withFaultProxy(!schedule.isEmpty());
         Path spoolFile = Spools.fileFor(spoolDir, sendAs);
@@ -150,7 +150,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     spoolFile, already);
         }
         ResumingSource source = ResumingSource.skipFirst(log.source(), already);
-        try (VehicleAgent agent = VehicleAgent.create(ac, source, transport)) {
+        try (SimulatedVehicle agent = SimulatedVehicle.create(ac, source, transport)) {
             agent.start();
             long last = System.nanoTime();
             while (!agent.awaitDrained(Duration.ofMillis(500))) {

@@ -1,7 +1,7 @@
 package io.fleetlog.app.demo;
 
-import io.fleetlog.edge.proxy.CutMode;
-import io.fleetlog.edge.proxy.OutageSchedule;
+import io.fleetlog.sim.proxy.CutMode;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

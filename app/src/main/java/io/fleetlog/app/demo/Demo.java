@@ -2,12 +2,7 @@ package io.fleetlog.app.demo;
 
 import io.fleetlog.app.report.FleetReport;
 import io.fleetlog.app.report.VehicleRun;
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.proxy.OutageSchedule;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.server.FleetServer;
@@ -15,6 +10,11 @@ import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.HttpSecurity;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.store.Stores;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -290,11 +290,11 @@ public final class Demo implements AutoCloseable {
             }
             UplinkConfig up = UplinkConfig.of(server.baseUrl(), v.vin, v.model.key(), v.token)
                     .withName(v.name);
-            AgentConfig ac = AgentConfig.of(up, spoolDir)
+            SimConfig ac = SimConfig.of(up, spoolDir)
                     .withSpool(options.spool())
                     .withSpeed(options.speed())
                     .withOutages(v.segments.isEmpty() ? v.outages : OutageSchedule.none(), minOutageWall());
-            v.agent = VehicleAgent.create(ac, v.simulator(now, left));
+            v.agent = SimulatedVehicle.create(ac, v.simulator(now, left));
             v.agentStartMs = now;
             v.agentDuration = left;
             v.agentFirstSeq = v.agent.stats().nextSeq();
@@ -349,7 +349,7 @@ public final class Demo implements AutoCloseable {
         // Cars stop in parallel: each may spend a few seconds draining its backlog.
         List<Thread> stopping = new ArrayList<>();
         for (DemoVehicle v : vehicles) {
-            VehicleAgent agent = v.agent;
+            SimulatedVehicle agent = v.agent;
             if (agent != null) {
                 stopping.add(Thread.ofVirtual().name("stop-" + v.vin).start(() -> {
                     AgentStats s = agent.shutdown();

@@ -1,9 +1,9 @@
 package io.fleetlog.app.demo;
 
 import io.fleetlog.app.report.FleetReport;
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.uplink.LinkState;
+import io.fleetlog.sim.SimConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
         Demo.Options o = new Demo.Options(
                 vehicles,
                 durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
-                AgentConfig.parseSpeed(speed),
+                SimConfig.parseSpeed(speed),
                 bind,
                 port,
                 db,

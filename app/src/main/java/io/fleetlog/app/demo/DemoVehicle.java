@@ -2,11 +2,11 @@ package io.fleetlog.app.demo;
 
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.proxy.OutageSchedule;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import io.fleetlog.source.OnlySignals;
 import io.fleetlog.source.Source;
 import java.time.Duration;
@@ -37,7 +37,7 @@ final class DemoVehicle {
     final String token;
     final OutageSchedule outages;
     final List<Segment> segments = new ArrayList<>();
-    VehicleAgent agent;
+    SimulatedVehicle agent;
     long agentStartMs;
     long agentFirstSeq;
     Duration agentDuration;

@@ -2,15 +2,15 @@ package io.fleetlog.app.demo;
 
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.proxy.OutageSchedule;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.uplink.LinkState;
 import io.fleetlog.frame.Frame;
 import io.fleetlog.frame.Frames;
 import io.fleetlog.ft.client.FramePayloads;
 import io.fleetlog.ft.client.FtCar;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

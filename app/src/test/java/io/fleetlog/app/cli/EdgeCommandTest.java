@@ -2,8 +2,8 @@ package io.fleetlog.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetlog.edge.proxy.CutMode;
-import io.fleetlog.edge.proxy.OutageSchedule;
+import io.fleetlog.sim.proxy.CutMode;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import org.junit.jupiter.api.Test;
 
 class EdgeCommandTest {

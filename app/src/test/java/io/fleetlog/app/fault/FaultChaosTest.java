@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlog.app.chaos.ChaosProxy;
 import io.fleetlog.app.report.Continuity;
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.proxy.OutageSchedule;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.uplink.Backoff;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +125,7 @@ class FaultChaosTest {
                 .withPort(0)
                 .withDb(db);
         List<ChaosProxy> proxies = new ArrayList<>();
-        List<VehicleAgent> agents = new ArrayList<>();
+        List<SimulatedVehicle> agents = new ArrayList<>();
         Map<String, AgentStats> finals = new LinkedHashMap<>();
         try (FleetServer server = FleetServer.start(sc)) {
             for (int i = 0; i < plan.cars().size(); i++) {
@@ -144,14 +144,14 @@ class FaultChaosTest {
                         .withConnectTimeout(Duration.ofSeconds(1))
                         .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(400), 0.5));
                 // Dead zones last at least 1.2 s of wall time, so a blackholed one outlives the heartbeat timeout.
-                AgentConfig ac = AgentConfig.of(up, dir.resolve("spool"))
+                SimConfig ac = SimConfig.of(up, dir.resolve("spool"))
                         .withSpeed(SPEED)
                         .withOutages(c.outages(), Duration.ofMillis(1_200));
-                agents.add(VehicleAgent.simulated(ac, c.model(), c.simSeed(), START_MS, c.duration()));
+                agents.add(SimulatedVehicle.simulated(ac, c.model(), c.simSeed(), START_MS, c.duration()));
             }
-            agents.forEach(VehicleAgent::start);
+            agents.forEach(SimulatedVehicle::start);
             playChaos(plan.chaos(), proxies);
-            for (VehicleAgent a : agents) {
+            for (SimulatedVehicle a : agents) {
                 FaultRig.await(
                         "vehicle " + a.vin() + " to finish its drive and drain (" + a.stats() + ")",
                         DRAIN_TIMEOUT,
@@ -164,7 +164,7 @@ class FaultChaosTest {
                             }
                         });
             }
-            for (VehicleAgent a : agents) {
+            for (SimulatedVehicle a : agents) {
                 AgentStats st = a.shutdown();
                 finals.put(a.vin(), st);
                 HEARTBEAT_TIMEOUTS.addAndGet(st.heartbeatTimeouts());
@@ -182,7 +182,7 @@ class FaultChaosTest {
                 FaultRig.assertPerfect(result, c.vin() + " " + finals.get(c.vin()));
             }
         } finally {
-            agents.forEach(VehicleAgent::close);
+            agents.forEach(SimulatedVehicle::close);
             proxies.forEach(ChaosProxy::close);
         }
     }

@@ -3,14 +3,14 @@ package io.fleetlog.app.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlog.app.fault.FaultRig.ChildJvm;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.SpoolException;
 import io.fleetlog.edge.spool.SpoolStats;
 import io.fleetlog.edge.spool.Spools;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

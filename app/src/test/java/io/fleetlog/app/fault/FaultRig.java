@@ -3,10 +3,10 @@ package io.fleetlog.app.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlog.app.report.Continuity;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.store.SampleStore;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,16 +3,16 @@ package io.fleetlog.app.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlog.app.fault.FaultRig.ChildJvm;
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.uplink.Backoff;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.store.SampleStore;
 import io.fleetlog.server.store.Stores;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class FaultServerKillTest {
         String[] serverArgs = {"server", "--port", Integer.toString(port), "--db", db, "--tokens", tokensFile.toString()
         };
 
-        List<VehicleAgent> agents = new ArrayList<>();
+        List<SimulatedVehicle> agents = new ArrayList<>();
         Map<String, Long> ackedAtKill = new LinkedHashMap<>();
         Map<String, AgentStats> finals = new LinkedHashMap<>();
         ChildJvm second = null;
@@ -66,19 +66,19 @@ class FaultServerKillTest {
                 UplinkConfig up = UplinkConfig.of(
                                 "http://127.0.0.1:" + port, c.vin(), c.model().key(), tokenOf.get(c.vin()))
                         .withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.5));
-                AgentConfig ac = AgentConfig.of(up, dir.resolve("spool"))
+                SimConfig ac = SimConfig.of(up, dir.resolve("spool"))
                         .withFaultProxy(false)
                         .withSpeed(SPEED);
-                agents.add(VehicleAgent.simulated(ac, c.model(), c.seed(), START_MS, DRIVE));
+                agents.add(SimulatedVehicle.simulated(ac, c.model(), c.seed(), START_MS, DRIVE));
             }
-            agents.forEach(VehicleAgent::start);
+            agents.forEach(SimulatedVehicle::start);
             FaultRig.await(
                     "every vehicle to be acknowledged " + ACKED_BEFORE_KILL + " samples",
                     Duration.ofSeconds(60),
                     () -> agents.stream().allMatch(a -> a.stats().ackedSeq() >= ACKED_BEFORE_KILL));
 
             first.kill(); // SIGKILL: no shutdown hook, no clean close of SQLite
-            for (VehicleAgent a : agents) {
+            for (SimulatedVehicle a : agents) {
                 // No ack can arrive from a dead process: this is exactly what the vehicle was told is stored.
                 ackedAtKill.put(a.vin(), a.stats().ackedSeq());
                 assertThat(a.sourceDone()).as("the kill happens mid-drive").isFalse();
@@ -86,7 +86,7 @@ class FaultServerKillTest {
 
             second = ChildJvm.start(dir.resolve("server-2.log"), serverArgs);
             awaitServer(second, port);
-            for (VehicleAgent a : agents) {
+            for (SimulatedVehicle a : agents) {
                 FaultRig.await(
                         "vehicle " + a.vin() + " to finish and drain after the restart",
                         Duration.ofSeconds(90),
@@ -98,7 +98,7 @@ class FaultServerKillTest {
                     .as("server stops on SIGTERM")
                     .isTrue();
         } finally {
-            agents.forEach(VehicleAgent::close);
+            agents.forEach(SimulatedVehicle::close);
             if (second != null) {
                 second.close();
             }
@@ -132,7 +132,7 @@ class FaultServerKillTest {
         });
     }
 
-    static boolean drained(VehicleAgent a) {
+    static boolean drained(SimulatedVehicle a) {
         try {
             return a.awaitDrained(Duration.ofMillis(100));
         } catch (InterruptedException e) {

@@ -2,11 +2,7 @@ package io.fleetlog.app.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.uplink.Backoff;
 import io.fleetlog.edge.uplink.UplinkConfig;
@@ -16,6 +12,10 @@ import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.store.VehicleEvent;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +50,8 @@ class TwoEdgesOneVinTest {
         List<Sample> stored = new ArrayList<>();
         List<VehicleEvent> events;
         try (FleetServer server = FleetServer.start(cfg);
-                VehicleAgent first = VehicleAgent.simulated(config(server, vin, "a"), model, 1, T0, DRIVE);
-                VehicleAgent second = VehicleAgent.simulated(config(server, vin, "b"), model, 2, T0, DRIVE)) {
+                SimulatedVehicle first = SimulatedVehicle.simulated(config(server, vin, "a"), model, 1, T0, DRIVE);
+                SimulatedVehicle second = SimulatedVehicle.simulated(config(server, vin, "b"), model, 2, T0, DRIVE)) {
             first.start();
             second.start();
             FaultRig.await(
@@ -96,11 +96,11 @@ class TwoEdgesOneVinTest {
                 .anyMatch(k -> k != VehicleEvent.Kind.ONLINE && k != VehicleEvent.Kind.OFFLINE);
     }
 
-    private AgentConfig config(FleetServer server, String vin, String spool) {
+    private SimConfig config(FleetServer server, String vin, String spool) {
         UplinkConfig up = UplinkConfig.of(server.baseUrl(), vin, "model3", "clone-token")
                 .withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(1_000))
                 .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(400), 0.5));
-        return AgentConfig.of(up, dir.resolve(spool))
+        return SimConfig.of(up, dir.resolve(spool))
                 .withSpool(SpoolConfig.defaults().withGroupCommit(Duration.ofMillis(20), 4096))
                 .withSpeed(20);
     }

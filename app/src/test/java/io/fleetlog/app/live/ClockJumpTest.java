@@ -9,8 +9,6 @@ import io.fleetlog.edge.VehicleAgent;
 import io.fleetlog.edge.can.CaptureClock;
 import io.fleetlog.edge.can.LiveCan;
 import io.fleetlog.edge.can.LiveCanStats;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.logs.LogOptions;
 import io.fleetlog.logs.Problems;
@@ -21,6 +19,8 @@ import io.fleetlog.logs.candump.CandumpWriter;
 import io.fleetlog.logs.mapping.Model3CanEncoder;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.FleetServer;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +128,7 @@ class ClockJumpTest {
             LiveCan live = LiveCan.open(
                     frames, new CaptureClock(-1), () -> mono[0], Duration.ofSeconds(5), "jumps", LogOptions.defaults());
             UplinkConfig up = UplinkConfig.of(server.baseUrl(), VIN, "model3", TOKEN);
-            AgentConfig ac = AgentConfig.of(up, tmp.resolve("spool")).withFaultProxy(false);
+            AgentConfig ac = AgentConfig.of(up, tmp.resolve("spool"));
             try (VehicleAgent agent = VehicleAgent.create(ac, live)) {
                 agent.start();
                 assertThat(agent.awaitDrained(Duration.ofSeconds(60))).isTrue();

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetlog.app.report.Continuity;
 import io.fleetlog.catalog.Catalogue;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.logs.LogOptions;
 import io.fleetlog.logs.LogSources;
 import io.fleetlog.logs.candump.CandumpWriter;
@@ -15,6 +13,8 @@ import io.fleetlog.sample.Sample;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.io.OutputStream;

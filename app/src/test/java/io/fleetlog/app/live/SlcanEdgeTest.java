@@ -76,7 +76,7 @@ class SlcanEdgeTest {
                     "slcan",
                     LogOptions.defaults());
             UplinkConfig up = UplinkConfig.of(server.baseUrl(), VIN, "model3", TOKEN);
-            AgentConfig ac = AgentConfig.of(up, tmp.resolve("spool")).withFaultProxy(false);
+            AgentConfig ac = AgentConfig.of(up, tmp.resolve("spool"));
             AgentStats s;
             LiveCanStats ls;
             try (VehicleAgent agent = VehicleAgent.create(ac, live)) {

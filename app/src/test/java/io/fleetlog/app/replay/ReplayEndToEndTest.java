@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlog.app.Main;
 import io.fleetlog.app.report.Continuity;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.logs.LogOptions;
 import io.fleetlog.logs.LogSources;
 import io.fleetlog.logs.candump.CandumpWriter;
@@ -15,6 +13,8 @@ import io.fleetlog.sample.Sample;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.nio.file.Path;

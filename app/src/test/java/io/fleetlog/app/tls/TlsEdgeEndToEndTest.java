@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetlog.app.Main;
 import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.uplink.Transport;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.sample.Sample;
@@ -15,6 +13,8 @@ import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.testing.TestPki;
 import io.fleetlog.server.tls.TlsConfig;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,7 +127,6 @@ class TlsEdgeEndToEndTest {
         try (FleetServer server = server(TlsConfig.of(id.cert(), id.key()))) {
             AgentConfig config = AgentConfig.of(
                             UplinkConfig.of(server.baseUrl(), VIN, "model3", TOKEN), tmp.resolve("s"))
-                    .withSpeed(AgentConfig.parseSpeed("max"))
                     .withCloseDrainTimeout(Duration.ofMillis(200));
             var source = new DriveSimulator(VehicleModel.MODEL3, 1, START.toEpochMilli(), Duration.ofSeconds(30));
             // the JDK's default trust store: the server's private CA is not in it

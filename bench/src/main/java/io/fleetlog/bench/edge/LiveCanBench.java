@@ -1,12 +1,12 @@
 package io.fleetlog.bench.edge;
 
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.logs.candump.CandumpWriter;
 import io.fleetlog.logs.mapping.Model3CanEncoder;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
 import io.fleetlog.server.auth.TokenStore;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,11 +1,11 @@
 package io.fleetlog.bench.edge;
 
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
 package io.fleetlog.bench.fleet;
 
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,16 +60,16 @@ final class BacklogDrain {
         double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
         AtomicLong firstCommit = new AtomicLong();
         try (BenchServer server = BenchServer.start(dir, fleet, (vin, s, t) -> firstCommit.compareAndSet(0, t))) {
-            List<VehicleAgent> agents = new ArrayList<>();
+            List<SimulatedVehicle> agents = new ArrayList<>();
             try {
                 for (BenchVehicle v : fleet) {
                     UplinkConfig up =
                             UplinkConfig.of(server.baseUrl(), v.vin(), v.model().key(), v.token());
-                    agents.add(VehicleAgent.create(AgentConfig.of(up, spoolDir), new NothingNew()));
+                    agents.add(SimulatedVehicle.create(SimConfig.of(up, spoolDir), new NothingNew()));
                 }
                 long t0 = System.nanoTime();
                 double busy0 = server.storeBusySeconds();
-                agents.forEach(VehicleAgent::start);
+                agents.forEach(SimulatedVehicle::start);
                 long deadline = t0 + timeout.toNanos();
                 long stored;
                 while ((stored = server.stored(fleet)) < samples && System.nanoTime() < deadline) {
@@ -93,13 +93,13 @@ final class BacklogDrain {
                         busy,
                         acked ? ackedSeconds : -1);
             } finally {
-                agents.forEach(VehicleAgent::close);
+                agents.forEach(SimulatedVehicle::close);
             }
         }
     }
 
-    private static boolean allAcked(List<VehicleAgent> agents, long perVehicle) {
-        for (VehicleAgent a : agents) {
+    private static boolean allAcked(List<SimulatedVehicle> agents, long perVehicle) {
+        for (SimulatedVehicle a : agents) {
             AgentStats s = a.stats();
             if (s.spoolDepth() != 0 || s.ackedSeq() != perVehicle - 1) {
                 return false;

@@ -1,7 +1,7 @@
 package io.fleetlog.bench.fleet;
 
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,12 +1,12 @@
 package io.fleetlog.bench.fleet;
 
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.logs.LogOptions;
 import io.fleetlog.logs.LogSources;
 import io.fleetlog.logs.OpenedLog;
 import io.fleetlog.sample.Field;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package io.fleetlog.bench.fleet;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
-import io.fleetlog.edge.AgentConfig;
 import io.fleetlog.edge.AgentStats;
-import io.fleetlog.edge.VehicleAgent;
 import io.fleetlog.edge.uplink.UplinkConfig;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -55,22 +55,22 @@ public final class EdgeFleetProcess {
         Thread sampler = Thread.ofPlatform().daemon().name("heap-sampler").start(heap);
         long wall0 = System.nanoTime();
         long cpu0 = processCpuNanos();
-        List<VehicleAgent> agents = new ArrayList<>();
+        List<SimulatedVehicle> agents = new ArrayList<>();
         boolean drained = true;
         List<AgentStats> stats = new ArrayList<>();
         try {
             for (BenchVehicle v : fleet) {
                 UplinkConfig up = UplinkConfig.of(server, v.vin(), v.model().key(), v.token());
-                AgentConfig ac = AgentConfig.of(up, spoolDir).withSpeed(Double.POSITIVE_INFINITY);
-                agents.add(VehicleAgent.simulated(
+                SimConfig ac = SimConfig.of(up, spoolDir).withSpeed(Double.POSITIVE_INFINITY);
+                agents.add(SimulatedVehicle.simulated(
                         ac, v.model(), v.seed(), BenchVehicle.START_EPOCH_MS, Duration.ofSeconds(seconds)));
             }
-            agents.forEach(VehicleAgent::start);
-            for (VehicleAgent a : agents) {
+            agents.forEach(SimulatedVehicle::start);
+            for (SimulatedVehicle a : agents) {
                 drained &= a.awaitDrained(Duration.ofMinutes(10));
             }
         } finally {
-            for (VehicleAgent a : agents) {
+            for (SimulatedVehicle a : agents) {
                 stats.add(a.shutdown());
             }
         }

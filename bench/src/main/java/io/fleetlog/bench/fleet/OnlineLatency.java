@@ -1,10 +1,10 @@
 package io.fleetlog.bench.fleet;
 
-import io.fleetlog.edge.AgentConfig;
-import io.fleetlog.edge.VehicleAgent;
-import io.fleetlog.edge.sim.DriveSimulator;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.sim.SimConfig;
+import io.fleetlog.sim.SimulatedVehicle;
+import io.fleetlog.sim.drive.DriveSimulator;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ final class OnlineLatency {
                 }
             }
         })) {
-            List<VehicleAgent> agents = new ArrayList<>();
+            List<SimulatedVehicle> agents = new ArrayList<>();
             try {
                 for (BenchVehicle v : fleet) {
                     UplinkConfig up =
@@ -67,14 +67,15 @@ final class OnlineLatency {
                                     (seconds * 1000)));
                     AppendTimes times = new AppendTimes(sim, capacity);
                     appended.put(v.vin(), times);
-                    agents.add(VehicleAgent.create(AgentConfig.of(up, spoolDir).withSpeed(speed), times));
+                    agents.add(
+                            SimulatedVehicle.create(SimConfig.of(up, spoolDir).withSpeed(speed), times));
                 }
-                agents.forEach(VehicleAgent::start);
-                for (VehicleAgent a : agents) {
+                agents.forEach(SimulatedVehicle::start);
+                for (SimulatedVehicle a : agents) {
                     a.awaitDrained(Duration.ofSeconds((long) (seconds / speed) + 30));
                 }
             } finally {
-                agents.forEach(VehicleAgent::close);
+                agents.forEach(SimulatedVehicle::close);
             }
         }
         return summarise(fleet, seconds, appended, stored, (long) (warmUp.toMillis() * speed / 20));

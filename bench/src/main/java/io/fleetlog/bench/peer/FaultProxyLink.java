@@ -1,7 +1,7 @@
 package io.fleetlog.bench.peer;
 
-import io.fleetlog.edge.proxy.CutMode;
-import io.fleetlog.edge.proxy.FaultProxy;
+import io.fleetlog.sim.proxy.CutMode;
+import io.fleetlog.sim.proxy.FaultProxy;
 import java.io.IOException;
 
 /**

@@ -1,8 +1,8 @@
 package io.fleetlog.bench.peer;
 
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.sample.Vin;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import io.fleetlog.source.Source;
 import java.time.Duration;
 import java.util.ArrayList;

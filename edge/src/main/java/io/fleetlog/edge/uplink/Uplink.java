@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * callbacks only enqueue into a bounded inbox (overflow aborts the connection); {@link #stats()} and
  * {@link #state()} may be called from any thread.
  */
-public final class Uplink implements AutoCloseable {
+public final class Uplink implements AutoCloseable, LinkControl {
     private static final Logger log = LoggerFactory.getLogger(Uplink.class);
     private static final int INBOX_CAPACITY = 4_096;
 
@@ -101,6 +101,9 @@ public final class Uplink implements AutoCloseable {
     private volatile boolean stopRequested;
     private int attempt;
     private volatile boolean restoreRequested;
+    /** {@link #cut()} was called and not yet {@link #restore()}d: no connection. */
+    private volatile boolean cutRequested;
+
     private long nextAttemptMs = Long.MIN_VALUE;
     private long connectStartedMs;
     private long lastHeardMs;
@@ -156,6 +159,9 @@ public final class Uplink implements AutoCloseable {
                 handle(e, t);
             }
         }
+        if (cutRequested && (connection != null || state != LinkState.OFFLINE)) {
+            linkDown("link_cut", "the link was cut (LinkControl)", t, true, 0);
+        }
         if (restoreRequested) {
             restoreRequested = false;
             if (state == LinkState.OFFLINE) {
@@ -165,7 +171,7 @@ public final class Uplink implements AutoCloseable {
         }
         switch (state) {
             case OFFLINE -> {
-                if (!stopped && t >= nextAttemptMs) {
+                if (!stopped && !cutRequested && t >= nextAttemptMs) {
                     connect(t);
                 }
             }
@@ -184,6 +190,11 @@ public final class Uplink implements AutoCloseable {
      * interrupted or {@link #stop()} was called, waking on transport events or every {@code tick}.
      */
     public void run(java.time.InstantSource clock, java.time.Duration tick) {
+        run(clock, tick, () -> {});
+    }
+
+    /** As {@link #run(java.time.InstantSource, Duration)}, calling {@code afterStep} after every step (e.g. to wake a waiter). */
+    public void run(java.time.InstantSource clock, java.time.Duration tick, Runnable afterStep) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
@@ -195,6 +206,7 @@ public final class Uplink implements AutoCloseable {
                         linkDown("step_failed", e.toString(), clock.instant().toEpochMilli(), true);
                     }
                 }
+                afterStep.run();
                 if (stopped && state == LinkState.OFFLINE) {
                     return;
                 }
@@ -555,6 +567,28 @@ public final class Uplink implements AutoCloseable {
     public void linkRestored() {
         restoreRequested = true;
         wake();
+    }
+
+    /**
+     * Cuts the link ({@link LinkControl}): the next step drops the connection (unacknowledged batches
+     * are sent again later) and no connection is attempted until {@link #restore()}. Any thread.
+     */
+    @Override
+    public void cut() {
+        cutRequested = true;
+        wake();
+    }
+
+    /** Ends a {@link #cut()}: the next step connects at once. Any thread. */
+    @Override
+    public void restore() {
+        cutRequested = false;
+        linkRestored();
+    }
+
+    /** Whether the link is cut through {@link LinkControl}. */
+    public boolean isCut() {
+        return cutRequested;
     }
 
     /**

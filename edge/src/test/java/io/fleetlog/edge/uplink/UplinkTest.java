@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.edge.SameSample;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.edge.TestDrive;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Step tests: a fake transport, an explicit clock, a real spool. No threads, no sleeps. */
 class UplinkTest {
     static final long T0 = 1_764_180_000_000L;
-    static final String VIN = DriveSimulator.vin(VehicleModel.MODEL3, 0);
+    static final String VIN = TestDrive.VIN;
 
     @TempDir
     Path dir;
@@ -40,7 +39,7 @@ class UplinkTest {
     Uplink uplink;
     long now = T0;
     List<Sample> captured = new ArrayList<>();
-    DriveSimulator sim = new DriveSimulator(VehicleModel.MODEL3, 5, T0, null);
+    TestDrive sim = new TestDrive(5, T0);
 
     @BeforeEach
     void setUp() {
@@ -130,6 +129,45 @@ class UplinkTest {
         assertThat(transport.last().batches().get(0).getCount()).isEqualTo(2_000);
         assertThat(uplink.stats().ackedSeq()).isEqualTo(4_999);
         assertThat(transport.uris.get(0)).isEqualTo(URI.create("ws://127.0.0.1:9/ingest"));
+    }
+
+    @Test
+    void aCutLinkSendsNothingAndARestoreResumesAtTheOldestUnacknowledgedSample() throws Exception {
+        capture(3_000);
+        connectAndWelcome(-1);
+        exchange(3, 10); // some batches stored and acknowledged
+        long acked = uplink.stats().ackedSeq();
+        assertThat(acked).isNotNegative();
+        capture(1_000);
+        step(1); // more batches in flight, never answered: the cut comes first
+        LinkControl link = uplink;
+        link.cut();
+        step(1);
+        assertThat(uplink.state()).isEqualTo(LinkState.OFFLINE);
+        assertThat(transport.last().aborted)
+                .as("the connection is dropped at once")
+                .isTrue();
+        int connections = transport.opened.size();
+        capture(2_500); // captured in the dead zone: stays in the spool
+        for (int i = 0; i < 50; i++) {
+            step(1_000); // far beyond every backoff delay: still no attempt
+        }
+        assertThat(transport.opened).as("no connection while cut").hasSize(connections);
+        assertThat(spool.depth()).isEqualTo(4_000 + 2_500 - (acked + 1));
+        link.restore();
+        step(1);
+        assertThat(transport.opened).as("the restore connects at once").hasSize(connections + 1);
+        transport.last().open();
+        step(1);
+        transport.last().welcome(acked);
+        step(1);
+        exchange(20, 10);
+        assertThat(transport.last().batches().get(0).getFirstSeq())
+                .as("resumes at the oldest unacknowledged sample")
+                .isEqualTo(acked + 1);
+        assertStoreMatchesCaptured();
+        assertThat(server.arrivalOrder).isSorted();
+        assertThat(spool.depth()).isZero();
     }
 
     @Test
@@ -470,7 +508,7 @@ class UplinkTest {
     @Test
     void aServerAheadOfEverythingThisEdgeSentGetsItsSamplesRenumberedNeverDeleted() throws Exception {
         capture(122);
-        DriveSimulator other = new DriveSimulator(VehicleModel.MODEL3, 99, T0 - 3_600_000, null);
+        TestDrive other = new TestDrive(99, T0 - 3_600_000);
         for (long q = 0; q < 122; q++) {
             server.store.put(q, other.next().withSeq(q)); // stored earlier from another spool
         }
@@ -557,7 +595,7 @@ class UplinkTest {
         FakeTransport.FakeConnection c = transport.last();
         c.sent.subList(1, c.sent.size()).clear(); // the batch 0..99 is lost with the link
         c.drop("cut");
-        DriveSimulator other = new DriveSimulator(VehicleModel.MODEL3, 99, T0 + 5_000, null);
+        TestDrive other = new TestDrive(99, T0 + 5_000);
         for (long q = 0; q <= 500; q++) {
             server.store.put(q, other.next().withSeq(q)); // the clone's drive, stored meanwhile
         }

@@ -6,8 +6,7 @@ import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.codec.v2.DecodedFrames;
 import io.fleetlog.edge.RandomFrames;
 import io.fleetlog.edge.SameSample;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.edge.TestDrive;
 import io.fleetlog.edge.spool.Spool;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.spool.Spools;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The v2 link: Hello names the catalogue, Welcome's limits and echo, UNKNOWN_CATALOGUE, any frames. */
 class UplinkV2Test {
     static final long T0 = 1_764_180_000_000L;
-    static final String VIN = DriveSimulator.vin(VehicleModel.MODEL3, 0);
+    static final String VIN = TestDrive.VIN;
     static final Catalogue CAT = Catalogue.builtin();
 
     @TempDir

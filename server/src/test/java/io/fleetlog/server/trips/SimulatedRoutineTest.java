@@ -3,11 +3,11 @@ package io.fleetlog.server.trips;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.server.store.Charge;
 import io.fleetlog.server.store.Drive;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

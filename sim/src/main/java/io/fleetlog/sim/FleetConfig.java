@@ -1,9 +1,9 @@
-package io.fleetlog.edge;
+package io.fleetlog.sim;
 
-import io.fleetlog.edge.proxy.OutageSchedule;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
 import io.fleetlog.edge.spool.SpoolConfig;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.fleetlog.edge.sim;
+package io.fleetlog.sim.drive;
 
 /**
  * The simulated car's routine, repeated: drive → stop → park (gear P, locked after 5 s, sentry armed)

@@ -1,4 +1,4 @@
-package io.fleetlog.edge.proxy;
+package io.fleetlog.sim.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.fleetlog.edge.sim;
+package io.fleetlog.sim.drive;
 
 /**
  * A small deterministic random generator (SplitMix64) with a Box–Muller gaussian in {@link StrictMath},

@@ -1,4 +1,4 @@
-package io.fleetlog.edge.sim;
+package io.fleetlog.sim.drive;
 
 /**
  * One stretch of a simulated route: a kind of road with its speed limit, grade and curvature profiles

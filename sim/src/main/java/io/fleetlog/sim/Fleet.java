@@ -1,5 +1,6 @@
-package io.fleetlog.edge;
+package io.fleetlog.sim;
 
+import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,40 +21,40 @@ import org.slf4j.LoggerFactory;
 public final class Fleet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Fleet.class);
 
-    private final List<VehicleAgent> agents;
+    private final List<SimulatedVehicle> agents;
     private Thread hook;
     private List<AgentStats> finalStats;
 
-    private Fleet(List<VehicleAgent> agents) {
+    private Fleet(List<SimulatedVehicle> agents) {
         this.agents = List.copyOf(agents);
     }
 
-    public static Fleet of(List<VehicleAgent> agents) {
+    public static Fleet of(List<SimulatedVehicle> agents) {
         return new Fleet(agents);
     }
 
     /** Builds (does not start) the agents of a simulated fleet. */
     public static Fleet simulated(FleetConfig c) throws IOException {
-        List<VehicleAgent> agents = new ArrayList<>();
+        List<SimulatedVehicle> agents = new ArrayList<>();
         try {
             for (FleetConfig.Vehicle v : c.fleet()) {
                 UplinkConfig up = UplinkConfig.of(c.server(), v.vin(), v.model().key(), c.token())
                         .withName(v.name());
-                AgentConfig ac = AgentConfig.of(up, c.spoolDir())
+                SimConfig ac = SimConfig.of(up, c.spoolDir())
                         .withSpool(c.spool())
                         .withSpeed(c.speed())
                         .withOutages(c.outages(), c.minOutageWall());
-                agents.add(VehicleAgent.simulated(ac, v.model(), v.seed(), c.startEpochMs(), c.duration()));
+                agents.add(SimulatedVehicle.simulated(ac, v.model(), v.seed(), c.startEpochMs(), c.duration()));
             }
         } catch (IOException | RuntimeException e) {
-            agents.forEach(VehicleAgent::close);
+            agents.forEach(SimulatedVehicle::close);
             throw e;
         }
         return new Fleet(agents);
     }
 
     public Fleet start() {
-        agents.forEach(VehicleAgent::start);
+        agents.forEach(SimulatedVehicle::start);
         return this;
     }
 
@@ -71,22 +72,22 @@ public final class Fleet implements AutoCloseable {
         return this;
     }
 
-    public List<VehicleAgent> agents() {
+    public List<SimulatedVehicle> agents() {
         return agents;
     }
 
-    public Optional<VehicleAgent> agent(String vin) {
+    public Optional<SimulatedVehicle> agent(String vin) {
         return agents.stream().filter(a -> a.vin().equals(vin)).findFirst();
     }
 
     public List<AgentStats> stats() {
-        return agents.stream().map(VehicleAgent::stats).toList();
+        return agents.stream().map(SimulatedVehicle::stats).toList();
     }
 
     /** Waits until every agent's source is done and its spool drained; false on timeout. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (VehicleAgent a : agents) {
+        for (SimulatedVehicle a : agents) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !a.awaitDrained(Duration.ofNanos(left))) {
                 return false;

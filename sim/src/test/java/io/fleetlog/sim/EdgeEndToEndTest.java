@@ -1,16 +1,18 @@
-package io.fleetlog.edge;
+package io.fleetlog.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlog.catalog.Catalogue;
-import io.fleetlog.edge.proxy.OutageSchedule;
-import io.fleetlog.edge.sim.DriveSimulator;
-import io.fleetlog.edge.sim.VehicleModel;
+import io.fleetlog.edge.AgentStats;
+import io.fleetlog.edge.SameSample;
 import io.fleetlog.edge.spool.SpoolConfig;
 import io.fleetlog.edge.uplink.Backoff;
 import io.fleetlog.edge.uplink.LinkState;
 import io.fleetlog.edge.uplink.UplinkConfig;
 import io.fleetlog.sample.Sample;
+import io.fleetlog.sim.drive.DriveSimulator;
+import io.fleetlog.sim.drive.VehicleModel;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import io.fleetlog.source.Source;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,12 +45,12 @@ class EdgeEndToEndTest {
     }
 
     /** Fast dead-link detection and reconnects, so outages of about a second are seen. */
-    AgentConfig config(String vin, VehicleModel model) {
+    SimConfig config(String vin, VehicleModel model) {
         UplinkConfig up = UplinkConfig.of(server.baseUrl(), vin, model.key(), "token-" + vin)
                 .withHeartbeat(Duration.ofMillis(150), Duration.ofMillis(600))
                 .withConnectTimeout(Duration.ofSeconds(2))
                 .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(400), 0.5));
-        return AgentConfig.of(up, dir).withSpool(SpoolConfig.defaults().withGroupCommit(Duration.ofMillis(20), 4096));
+        return SimConfig.of(up, dir).withSpool(SpoolConfig.defaults().withGroupCommit(Duration.ofMillis(20), 4096));
     }
 
     @Test
@@ -56,15 +58,15 @@ class EdgeEndToEndTest {
         VehicleModel model = VehicleModel.MODEL3;
         String vin = DriveSimulator.vin(model, 0);
         Duration drive = Duration.ofMinutes(10);
-        AgentConfig c = config(vin, model)
+        SimConfig c = config(vin, model)
                 .withSpeed(Double.POSITIVE_INFINITY)
                 .withOutages(OutageSchedule.parse("120-180,300-330:reset,450-500"), Duration.ofMillis(1_500));
         AgentStats done;
-        AtomicReference<VehicleAgent> self = new AtomicReference<>();
+        AtomicReference<SimulatedVehicle> self = new AtomicReference<>();
         // The car is online before it drives: at max speed the first tunnel comes milliseconds after
         // the start, and whether it is met online (and noticed by heartbeat) must not be a race.
         Source drivesOnceOnline = new OnlineFirst(new DriveSimulator(model, 42, T0, drive), self);
-        try (VehicleAgent agent = VehicleAgent.create(c, drivesOnceOnline)) {
+        try (SimulatedVehicle agent = SimulatedVehicle.create(c, drivesOnceOnline)) {
             self.set(agent);
             agent.start();
             assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained").isTrue();
@@ -103,12 +105,12 @@ class EdgeEndToEndTest {
         VehicleModel model = VehicleModel.MODELY;
         String vin = DriveSimulator.vin(model, 1);
         Duration drive = Duration.ofMinutes(10);
-        AgentConfig c = config(vin, model)
+        SimConfig c = config(vin, model)
                 .withSpeed(60)
                 .withOutages(OutageSchedule.parse("120-180,300-330:reset,450-500"), Duration.ofMillis(900));
         AgentStats done;
-        try (VehicleAgent agent =
-                VehicleAgent.simulated(c, model, 43, T0, drive).start()) {
+        try (SimulatedVehicle agent =
+                SimulatedVehicle.simulated(c, model, 43, T0, drive).start()) {
             assertThat(agent.awaitDrained(Duration.ofSeconds(60))).as("drained").isTrue();
             done = agent.shutdown();
         }
@@ -139,7 +141,7 @@ class EdgeEndToEndTest {
         VehicleModel model = VehicleModel.MODELY;
         String vin = DriveSimulator.vin(model, 3);
         // first run: the whole drive in a dead zone, then a graceful close with everything buffered
-        try (VehicleAgent a = VehicleAgent.simulated(
+        try (SimulatedVehicle a = SimulatedVehicle.simulated(
                 config(vin, model).withSpeed(Double.POSITIVE_INFINITY), model, 1, T0, Duration.ofSeconds(60))) {
             a.deadZone(true);
             a.start();
@@ -153,7 +155,7 @@ class EdgeEndToEndTest {
         }
         assertThat(server.stored(vin)).isEmpty();
         // second run on the same spool: the next drive continues seq after the backlog
-        try (VehicleAgent b = VehicleAgent.simulated(
+        try (SimulatedVehicle b = SimulatedVehicle.simulated(
                         config(vin, model).withSpeed(Double.POSITIVE_INFINITY),
                         model,
                         2,
@@ -175,7 +177,7 @@ class EdgeEndToEndTest {
         VehicleModel model = VehicleModel.MODELX;
         String vin = DriveSimulator.vin(model, 0);
         server.rejectNext.set(1);
-        try (VehicleAgent a = VehicleAgent.simulated(
+        try (SimulatedVehicle a = SimulatedVehicle.simulated(
                         config(vin, model).withSpeed(Double.POSITIVE_INFINITY), model, 9, T0, Duration.ofSeconds(60))
                 .start()) {
             assertThat(a.awaitDrained(Duration.ofSeconds(30))).isTrue();
@@ -190,7 +192,7 @@ class EdgeEndToEndTest {
     void aManualDeadZoneAndAServerCrashAreRiddenOut() throws Exception {
         VehicleModel model = VehicleModel.MODELS_PLAID;
         String vin = DriveSimulator.vin(model, 0);
-        try (VehicleAgent a = VehicleAgent.simulated(
+        try (SimulatedVehicle a = SimulatedVehicle.simulated(
                         config(vin, model).withSpeed(50), model, 4, T0, Duration.ofSeconds(120))
                 .start()) {
             awaitState(a, LinkState.ONLINE);
@@ -215,7 +217,7 @@ class EdgeEndToEndTest {
         assertThat(server.conflicts.get()).isZero();
     }
 
-    static void awaitState(VehicleAgent a, LinkState s) throws InterruptedException {
+    static void awaitState(SimulatedVehicle a, LinkState s) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (a.linkState() != s && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -226,10 +228,10 @@ class EdgeEndToEndTest {
     /** A source that hands out its first sample only once the agent's link is up. */
     private static final class OnlineFirst implements Source {
         private final Source in;
-        private final AtomicReference<VehicleAgent> agent;
+        private final AtomicReference<SimulatedVehicle> agent;
         private boolean waited;
 
-        OnlineFirst(Source in, AtomicReference<VehicleAgent> agent) {
+        OnlineFirst(Source in, AtomicReference<SimulatedVehicle> agent) {
             this.in = in;
             this.agent = agent;
         }

@@ -1,4 +1,4 @@
-package io.fleetlog.edge.sim;
+package io.fleetlog.sim.drive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

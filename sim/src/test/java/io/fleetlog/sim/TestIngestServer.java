@@ -1,4 +1,4 @@
-package io.fleetlog.edge;
+package io.fleetlog.sim;
 
 import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.codec.WireException;
@@ -6,6 +6,7 @@ import io.fleetlog.codec.v2.DecodedFrames;
 import io.fleetlog.codec.v2.FrameDecoder;
 import io.fleetlog.codec.v2.FrameLayout;
 import io.fleetlog.codec.v2.WireV2;
+import io.fleetlog.edge.SameSample;
 import io.fleetlog.sample.Sample;
 import io.fleetlog.wire.v2.Ack;
 import io.fleetlog.wire.v2.Batch;

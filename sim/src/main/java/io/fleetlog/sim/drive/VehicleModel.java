@@ -1,4 +1,4 @@
-package io.fleetlog.edge.sim;
+package io.fleetlog.sim.drive;
 
 import java.util.Locale;
 

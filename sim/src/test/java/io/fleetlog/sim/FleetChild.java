@@ -1,7 +1,8 @@
-package io.fleetlog.edge;
+package io.fleetlog.sim;
 
-import io.fleetlog.edge.proxy.OutageSchedule;
+import io.fleetlog.edge.AgentStats;
 import io.fleetlog.edge.spool.SpoolConfig;
+import io.fleetlog.sim.proxy.OutageSchedule;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -28,7 +29,7 @@ public final class FleetChild {
                 args[0],
                 "token",
                 Path.of(args[1]),
-                AgentConfig.parseSpeed(args[4]),
+                SimConfig.parseSpeed(args[4]),
                 seconds == 0 ? null : Duration.ofSeconds(seconds),
                 OutageSchedule.parse(args.length > 5 ? args[5] : ""),
                 Duration.ofMillis(500),

@@ -1,4 +1,4 @@
-package io.fleetlog.edge;
+package io.fleetlog.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.fleetlog.edge.proxy;
+package io.fleetlog.sim.proxy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
