@@ -112,7 +112,7 @@ final class DemoBus implements AutoCloseable {
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .build();
             try {
-                c.format();
+                formatQuietly(c);
                 c.startup();
                 c.waitForReadyBrokers();
             } catch (Exception e) {
@@ -125,6 +125,22 @@ final class DemoBus implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the demo's Kafka broker", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the demo's in-process Kafka broker: " + e, e);
+        }
+    }
+
+    /**
+     * Formats the broker's storage; the test kit prints the bootstrap metadata to standard output,
+     * which is the demo's progress and report: sent to standard error instead.
+     */
+    private static void formatQuietly(KafkaClusterTestKit c) throws Exception {
+        java.io.PrintStream out = System.out;
+        synchronized (System.class) {
+            System.setOut(System.err);
+            try {
+                c.format();
+            } finally {
+                System.setOut(out);
+            }
         }
     }
 
