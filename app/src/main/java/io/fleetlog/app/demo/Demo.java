@@ -362,8 +362,9 @@ public final class Demo implements AutoCloseable {
                     .withSpool(options.spool())
                     .withSpeed(options.speed())
                     .withOutages(v.segments.isEmpty() ? v.outages : OutageSchedule.none(), minOutageWall());
-            v.agent = SimulatedVehicle.create(ac, v.simulator(now, left));
-            v.agentStartMs = now;
+            long start = captureStart(v, now);
+            v.agent = SimulatedVehicle.create(ac, v.simulator(start, left));
+            v.agentStartMs = start;
             v.agentDuration = left;
             v.agentFirstSeq = v.agent.stats().nextSeq();
             checkSeqs(v);
@@ -379,6 +380,21 @@ public final class Demo implements AutoCloseable {
                 "demo_fleet_started vehicles={} speed={}",
                 vehicles.size(),
                 options.maxSpeed() ? "max" : options.speed());
+    }
+
+    /**
+     * Where a car's capture clock starts: now, or just after the last capture time it already has —
+     * at high speed a drive runs ahead of the wall clock, and an earlier run (kept in the store) or
+     * segment (kept in the spool) may end in the future; starting before it would run time backwards.
+     */
+    private long captureStart(DemoVehicle v, long now) {
+        long last = server.store().totals(v.vin).lastCaptureMs();
+        for (DemoVehicle.Segment s : v.segments) {
+            if (s.captured() > 0) {
+                last = Math.max(last, s.startEpochMs() + (s.captured() - 1) * DriveSimulator.PERIOD_MS);
+            }
+        }
+        return Math.max(now, last + DriveSimulator.PERIOD_MS);
     }
 
     /** The capture time a car still has to drive (null = endless, zero = done). */
