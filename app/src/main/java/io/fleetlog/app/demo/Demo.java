@@ -221,7 +221,7 @@ public final class Demo implements AutoCloseable {
         if (o.bus() && mqtt != null) {
             throw new IllegalArgumentException("--mqtt is not supported with --bus kafka");
         }
-        DemoBus bus = o.bus() ? DemoBus.start(config, o.replicas()) : null;
+        DemoBus bus = o.bus() ? DemoBus.start(config, o.replicas(), o.dataDir().resolve("kafka")) : null;
         List<FleetServer> servers = bus != null ? bus.replicas() : List.of(FleetServer.start(config));
         FleetServer server = servers.get(0);
         List<FtDemoCar> ftCars = new ArrayList<>();
@@ -547,12 +547,18 @@ public final class Demo implements AutoCloseable {
     public FleetReport report() {
         stopFleet();
         if (bus != null) {
-            // every car is acked by Kafka now: the report reads the store once the sink wrote all of it
+            // every car is acked by Kafka now: the report reads the store once the sink wrote all of it;
+            // after Ctrl-C (the thread interrupted) too, so the wait runs with the flag cleared
+            boolean interrupted = Thread.interrupted();
             try {
                 sinkBehind = bus.awaitStored(SINK_DRAIN_TIMEOUT);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
                 sinkBehind = "interrupted while waiting for the Kafka sink";
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (sinkBehind != null) {
                 log.error("demo_sink_behind error=\"{}\"", sinkBehind);

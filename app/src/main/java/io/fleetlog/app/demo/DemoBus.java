@@ -45,14 +45,16 @@ final class DemoBus implements AutoCloseable {
     static final int PARTITIONS = 12;
 
     private final KafkaClusterTestKit broker;
+    private final java.nio.file.Path base;
     private final BusConfig bus;
     private final SampleStore db;
     private final List<FleetServer> replicas = new ArrayList<>();
     private Sink sink;
     private Thread sinkThread;
 
-    private DemoBus(KafkaClusterTestKit broker, BusConfig bus, SampleStore db) {
+    private DemoBus(KafkaClusterTestKit broker, java.nio.file.Path base, BusConfig bus, SampleStore db) {
         this.broker = broker;
+        this.base = base;
         this.bus = bus;
         this.db = db;
     }
@@ -61,17 +63,19 @@ final class DemoBus implements AutoCloseable {
      * Starts the broker, the topic, {@code n} replicas of {@code config} (the first on its port, the
      * others on any free port) and the sink. On failure everything started is stopped again.
      */
-    static DemoBus start(ServerConfig config, int n) {
-        KafkaClusterTestKit broker = startBroker();
+    static DemoBus start(ServerConfig config, int n, java.nio.file.Path kafkaDir) {
+        byte[] id = new byte[4];
+        new java.security.SecureRandom().nextBytes(id);
+        String run = HexFormat.of().formatHex(id);
+        java.nio.file.Path base = kafkaDir.resolve(run);
+        KafkaClusterTestKit broker = startBroker(base);
         DemoBus self = null;
         try {
-            byte[] id = new byte[4];
-            new java.security.SecureRandom().nextBytes(id);
             BusConfig bus = BusConfig.of(broker.bootstrapServers())
-                    .withTopic("fleetlog.demo." + HexFormat.of().formatHex(id))
+                    .withTopic("fleetlog.demo." + run)
                     .withPartitions(PARTITIONS, (short) 1);
             Topics.ensure(bus);
-            self = new DemoBus(broker, bus, Stores.open(config.dbUrl()));
+            self = new DemoBus(broker, base, bus, Stores.open(config.dbUrl()));
             for (int r = 0; r < n; r++) {
                 KafkaBusStore store = KafkaBusStore.open(new Unclosed(self.db), bus, SINK_GROUP, "demo-r" + (r + 1));
                 FleetServer server = FleetServer.start(r == 0 ? config : config.withPort(0), store);
@@ -92,15 +96,22 @@ final class DemoBus implements AutoCloseable {
             if (self != null) {
                 self.close();
             } else {
-                closeBroker(broker);
+                closeBroker(broker, base);
             }
             throw e;
         }
     }
 
-    private static KafkaClusterTestKit startBroker() {
+    /**
+     * The broker, its log directories under {@code base} (not the test kit's default temporary
+     * directory: that one is deleted by a JVM shutdown hook, which on Ctrl-C ran beside the demo's own
+     * hook and took the broker down while the report waited for the sink).
+     */
+    private static KafkaClusterTestKit startBroker(java.nio.file.Path base) {
         try {
+            java.nio.file.Files.createDirectories(base);
             KafkaClusterTestKit c = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                            .setBaseDirectory(base)
                             .setCombined(true)
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
@@ -116,7 +127,7 @@ final class DemoBus implements AutoCloseable {
                 c.startup();
                 c.waitForReadyBrokers();
             } catch (Exception e) {
-                closeBroker(c);
+                closeBroker(c, base);
                 throw e;
             }
             return c;
@@ -233,14 +244,25 @@ final class DemoBus implements AutoCloseable {
             }
         }
         db.close();
-        closeBroker(broker);
+        closeBroker(broker, base);
     }
 
-    private static void closeBroker(KafkaClusterTestKit broker) {
+    /** Stops the broker and removes its log directories (the topic is never used again). */
+    private static void closeBroker(KafkaClusterTestKit broker, java.nio.file.Path base) {
         try {
             broker.close();
         } catch (Exception e) {
             log.warn("demo_broker_close_failed error={}", e.toString());
+        }
+        if (java.nio.file.Files.exists(base)) {
+            try (var files = java.nio.file.Files.walk(base)) {
+                for (java.nio.file.Path f :
+                        files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            } catch (java.io.IOException e) {
+                log.warn("demo_broker_files_not_removed dir={} error={}", base, e.toString());
+            }
         }
     }
 

@@ -14,53 +14,59 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo on Kafka (issue 17): {@code fleetlog demo --bus kafka --replicas 2}, in this JVM as
  * {@code ./run_fleet.sh} runs it — a real KRaft broker, two ingest replicas, one sink into SQLite,
  * four cars with their scripted dead zones spread over the replicas — and its continuity report,
- * read from the store after the sink drained, finds every captured frame stored once, in order.
+ * read from the store after the sink drained, finds every captured frame stored once, in order; twice
+ * on one store and data directory.
  */
 class DemoKafkaTest {
     @TempDir
     Path dir;
 
     @Test
-    void twoReplicasAndASinkStoreEveryCapturedFrameOnce() throws Exception {
-        Path report = dir.resolve("r.json");
-        int exit = Main.run(
-                "demo",
-                "--bus",
-                "kafka",
-                "--replicas",
-                "2",
-                "--vehicles",
-                "4",
-                "--duration",
-                "60",
-                "--speed",
-                "max",
-                "--port",
-                "0",
-                "--db",
-                "jdbc:sqlite:" + dir.resolve("fleet.db"),
-                "--data-dir",
-                dir.toString(),
-                "--report",
-                report.toString());
-        JsonNode r = new ObjectMapper().readTree(report.toFile());
-        assertThat(exit).as(r.toString()).isZero();
-        assertThat(r.get("ok").asBoolean()).isTrue();
-        assertThat(r.at("/run/bus").asText()).isEqualTo("kafka");
-        assertThat(r.at("/run/replicas").asInt()).isEqualTo(2);
-        assertThat(r.at("/run/sink_stored_everything").asBoolean()).isTrue();
-        assertThat(r.get("vehicles")).hasSize(4);
-        for (JsonNode v : r.get("vehicles")) {
-            String vin = v.get("vin").asText();
-            // 60 s of capture, a frame per simulator period, through at least one dead zone
-            long frames = 60_000 / io.fleetlog.sim.drive.DriveSimulator.PERIOD_MS;
-            assertThat(v.get("captured").asLong()).as(vin).isEqualTo(frames);
-            assertThat(v.get("stored").asLong()).as(vin).isEqualTo(frames);
-            assertThat(v.get("outages").asLong()).as(vin + " dead zones").isPositive();
-            assertThat(v.get("missing").asLong()).as(vin).isZero();
-            assertThat(v.get("duplicated").asLong()).as(vin).isZero();
-            assertThat(v.get("out_of_order").asLong()).as(vin).isZero();
-            assertThat(v.get("unexpected").asLong()).as(vin).isZero();
+    void twoReplicasAndASinkStoreEveryCapturedFrameOnceRunAfterRun() throws Exception {
+        // The second run keeps the first's store and spools (as ./run_fleet.sh's data/demo) with a new
+        // broker and topic: the sink's stored offsets of the first topic must not apply, the seqs go on,
+        // and its capture clock starts after the first run's (which ran ahead of the wall clock).
+        for (int run = 1; run <= 2; run++) {
+            Path report = dir.resolve("r" + run + ".json");
+            int exit = Main.run(
+                    "demo",
+                    "--bus",
+                    "kafka",
+                    "--replicas",
+                    "2",
+                    "--vehicles",
+                    "4",
+                    "--duration",
+                    "30",
+                    "--speed",
+                    "max",
+                    "--port",
+                    "0",
+                    "--db",
+                    "jdbc:sqlite:" + dir.resolve("fleet.db"),
+                    "--data-dir",
+                    dir.toString(),
+                    "--report",
+                    report.toString());
+            JsonNode r = new ObjectMapper().readTree(report.toFile());
+            assertThat(exit).as("run " + run + ": " + r).isZero();
+            assertThat(r.get("ok").asBoolean()).isTrue();
+            assertThat(r.at("/run/bus").asText()).isEqualTo("kafka");
+            assertThat(r.at("/run/replicas").asInt()).isEqualTo(2);
+            assertThat(r.at("/run/sink_stored_everything").asBoolean()).isTrue();
+            assertThat(r.get("vehicles")).hasSize(4);
+            for (JsonNode v : r.get("vehicles")) {
+                String vin = "run " + run + " " + v.get("vin").asText();
+                // 30 s of capture, a frame per simulator period, through at least one dead zone
+                long frames = 30_000 / io.fleetlog.sim.drive.DriveSimulator.PERIOD_MS;
+                assertThat(v.get("captured").asLong()).as(vin).isEqualTo(frames);
+                assertThat(v.get("stored").asLong()).as(vin).isEqualTo(frames);
+                assertThat(v.get("outages").asLong()).as(vin + " dead zones").isPositive();
+                assertThat(v.get("missing").asLong()).as(vin).isZero();
+                assertThat(v.get("duplicated").asLong()).as(vin).isZero();
+                assertThat(v.get("out_of_order").asLong()).as(vin).isZero();
+                assertThat(v.get("unexpected").asLong()).as(vin).isZero();
+            }
         }
     }
 
