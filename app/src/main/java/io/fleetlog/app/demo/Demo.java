@@ -58,7 +58,25 @@ public final class Demo implements AutoCloseable {
             boolean outages,
             SpoolConfig spool,
             java.util.List<String> signals,
-            int ftVehicles) {
+            int ftVehicles,
+            int replicas) {
+        /** As the full form, directly on the store (no Kafka bus). */
+        public Options(
+                int vehicles,
+                Duration duration,
+                double speed,
+                String bind,
+                int port,
+                String db,
+                Path dataDir,
+                long seed,
+                boolean outages,
+                SpoolConfig spool,
+                java.util.List<String> signals,
+                int ftVehicles) {
+            this(vehicles, duration, speed, bind, port, db, dataDir, seed, outages, spool, signals, ftVehicles, 0);
+        }
+
         /** As the full form, without Fleet Telemetry cars. */
         public Options(
                 int vehicles,
@@ -104,10 +122,22 @@ public final class Demo implements AutoCloseable {
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("--duration " + duration.toSeconds() + " must be positive");
             }
+            if (replicas < 0 || replicas > MAX_REPLICAS) {
+                throw new IllegalArgumentException("--replicas " + replicas + " must be between 1 and " + MAX_REPLICAS);
+            }
+            if (replicas > 0 && ftVehicles > 0) {
+                throw new IllegalArgumentException(
+                        "--ft-vehicles is not supported with --bus kafka (the demo's Fleet Telemetry cars need one server)");
+            }
             if (!(speed > 0)) {
                 throw new IllegalArgumentException("--speed " + speed + " must be positive or max");
             }
             spool = spool == null ? SpoolConfig.defaults() : spool;
+        }
+
+        /** Whether the demo runs on Kafka: {@link #replicas} ingest replicas, a sink and a broker. */
+        public boolean bus() {
+            return replicas > 0;
         }
 
         public boolean maxSpeed() {
@@ -115,8 +145,22 @@ public final class Demo implements AutoCloseable {
         }
     }
 
+    /** The most ingest replicas {@code --bus kafka} starts. */
+    public static final int MAX_REPLICAS = 8;
+
+    /** How long the report waits for the Kafka sink to store what the replicas acked. */
+    static final Duration SINK_DRAIN_TIMEOUT = Duration.ofSeconds(120);
+
     private final Options options;
+    /** The server the dashboard, control routes and logs belong to: the first replica on Kafka. */
     private final FleetServer server;
+    /** Every server the cars connect to (car i to servers[i mod n]): one, or the Kafka replicas. */
+    private final List<FleetServer> servers;
+    /** The broker, replicas and sink, or null without --bus. */
+    private final DemoBus bus;
+    /** Set by {@link #report}: null when the sink stored everything in time (or without the bus). */
+    private volatile String sinkBehind;
+
     private final List<DemoVehicle> vehicles;
     private final List<FtDemoCar> ftCars;
     private final Path ftPki;
@@ -128,9 +172,17 @@ public final class Demo implements AutoCloseable {
 
     private boolean closed;
 
-    private Demo(Options options, FleetServer server, List<DemoVehicle> vehicles, List<FtDemoCar> ftCars, Path ftPki) {
+    private Demo(
+            Options options,
+            List<FleetServer> servers,
+            DemoBus bus,
+            List<DemoVehicle> vehicles,
+            List<FtDemoCar> ftCars,
+            Path ftPki) {
         this.options = options;
-        this.server = server;
+        this.server = servers.get(0);
+        this.servers = List.copyOf(servers);
+        this.bus = bus;
         this.vehicles = vehicles;
         this.ftCars = ftCars;
         this.ftPki = ftPki;
@@ -166,7 +218,12 @@ public final class Demo implements AutoCloseable {
         if (o.ftVehicles() > 0) {
             config = config.withFleetTelemetry(ftListener(o, ftPki));
         }
-        FleetServer server = FleetServer.start(config);
+        if (o.bus() && mqtt != null) {
+            throw new IllegalArgumentException("--mqtt is not supported with --bus kafka");
+        }
+        DemoBus bus = o.bus() ? DemoBus.start(config, o.replicas(), o.dataDir().resolve("kafka")) : null;
+        List<FleetServer> servers = bus != null ? bus.replicas() : List.of(FleetServer.start(config));
+        FleetServer server = servers.get(0);
         List<FtDemoCar> ftCars = new ArrayList<>();
         for (int i = 0; i < o.ftVehicles(); i++) {
             String vin = DriveSimulator.vin(VehicleModel.MODEL3, 500 + i);
@@ -180,7 +237,7 @@ public final class Demo implements AutoCloseable {
                     outages,
                     server.store().lastSeq(vin) + 1));
         }
-        Demo demo = new Demo(o, server, cars, ftCars, ftPki);
+        Demo demo = new Demo(o, servers, bus, cars, ftCars, ftPki);
         self[0] = demo;
         try {
             if (mqtt != null) {
@@ -268,6 +325,16 @@ public final class Demo implements AutoCloseable {
         return server;
     }
 
+    /** Every server the cars connect to: the one server, or the Kafka ingest replicas in order. */
+    public List<FleetServer> servers() {
+        return servers;
+    }
+
+    /** The bootstrap address and topic of the demo's broker, or null without --bus. */
+    public String busDescription() {
+        return bus == null ? null : bus.bootstrap() + " topic " + bus.topic();
+    }
+
     public Options options() {
         return options;
     }
@@ -288,14 +355,16 @@ public final class Demo implements AutoCloseable {
             if (left != null && left.isZero()) {
                 continue;
             }
-            UplinkConfig up = UplinkConfig.of(server.baseUrl(), v.vin, v.model.key(), v.token)
+            UplinkConfig up = UplinkConfig.of(
+                            servers.get(v.index % servers.size()).baseUrl(), v.vin, v.model.key(), v.token)
                     .withName(v.name);
             SimConfig ac = SimConfig.of(up, spoolDir)
                     .withSpool(options.spool())
                     .withSpeed(options.speed())
                     .withOutages(v.segments.isEmpty() ? v.outages : OutageSchedule.none(), minOutageWall());
-            v.agent = SimulatedVehicle.create(ac, v.simulator(now, left));
-            v.agentStartMs = now;
+            long start = captureStart(v, now);
+            v.agent = SimulatedVehicle.create(ac, v.simulator(start, left));
+            v.agentStartMs = start;
             v.agentDuration = left;
             v.agentFirstSeq = v.agent.stats().nextSeq();
             checkSeqs(v);
@@ -311,6 +380,21 @@ public final class Demo implements AutoCloseable {
                 "demo_fleet_started vehicles={} speed={}",
                 vehicles.size(),
                 options.maxSpeed() ? "max" : options.speed());
+    }
+
+    /**
+     * Where a car's capture clock starts: now, or just after the last capture time it already has —
+     * at high speed a drive runs ahead of the wall clock, and an earlier run (kept in the store) or
+     * segment (kept in the spool) may end in the future; starting before it would run time backwards.
+     */
+    private long captureStart(DemoVehicle v, long now) {
+        long last = server.store().totals(v.vin).lastCaptureMs();
+        for (DemoVehicle.Segment s : v.segments) {
+            if (s.captured() > 0) {
+                last = Math.max(last, s.startEpochMs() + (s.captured() - 1) * DriveSimulator.PERIOD_MS);
+            }
+        }
+        return Math.max(now, last + DriveSimulator.PERIOD_MS);
     }
 
     /** The capture time a car still has to drive (null = endless, zero = done). */
@@ -462,6 +546,25 @@ public final class Demo implements AutoCloseable {
     /** Stops the fleet (if running) and compares captured with stored for every car. */
     public FleetReport report() {
         stopFleet();
+        if (bus != null) {
+            // every car is acked by Kafka now: the report reads the store once the sink wrote all of it;
+            // after Ctrl-C (the thread interrupted) too, so the wait runs with the flag cleared
+            boolean interrupted = Thread.interrupted();
+            try {
+                sinkBehind = bus.awaitStored(SINK_DRAIN_TIMEOUT);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                sinkBehind = "interrupted while waiting for the Kafka sink";
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (sinkBehind != null) {
+                log.error("demo_sink_behind error=\"{}\"", sinkBehind);
+                server.publishLog("error", sinkBehind);
+            }
+        }
         List<VehicleRun> runs = new ArrayList<>();
         for (DemoVehicle v : vehicles()) {
             runs.add(new VehicleRun(
@@ -497,7 +600,15 @@ public final class Demo implements AutoCloseable {
         run.put("seed", options.seed());
         run.put("db", Stores.redact(options.db()));
         run.put("dashboard", url());
-        return FleetReport.build(runs, server.store(), spoolDir, run);
+        if (bus != null) {
+            run.put("bus", "kafka");
+            run.put("replicas", servers.size());
+            run.put("sink_stored_everything", sinkBehind == null);
+            if (sinkBehind != null) {
+                run.put("sink_behind", sinkBehind);
+            }
+        }
+        return FleetReport.build(runs, bus != null ? bus.store() : server.store(), spoolDir, run);
     }
 
     @Override
@@ -510,6 +621,10 @@ public final class Demo implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close();
         }
-        server.close();
+        if (bus != null) {
+            bus.close();
+        } else {
+            server.close();
+        }
     }
 }

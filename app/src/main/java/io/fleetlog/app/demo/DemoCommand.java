@@ -88,6 +88,20 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "0")
     int ftVehicles;
 
+    @Option(
+            names = "--bus",
+            paramLabel = "kafka",
+            description = "Run the fleet through Kafka (docs/scale-out.md): a KRaft broker in this process,"
+                    + " --replicas ingest replicas and a sink writing --db; the cars are spread over the"
+                    + " replicas. Only 'kafka' (default: no bus, one server on the store).")
+    String bus;
+
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
+            description = "Ingest replicas with --bus kafka, 1.." + Demo.MAX_REPLICAS + " (default: 2).")
+    Integer replicas;
+
     @picocli.CommandLine.Mixin
     io.fleetlog.app.cli.HttpSecurityOptions security = new io.fleetlog.app.cli.HttpSecurityOptions();
 
@@ -96,8 +110,27 @@ public final class DemoCommand implements Callable<Integer> {
 
     private volatile boolean stopRequested;
 
+    /** The replicas asked for: 0 without --bus; --bus and --replicas checked. */
+    int replicaCount() {
+        if (bus == null) {
+            if (replicas != null) {
+                throw new IllegalArgumentException("--replicas " + replicas + " needs --bus kafka");
+            }
+            return 0;
+        }
+        if (!bus.equals("kafka")) {
+            throw new IllegalArgumentException("--bus '" + bus + "' is not known (only 'kafka')");
+        }
+        int n = replicas == null ? 2 : replicas;
+        if (n < 1 || n > Demo.MAX_REPLICAS) {
+            throw new IllegalArgumentException("--replicas " + n + " must be between 1 and " + Demo.MAX_REPLICAS);
+        }
+        return n;
+    }
+
     @Override
     public Integer call() throws Exception {
+        int replicaCount = replicaCount();
         Demo.Options o = new Demo.Options(
                 vehicles,
                 durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
@@ -116,7 +149,8 @@ public final class DemoCommand implements Callable<Integer> {
                                 : java.util.Arrays.stream(signals.split(","))
                                         .map(String::strip)
                                         .toList(),
-                ftVehicles);
+                ftVehicles,
+                replicaCount);
         PrintStream out = System.out;
         CountDownLatch reported = new CountDownLatch(1);
         Thread main = Thread.currentThread();
@@ -143,6 +177,18 @@ public final class DemoCommand implements Callable<Integer> {
                     o.maxSpeed() ? "max" : speed + "x",
                     io.fleetlog.server.store.Stores.redact(db));
             out.printf("dashboard: %s%n", demo.url());
+            if (o.bus()) {
+                out.printf(
+                        "Kafka: broker %s (in this process), %d ingest replica%s %s, one sink writing the store;"
+                                + " car i connects to replica i mod %d%n",
+                        demo.busDescription(),
+                        replicaCount,
+                        replicaCount == 1 ? "" : "s",
+                        demo.servers().stream()
+                                .map(io.fleetlog.server.FleetServer::baseUrl)
+                                .toList(),
+                        replicaCount);
+            }
             if (mqttConfig != null) {
                 out.printf("MQTT: publishing to %s (docs/mqtt.md)%n", mqttConfig.broker());
             }
