@@ -33,7 +33,11 @@ import org.apache.kafka.common.test.TestKitNodes;
  * checks PostgreSQL holds exactly the frames sent.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.fleetlog.bench.server.KafkaBench
- * [--samples N] [--vehicles V] [--batch B] [--window W] [--pg JDBC_URL_WITHOUT_SCHEMA]}.
+ * [--samples N] [--vehicles V] [--batch B] [--window W] [--rate FRAMES_PER_S] [--threads 1]
+ * [--pg JDBC_URL_WITHOUT_SCHEMA]}. {@code --rate} paces the edges (all together) so that latency is
+ * measured below the pipeline's capacity; without it they send as fast as their window allows and
+ * the latency includes the backlog that builds up in front of the slowest stage. {@code --threads}
+ * prints each thread's CPU and the component it was counted for.
  */
 public final class KafkaBench {
     private final Map<String, String> opts;
@@ -62,12 +66,13 @@ public final class KafkaBench {
         String pg = opts.getOrDefault("pg", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         out.printf(
                 Locale.ROOT,
-                "fleetlog scale-out benchmark: %d frames, %d vehicles, batches of %d, window %d; %d cores,"
+                "fleetlog scale-out benchmark: %d frames, %d vehicles, batches of %d, window %d, %s; %d cores,"
                         + " load average %.1f at start%n",
                 samples,
                 vehicles,
                 batch,
                 window,
+                opt("rate", 0) > 0 ? "paced at " + opt("rate", 0) + " frames/s" : "unpaced",
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
@@ -137,6 +142,8 @@ public final class KafkaBench {
             latency.start();
             ThreadCpu cpu0 = ThreadCpu.snapshot();
             long start = System.nanoTime();
+            long rate = opt("rate", 0);
+            double nanosPerBatch = rate <= 0 ? 0 : 1e9 * batch * vehicles / rate; // per vehicle
             for (int v = 0; v < edges.size(); v++) {
                 BenchEdge edge = edges.get(v);
                 List<byte[]> batches = encoded.get(v);
@@ -145,7 +152,15 @@ public final class KafkaBench {
                         .daemon(true)
                         .name("bench-edge-" + v)
                         .start(() -> {
-                            ServerBench.send(edge, batches, batch, per, window, acked, b -> latency.sent(vehicle, b));
+                            ServerBench.send(edge, batches, batch, per, window, acked, b -> {
+                                if (nanosPerBatch > 0) { // paced: batch b is captured at its due time
+                                    long due = start + (long) ((b + 1) * nanosPerBatch);
+                                    sleepUntil(due);
+                                    latency.capturedAt(vehicle, b, due);
+                                } else {
+                                    latency.sent(vehicle, b);
+                                }
+                            });
                             try {
                                 measured.await(); // alive until the CPU snapshot counted this thread
                             } catch (InterruptedException e) {
@@ -219,6 +234,19 @@ public final class KafkaBench {
             }
             reader.close();
             ServerBench.dropSchema(url);
+        }
+    }
+
+    /** Sleeps until {@code System.nanoTime()} reaches {@code due}. */
+    static void sleepUntil(long due) {
+        long left;
+        while ((left = due - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Capture-to-stored latency of every frame, measured from outside the pipeline: a poller reads each
  * vehicle's {@code last_seq} from the database every {@link #POLL_MS} ms and attributes the time of
  * that read to every batch whose last seq is at or below it. A batch's start is the moment its edge
- * handed it to the WebSocket ({@link #sent}); the benchmark's frames are pre-encoded, so that is
- * their capture time. The figure is therefore late by up to one poll (the interval plus the read),
+ * handed it to the WebSocket ({@link #sent}; the benchmark's frames are pre-encoded, so that is
+ * their capture time), or for a paced edge the moment the batch was due ({@link #capturedAt}), so
+ * that time waiting for the edge's window counts. The figure is therefore late by up to one poll (the interval plus the read),
  * never early. Thread-safe: {@link #sent} from any thread, the rest from the poller and then the
  * caller after {@link #close}.
  */
@@ -50,6 +51,11 @@ final class StoredLatency implements AutoCloseable {
     /** Vehicle {@code v}'s batch {@code b} is handed to the socket now. */
     void sent(int v, int b) {
         sentNanos[v].set(b, System.nanoTime());
+    }
+
+    /** Vehicle {@code v}'s batch {@code b} was complete at {@code nanoTime} (a paced edge's capture time). */
+    void capturedAt(int v, int b, long nanoTime) {
+        sentNanos[v].set(b, nanoTime);
     }
 
     private void loop() {
