@@ -33,7 +33,11 @@ import org.apache.kafka.common.test.TestKitNodes;
  * checks PostgreSQL holds exactly the frames sent.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.fleetlog.bench.server.KafkaBench
- * [--samples N] [--vehicles V] [--batch B] [--window W] [--pg JDBC_URL_WITHOUT_SCHEMA]}.
+ * [--samples N] [--vehicles V] [--batch B] [--window W] [--rate FRAMES_PER_S] [--threads 1]
+ * [--pg JDBC_URL_WITHOUT_SCHEMA]}. {@code --rate} paces the edges (all together) so that latency is
+ * measured below the pipeline's capacity; without it they send as fast as their window allows and
+ * the latency includes the backlog that builds up in front of the slowest stage. {@code --threads}
+ * prints each thread's CPU and the component it was counted for.
  */
 public final class KafkaBench {
     private final Map<String, String> opts;
@@ -62,12 +66,13 @@ public final class KafkaBench {
         String pg = opts.getOrDefault("pg", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         out.printf(
                 Locale.ROOT,
-                "fleetlog scale-out benchmark: %d frames, %d vehicles, batches of %d, window %d; %d cores,"
+                "fleetlog scale-out benchmark: %d frames, %d vehicles, batches of %d, window %d, %s; %d cores,"
                         + " load average %.1f at start%n",
                 samples,
                 vehicles,
                 batch,
                 window,
+                opt("rate", 0) > 0 ? "paced at " + opt("rate", 0) + " frames/s" : "unpaced",
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
@@ -132,12 +137,36 @@ public final class KafkaBench {
                 edges.add(BenchEdge.open(http, s.baseUrl(), e.getKey(), e.getValue(), ServerBench.LAYOUT));
             }
             CountDownLatch acked = new CountDownLatch(edges.size());
-            long cpu0 = ServerBench.cpuNanos();
+            CountDownLatch measured = new CountDownLatch(1);
+            StoredLatency latency = new StoredLatency(reader, List.copyOf(tokens.keySet()), batch, per);
+            latency.start();
+            ThreadCpu cpu0 = ThreadCpu.snapshot();
             long start = System.nanoTime();
+            long rate = opt("rate", 0);
+            double nanosPerBatch = rate <= 0 ? 0 : 1e9 * batch * vehicles / rate; // per vehicle
             for (int v = 0; v < edges.size(); v++) {
                 BenchEdge edge = edges.get(v);
                 List<byte[]> batches = encoded.get(v);
-                Thread.ofVirtual().start(() -> ServerBench.send(edge, batches, batch, per, window, acked));
+                int vehicle = v;
+                Thread.ofPlatform() // named, so its CPU counts as the edges'
+                        .daemon(true)
+                        .name("bench-edge-" + v)
+                        .start(() -> {
+                            ServerBench.send(edge, batches, batch, per, window, acked, b -> {
+                                if (nanosPerBatch > 0) { // paced: batch b is captured at its due time
+                                    long due = start + (long) ((b + 1) * nanosPerBatch);
+                                    sleepUntil(due);
+                                    latency.capturedAt(vehicle, b, due);
+                                } else {
+                                    latency.sent(vehicle, b);
+                                }
+                            });
+                            try {
+                                measured.await(); // alive until the CPU snapshot counted this thread
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
             }
             if (!acked.await(600, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(what + ": not acked within 600 s");
@@ -157,18 +186,45 @@ public final class KafkaBench {
                 Thread.sleep(20);
             }
             long nanos = System.nanoTime() - start;
-            double cpu = (ServerBench.cpuNanos() - cpu0) / 1e9;
+            ThreadCpu cpu1 = ThreadCpu.snapshot();
+            measured.countDown();
+            latency.close();
             if (stored(reader, tokens) != total) {
                 throw new IllegalStateException(what + ": stored " + stored(reader, tokens) + ", sent " + total);
             }
-            return List.of(
+            double millions = total / 1e6;
+            List<String[]> rows = new ArrayList<>(List.of(
                     ServerBench.row("frames acked (" + what + ")", total / (ackNanos / 1e9), "frames/s"),
                     ServerBench.row(
                             "frames stored in PostgreSQL, end to end (" + what + ")",
                             total / (nanos / 1e9),
                             "frames/s"),
-                    ServerBench.row(
-                            "CPU of the whole JVM per million frames (" + what + ")", cpu / (total / 1e6), "CPU-s"));
+                    ServerBench.row("capture-to-stored latency p50 (" + what + ")", latency.quantileMs(0.50), "ms"),
+                    ServerBench.row("capture-to-stored latency p99 (" + what + ")", latency.quantileMs(0.99), "ms")));
+            Map<String, Long> byComponent = cpu1.since(cpu0, KafkaBench::component);
+            for (String c :
+                    replicas == 0 ? List.of(EDGES, INGEST, OTHER) : List.of(EDGES, INGEST, BROKER, SINK, OTHER)) {
+                rows.add(cpuRow(
+                        "CPU per million frames: " + label(c, replicas) + " (" + what + ")",
+                        byComponent.getOrDefault(c, 0L) / 1e9 / millions));
+            }
+            rows.add(cpuRow(
+                    "CPU per million frames: GC, JIT, ended threads (" + what + ")",
+                    cpu1.unattributed(cpu0) / 1e9 / millions));
+            rows.add(cpuRow(
+                    "CPU of the whole JVM per million frames (" + what + ")",
+                    (cpu1.processNanos() - cpu0.processNanos()) / 1e9 / millions));
+            if (opts.containsKey("threads")) { // to check the classification by thread name
+                cpu1.perThread(cpu0).entrySet().stream()
+                        .filter(e -> e.getValue() > 10_000_000L)
+                        .forEach(e -> out.printf(
+                                Locale.ROOT,
+                                "  %-10s %8.3f s  %s%n",
+                                component(e.getKey()),
+                                e.getValue() / 1e9,
+                                e.getKey()));
+            }
+            return rows;
         } finally {
             for (FleetServer s : servers) {
                 s.close();
@@ -179,6 +235,98 @@ public final class KafkaBench {
             reader.close();
             ServerBench.dropSchema(url);
         }
+    }
+
+    /** Sleeps until {@code System.nanoTime()} reaches {@code due}. */
+    static void sleepUntil(long due) {
+        long left;
+        while ((left = due - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A CPU-seconds row with two decimals: the edges' share is a fraction of a second. */
+    static String[] cpuRow(String what, double cpuSeconds) {
+        return new String[] {what, String.format(Locale.ROOT, "%.2f", cpuSeconds), "CPU-s"};
+    }
+
+    static final String EDGES = "edges";
+    static final String INGEST = "ingest";
+    static final String BROKER = "broker";
+    static final String SINK = "sink";
+    static final String OTHER = "other";
+
+    /**
+     * The component a thread of this JVM works for, by its name: the edges' sender threads
+     * ({@code bench-edge-*}) and their HTTP client's; the servers' Jetty and virtual-thread carriers
+     * (request handling, decoding, and in the single process the PostgreSQL writes), the replicas'
+     * producer and fence watch; the sink's thread and its consumer's heartbeat; the broker's
+     * request handlers, network, log, raft and coordinator threads. The benchmark's own poller and
+     * anything unknown is "other".
+     */
+    static String component(String thread) {
+        if (thread.startsWith("bench-edge-") || thread.startsWith("HttpClient-")) {
+            return EDGES;
+        }
+        if (thread.startsWith("bench-sink") || thread.endsWith("| bench-sink") || thread.contains("fleetlog-sink")) {
+            return SINK;
+        }
+        if (thread.startsWith("ForkJoinPool")
+                || thread.startsWith("JettyServerThreadPool")
+                || thread.startsWith("qtp")
+                || thread.startsWith("kafka-producer-network-thread")
+                || thread.startsWith("kafka-fence-watch")
+                || thread.startsWith("ingest-")
+                || thread.startsWith("live-")
+                || thread.startsWith("chunk-merger")
+                || thread.startsWith("session-deriver")) {
+            return INGEST;
+        }
+        for (String p : BROKER_THREADS) {
+            if (thread.startsWith(p)) {
+                return BROKER;
+            }
+        }
+        return OTHER;
+    }
+
+    static final List<String> BROKER_THREADS = List.of(
+            "data-plane-kafka",
+            "kafka-request-handler",
+            "kafka-network-thread",
+            "kafka-log-cleaner",
+            "kafka-scheduler",
+            "kafka-raft",
+            "kafka-0-", // node 0's raft I/O and metadata loader
+            "raft-",
+            "quorum-controller",
+            "controller-",
+            "broker-",
+            "ExpirationReaper",
+            "group-coordinator",
+            "share-coordinator",
+            "transaction-",
+            "LogDirFailureHandler",
+            "ReplicaFetcherThread",
+            "ReplicaAlterLogDirsThread",
+            "metrics-meter-tick-thread",
+            "executor-", // the broker's delayed fetch/produce executors
+            "data-plane");
+
+    static String label(String component, int replicas) {
+        return switch (component) {
+            case EDGES -> "edges (clients)";
+            case INGEST ->
+                replicas == 0 ? "server (ingest and store writes)" : "ingest replica" + (replicas > 1 ? "s" : "");
+            case BROKER -> "broker";
+            case SINK -> "sink (PostgreSQL writes)";
+            default -> "other threads of the JVM";
+        };
     }
 
     static long stored(SampleStore reader, Map<String, String> tokens) {

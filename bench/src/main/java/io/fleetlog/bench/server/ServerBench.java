@@ -234,6 +234,18 @@ public final class ServerBench {
     }
 
     static void send(BenchEdge edge, List<byte[]> batches, int batch, int per, int window, CountDownLatch done) {
+        send(edge, batches, batch, per, window, done, b -> {});
+    }
+
+    /** As above; {@code onSend} is told each batch's index just before it is handed to the socket. */
+    static void send(
+            BenchEdge edge,
+            List<byte[]> batches,
+            int batch,
+            int per,
+            int window,
+            CountDownLatch done,
+            java.util.function.IntConsumer onSend) {
         Semaphore inFlight = new Semaphore(window);
         AtomicLong acked = new AtomicLong(-1);
         edge.onAck(seq -> {
@@ -246,9 +258,10 @@ public final class ServerBench {
             }
         });
         try {
-            for (byte[] b : batches) {
+            for (int i = 0; i < batches.size(); i++) {
                 inFlight.acquire();
-                edge.sendNow(b).join();
+                onSend.accept(i);
+                edge.sendNow(batches.get(i)).join();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
