@@ -79,6 +79,7 @@ final class ColumnCodec {
         final long[] numRaw;
         final long[] numUnits;
         int nn, nr, nq;
+        int predicted; // numbers stored as the prediction
         final long[] ints;
         int ni;
         final int[] posModes;
@@ -246,6 +247,7 @@ final class ColumnCodec {
         long[] numRaw;
         long[] numUnits;
         int nn, nr, nq;
+        int predicted; // numbers stored as the prediction
         long[] ints;
         int ni;
         int[] posModes;
@@ -261,6 +263,7 @@ final class ColumnCodec {
             Stored s = new Stored();
             int numbers = count[Frame.Kind.NUMBER.ordinal()];
             s.numModes = in.runs(numbers, RAW, name + " number modes");
+            s.predicted = countOf(s.numModes, PREDICTED);
             s.numRaw = raw(in, name, s.numModes, 1);
             s.numUnits = in.series(countOf(s.numModes, QUANTISED), name + " numbers");
             s.ints = in.series(count[Frame.Kind.INTEGER.ordinal()], name + " integers");
@@ -329,10 +332,12 @@ final class ColumnCodec {
             if (!Double.isFinite(x)) {
                 throw in.error(name + ": " + x + " is not a value");
             }
-            if (mode == RAW && omitted) {
-                sm.p = x;
+            if (predicted > 0) { // the prediction is read only by a PREDICTED value: none, no smoothing
+                if (mode == RAW && omitted) {
+                    sm.p = x;
+                }
+                sm.update(x, 0);
             }
-            sm.update(x, 0);
             return x;
         }
 

@@ -128,11 +128,14 @@ public final class FrameChunk {
         ChunkIn in = new ChunkIn(bytes, HEADER_BYTES, bytes.length);
         long[] seqs = in.series(n, "seq series");
         long[] times = in.series(n, "time series");
+        int signals = in.count(Math.min(MAX_SIGNALS, (long) n * in.left()), "signal count");
+        // A row holds at most one entry per column: sized so, no row grows while the columns fill it
+        // (up to 16 columns; a frame holding every column is built without a copy).
+        int capacity = Math.max(1, Math.min(signals, 16));
         Frame.Builder[] rows = new Frame.Builder[n];
         for (int i = 0; i < n; i++) {
-            rows[i] = Frame.builder(times[i], 4);
+            rows[i] = Frame.builder(times[i], capacity);
         }
-        int signals = in.count(Math.min(MAX_SIGNALS, (long) n * in.left()), "signal count");
         long id = -1;
         long entries = 0;
         for (int c = 0; c < signals; c++) {

@@ -7,15 +7,23 @@ import io.fleetlog.sample.Sample;
 import io.fleetlog.sample.Vin;
 import io.fleetlog.server.FleetServer;
 import io.fleetlog.server.ServerConfig;
+import io.fleetlog.server.api.CsvWriter;
+import io.fleetlog.server.api.SignalValues;
+import io.fleetlog.server.api.SignalValues.Selection;
 import io.fleetlog.server.auth.TokenStore;
 import io.fleetlog.server.store.SampleStore;
 import io.fleetlog.server.store.Stores;
+import java.io.BufferedWriter;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -154,7 +162,14 @@ public final class HistoryBench {
             throw new IllegalStateException(kind + " holds " + store.count(VIN) + " frames, not " + frames);
         }
         rows.add(row("load with rollups, append of " + batch + " (" + kind + ")", frames / loadS, "frames/s"));
+        // The reads are measured on chunks: the whole tail is merged first (the background merger
+        // would leave the newest minutes as rows, and may still be behind after a fast load).
+        long c0 = System.nanoTime();
+        long moved = Stores.compactAll(store);
+        rows.add(row("tail rows merged into chunks before the reads (" + kind + ")", moved, "rows"));
+        rows.add(row("  that merge took (" + kind + ")", (System.nanoTime() - c0) / 1e9, "s"));
         long to = T0 + frames * period;
+        rows.addAll(csvParts(store, kind, Math.min(to, T0 + 3_600_000), repeat));
         try (FleetServer s = FleetServer.start(
                 ServerConfig.defaults(TokenStore.demo(Map.of(VIN, "token-history")))
                         .withDb(db),
@@ -205,6 +220,57 @@ public final class HistoryBench {
             rows.add(row("rollup bytes per frame (" + kind + ")", rollupBytes(db, kind) / (double) frames, "B/frame"));
         }
         return rows;
+    }
+
+    /**
+     * Where the CSV hour's time goes, without HTTP, in this JVM: the store's scan alone (frames handed
+     * to a counting sink), then the hour's frames (held in memory) formatted for the whole catalogue
+     * into a discarding stream, by the per-line path ({@code SignalValues.csvLine} into a UTF-8
+     * Writer, what /samples used before) and by {@code CsvWriter}, side by side; medians of {@code
+     * repeat}.
+     */
+    private static List<String[]> csvParts(SampleStore store, String kind, long hourTo, int repeat) throws Exception {
+        List<Sample> hour = new ArrayList<>();
+        store.scan(VIN, T0, hourTo, hour::add);
+        Selection sel = Selection.all(store.catalogue(VIN));
+        double[] scan = new double[repeat];
+        double[] lines = new double[repeat];
+        double[] writer = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long[] n = {0};
+            long a = System.nanoTime();
+            store.scan(VIN, T0, hourTo, x -> n[0]++);
+            scan[i] = n[0] / ((System.nanoTime() - a) / 1e9);
+            a = System.nanoTime();
+            try (Writer w = new BufferedWriter(
+                    new OutputStreamWriter(OutputStream.nullOutputStream(), StandardCharsets.UTF_8), 64 * 1024)) {
+                StringBuilder line = new StringBuilder(160);
+                for (Sample x : hour) {
+                    line.setLength(0);
+                    SignalValues.csvLine(line, sel, VIN, x.seq(), x.frame());
+                    w.append(line);
+                }
+            }
+            lines[i] = hour.size() / ((System.nanoTime() - a) / 1e9);
+            a = System.nanoTime();
+            CsvWriter cw = new CsvWriter(OutputStream.nullOutputStream(), sel);
+            for (Sample x : hour) {
+                cw.row(VIN, x.seq(), x.frame());
+            }
+            cw.flush();
+            writer[i] = hour.size() / ((System.nanoTime() - a) / 1e9);
+        }
+        String h = " of the hour (" + hour.size() + " frames), median (" + kind + ")";
+        return List.of(
+                row("store scan alone" + h, median(scan), "frames/s"),
+                row("CSV formatting, csvLine + Writer (before)" + h, median(lines), "frames/s"),
+                row("CSV formatting, CsvWriter (now)" + h, median(writer), "frames/s"));
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
     }
 
     /** A frame of the 8 signals: a smooth drive with noise (values at the signals' resolutions). */

@@ -13,13 +13,9 @@ import io.fleetlog.server.store.VehicleEvent;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -237,20 +233,17 @@ public final class HttpApi {
     private void streamCsv(Context ctx, String vin, Selection sel, long from, long to, long limit) throws IOException {
         ctx.status(200).contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"" + vin + ".csv\"");
-        try (Writer w =
-                new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 64 * 1024)) {
-            w.write(SignalValues.csvHeader(sel));
-            w.write('\n');
-            StringBuilder line = new StringBuilder(160);
+        try (java.io.OutputStream os = ctx.outputStream()) {
+            CsvWriter w = new CsvWriter(os, sel);
+            w.header();
             scanSelected(store, vin, sel, from, to, limit, s -> {
-                line.setLength(0);
-                SignalValues.csvLine(line, sel, vin, s.seq(), s.frame());
                 try {
-                    w.append(line);
+                    w.row(vin, s.seq(), s.frame());
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw new UncheckedIOException(e); // the client went away; ends the scan
                 }
             });
+            w.flush();
         }
     }
 

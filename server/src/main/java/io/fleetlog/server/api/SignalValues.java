@@ -127,7 +127,7 @@ public final class SignalValues {
         return v;
     }
 
-    private static String enumName(EnumType e, long code) {
+    static String enumName(EnumType e, long code) {
         if (code < 0 || code > Integer.MAX_VALUE) {
             return Long.toString(code);
         }

@@ -97,14 +97,32 @@ public final class Series {
     /** One output point: bucket start, values merged, min, max, mean and last (by time, seq). */
     public record Point(long t, long count, double min, double max, double mean, double last) {}
 
-    /** Merges values or buckets of one signal into a plan's output buckets. */
+    /**
+     * Merges values or buckets of one signal into a plan's output buckets, in place (primitive arrays
+     * per output bucket, nothing allocated per value): the arithmetic of {@link Bucket#merge}.
+     */
     public static final class Accumulator {
         private final Plan plan;
-        private final Bucket[] out;
+        private final boolean[] present;
+        private final long[] count;
+        private final double[] sum;
+        private final double[] min;
+        private final double[] max;
+        private final long[] lastMs;
+        private final long[] lastSeq;
+        private final double[] last;
 
         public Accumulator(Plan plan) {
             this.plan = plan;
-            this.out = new Bucket[plan.buckets()];
+            int n = plan.buckets();
+            present = new boolean[n];
+            count = new long[n];
+            sum = new double[n];
+            min = new double[n];
+            max = new double[n];
+            lastMs = new long[n];
+            lastSeq = new long[n];
+            last = new double[n];
         }
 
         public Plan plan() {
@@ -113,7 +131,7 @@ public final class Series {
 
         /** A raw value captured at {@code tMs} (ignored outside the plan's range). */
         public void add(long tMs, long seq, double v) {
-            add(Bucket.of(0, tMs, tMs, seq, v));
+            add(tMs, 1, v, v, v, tMs, seq, v);
         }
 
         /** The signal's value in a raw frame, when it holds a number, an integer, an enum or a boolean. */
@@ -131,16 +149,39 @@ public final class Series {
 
         /** A rollup bucket, placed by its start. */
         public void add(Bucket b) {
-            if (b.startMs() < plan.startMs() || b.startMs() >= plan.toMs()) {
+            add(b.startMs(), b.count(), b.sum(), b.min(), b.max(), b.lastMs(), b.lastSeq(), b.last());
+        }
+
+        private void add(long startMs, long n, double s, double lo, double hi, long lMs, long lSeq, double l) {
+            if (startMs < plan.startMs() || startMs >= plan.toMs()) {
                 return;
             }
-            int k = plan.index(b.startMs());
-            out[k] = out[k] == null ? b : out[k].merge(b);
+            int k = plan.index(startMs);
+            if (!present[k]) {
+                present[k] = true;
+                count[k] = n;
+                sum[k] = s;
+                min[k] = lo;
+                max[k] = hi;
+                lastMs[k] = lMs;
+                lastSeq[k] = lSeq;
+                last[k] = l;
+                return;
+            }
+            count[k] += n;
+            sum[k] += s;
+            min[k] = Math.min(min[k], lo);
+            max[k] = Math.max(max[k], hi);
+            if (lMs > lastMs[k] || (lMs == lastMs[k] && lSeq > lastSeq[k])) {
+                lastMs[k] = lMs;
+                lastSeq[k] = lSeq;
+                last[k] = l;
+            }
         }
 
         public boolean isEmpty() {
-            for (Bucket b : out) {
-                if (b != null) {
+            for (boolean p : present) {
+                if (p) {
                     return false;
                 }
             }
@@ -150,11 +191,10 @@ public final class Series {
         /** The non-empty output buckets, oldest first. */
         public List<Point> points() {
             List<Point> pts = new ArrayList<>();
-            for (int k = 0; k < out.length; k++) {
-                Bucket b = out[k];
-                if (b != null) {
+            for (int k = 0; k < present.length; k++) {
+                if (present[k]) {
                     pts.add(new Point(
-                            plan.startMs() + k * plan.widthMs(), b.count(), b.min(), b.max(), b.mean(), b.last()));
+                            plan.startMs() + k * plan.widthMs(), count[k], min[k], max[k], sum[k] / count[k], last[k]));
                 }
             }
             return pts;
