@@ -135,12 +135,12 @@ public final class HistoryBench {
                 rows.addAll(runOne(db, kind, frames, hz, batch, points, repeat));
             } finally {
                 if (kind.equals("postgresql")) {
-                    dropSchema(db);
+                    ServerBench.dropSchema(db);
                 }
             }
         }
         rows.add(row("system load average at the end", loadAverage(), ""));
-        printTable(rows);
+        ServerBench.printTable(out, rows);
         return rows;
     }
 
@@ -371,32 +371,5 @@ public final class HistoryBench {
         String v =
                 value >= 1000 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
         return new String[] {what, v, unit};
-    }
-
-    void printTable(List<String[]> rows) {
-        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
-        int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(5);
-        out.println();
-        out.printf("| %-" + w0 + "s | %" + w1 + "s | %s%n", "measurement", "value", "unit |");
-        out.println("|" + "-".repeat(w0 + 2) + "|" + "-".repeat(w1 + 2) + "|------|");
-        for (String[] r : rows) {
-            out.printf("| %-" + w0 + "s | %" + w1 + "s | %s |%n", r[0], r[1], r[2]);
-        }
-        out.flush();
-    }
-
-    static void dropSchema(String url) {
-        int q = url.indexOf("currentSchema=");
-        if (q < 0) {
-            return;
-        }
-        String schema = url.substring(q + "currentSchema=".length()).replaceAll("&.*", "");
-        String base = url.replaceAll("currentSchema=[^&]*&?", "");
-        try (Connection c = DriverManager.getConnection(base);
-                Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        } catch (Exception e) {
-            System.err.println("could not drop schema " + schema + ": " + e.getMessage());
-        }
     }
 }

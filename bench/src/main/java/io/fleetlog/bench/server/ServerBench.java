@@ -463,6 +463,11 @@ public final class ServerBench {
     }
 
     void printTable(List<String[]> rows) {
+        printTable(out, rows);
+    }
+
+    /** Prints {@code rows} (measurement, value, unit) as a Markdown table: every bench's output format. */
+    public static void printTable(PrintStream out, List<String[]> rows) {
         int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
         int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(5);
         out.println();
@@ -474,7 +479,8 @@ public final class ServerBench {
         out.flush();
     }
 
-    static void dropSchema(String url) {
+    /** Drops the schema named by {@code currentSchema=} in a PostgreSQL URL, if any (a bench's private schema). */
+    public static void dropSchema(String url) {
         int q = url.indexOf("currentSchema=");
         if (q < 0) {
             return;
