@@ -38,17 +38,19 @@ class PostgresChunkedStoreTest extends ChunkLayoutContract {
         }
     }
 
-    /** As a database migrated up to V6 left it: no chunk table, no V7 in Flyway's history. */
+    /**
+     * As the rows layout left the database: a row tail and no chunk. (Dropping V7 from Flyway's history
+     * no longer works since V8 is applied after it: Flyway refuses to apply a version out of order.)
+     */
     @Override
     void dropChunkSchema() throws Exception {
         try (Connection c = DriverManager.getConnection(schema.url());
                 Statement st = c.createStatement()) {
-            st.execute("DROP TABLE sample_chunks CASCADE");
-            st.execute("DELETE FROM flyway_schema_history WHERE version = '7'");
+            st.execute("TRUNCATE sample_chunks");
         }
     }
 
-    /** The Grafana view of outages counts the frames captured in them, in the tail and in chunks. */
+    /** The Grafana view of outages counts the frames captured in them, in small and compacted chunks. */
     @org.junit.jupiter.api.Test
     void grafanaOutagesCountBackfilledFramesInTailAndChunks() throws Exception {
         ChunkedStore s = chunked();
@@ -58,7 +60,9 @@ class PostgresChunkedStoreTest extends ChunkLayoutContract {
         s.recordEvent(VehicleEvent.link(VIN, end, true));
         s.append(VIN, io.fleetlog.server.testing.Samples.drive(0, 5 * WINDOW_FRAMES, start)); // all inside
         s.append(VIN, io.fleetlog.server.testing.Samples.drive(5 * WINDOW_FRAMES, 100, end)); // after it
-        org.assertj.core.api.Assertions.assertThat(backfilled()).as("all tail").isEqualTo(5L * WINDOW_FRAMES);
+        org.assertj.core.api.Assertions.assertThat(backfilled())
+                .as("all in small chunks")
+                .isEqualTo(5L * WINDOW_FRAMES);
         s.mergeSealed(false);
         org.assertj.core.api.Assertions.assertThat(chunkRows()).isPositive();
         org.assertj.core.api.Assertions.assertThat(backfilled())
