@@ -261,10 +261,13 @@ class SinkCrashTest {
         return condition.getAsBoolean();
     }
 
-    /** Rows of the database, read with plain JDBC while the child writes: frames, or the offsets' sum. */
+    /**
+     * Read with plain JDBC while the child writes: the frames stored (the vehicles' committed totals,
+     * the same in the rows and the chunk layout), or the offsets' sum.
+     */
     private static long rows(String kind, String url, String what) {
         String sql = switch (what) {
-            case "frames" -> "SELECT count(*) FROM " + (kind.equals("sqlite") ? "frames" : "samples");
+            case "frames" -> "SELECT coalesce(sum(samples), 0) FROM vehicles";
             default -> "SELECT coalesce(sum(next_offset), 0) FROM kafka_offsets";
         };
         try (Connection c = DriverManager.getConnection(url);

@@ -4,6 +4,8 @@ import io.fleetlog.catalog.Catalogue;
 import io.fleetlog.chunk.ChunkFormatException;
 import io.fleetlog.chunk.FrameChunk;
 import io.fleetlog.sample.Sample;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -190,27 +192,64 @@ final class Chunks {
     }
 
     /**
-     * The frames of chunk rows {@code (window_ms, data)} ordered by window then first seq, decoded one
-     * chunk at a time (memory: one chunk), each in {@link #TIME_SEQ} order.
+     * The frames of chunk rows {@code (window_ms, data)} ordered by window, decoded one window at a
+     * time (memory: one window's chunks; an append writes its frames as a small chunk, so a window not
+     * compacted yet holds several, whose seq and time spans may overlap after a backfill), each window
+     * in {@link #TIME_SEQ} order.
      */
     static Cursor chunks(ResultSet rs, Function<String, Catalogue> catalogues, String vin) {
         return new Cursor() {
             private List<Sample> current = List.of();
             private int next;
+            private boolean onRow; // rs stands on a row not decoded yet
+            private boolean done;
 
             @Override
             public Sample next() throws SQLException {
                 while (next == current.size()) {
-                    if (!rs.next()) {
+                    if (done || (!onRow && !rs.next())) {
+                        done = true;
                         return null;
                     }
-                    current = new ArrayList<>(decode(rs.getBytes(2), catalogues, vin, rs.getLong(1)));
-                    current.sort(TIME_SEQ);
+                    long w = rs.getLong(1);
+                    List<Sample> window = new ArrayList<>(decode(rs.getBytes(2), catalogues, vin, w));
+                    onRow = false;
+                    while (rs.next()) {
+                        if (rs.getLong(1) != w) {
+                            onRow = true;
+                            break;
+                        }
+                        window.addAll(decode(rs.getBytes(2), catalogues, vin, w));
+                    }
+                    done = !onRow;
+                    window.sort(TIME_SEQ);
+                    current = window;
                     next = 0;
                 }
                 return current.get(next++);
             }
         };
+    }
+
+    /** {@code samples} without repeated seqs (the first of each kept), in their order. */
+    static List<Sample> uniqueSeqs(List<Sample> samples) {
+        Set<Long> seen = new HashSet<>(samples.size() * 2);
+        List<Sample> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            if (seen.add(s.seq())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The lowest window of {@code samples} (not empty). */
+    static long minWindow(List<Sample> samples) {
+        long t = Long.MAX_VALUE;
+        for (Sample s : samples) {
+            t = Math.min(t, s.captureTimeMs());
+        }
+        return window(t);
     }
 
     /**
@@ -239,5 +278,94 @@ final class Chunks {
                 sent++;
             }
         }
+    }
+
+    /** Sealed windows one compaction step rewrites at most (20 minutes of one vehicle). */
+    static final int MAX_COMPACT_WINDOWS = 20;
+
+    /** Inserts {@code chunks} of vehicle {@code id} into {@code sample_chunks} (SQL both stores share). */
+    static void insert(Connection c, int id, List<Chunk> chunks) throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO sample_chunks (vehicle_id, window_ms, first_seq,"
+                + " last_seq, first_ms, last_ms, frames, data) VALUES (?,?,?,?,?,?,?,?)")) {
+            for (Chunk ch : chunks) {
+                ins.setInt(1, id);
+                ins.setLong(2, ch.windowMs());
+                ins.setLong(3, ch.firstSeq());
+                ins.setLong(4, ch.lastSeq());
+                ins.setLong(5, ch.firstMs());
+                ins.setLong(6, ch.lastMs());
+                ins.setInt(7, ch.frames());
+                ins.setBytes(8, ch.data());
+                ins.addBatch();
+            }
+            ins.executeBatch();
+        }
+    }
+
+    /**
+     * What one compaction step did: the frames it re-encoded, and the window from which the next step
+     * must look ({@code sealBefore} when every sealed window was visited).
+     */
+    record Compaction(long frames, long nextFrom) {}
+
+    /**
+     * Compacts the vehicle's sealed windows {@code [from, sealBefore)} that hold more than one chunk
+     * (the small chunks appends wrote): per window, in the caller's transaction, the union of its
+     * chunks re-encoded over {@code cat} replaces them. At most {@code maxWindows} windows; a window
+     * whose frames need as many chunks as it has (past {@link #MAX_FRAMES}) is left as it is.
+     */
+    static Compaction compact(
+            Connection c,
+            int id,
+            String vin,
+            long from,
+            long sealBefore,
+            int maxWindows,
+            Catalogue cat,
+            Function<String, Catalogue> catalogues)
+            throws SQLException {
+        List<Long> windows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT window_ms FROM sample_chunks WHERE vehicle_id = ?"
+                + " AND window_ms >= ? AND window_ms < ? GROUP BY window_ms HAVING count(*) > 1"
+                + " ORDER BY window_ms LIMIT ?")) {
+            ps.setInt(1, id);
+            ps.setLong(2, from);
+            ps.setLong(3, sealBefore);
+            ps.setInt(4, maxWindows);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    windows.add(rs.getLong(1));
+                }
+            }
+        }
+        long frames = 0;
+        try (PreparedStatement sel =
+                        c.prepareStatement("SELECT data FROM sample_chunks WHERE vehicle_id = ? AND window_ms = ?");
+                PreparedStatement del =
+                        c.prepareStatement("DELETE FROM sample_chunks WHERE vehicle_id = ? AND window_ms = ?")) {
+            for (long w : windows) {
+                List<Sample> all = new ArrayList<>();
+                int old = 0;
+                sel.setInt(1, id);
+                sel.setLong(2, w);
+                try (ResultSet rs = sel.executeQuery()) {
+                    while (rs.next()) {
+                        all.addAll(decode(rs.getBytes(1), catalogues, vin, w));
+                        old++;
+                    }
+                }
+                List<Chunk> merged = encode(cat, union(all, List.of()));
+                if (merged.size() >= old) {
+                    continue;
+                }
+                del.setInt(1, id);
+                del.setLong(2, w);
+                del.executeUpdate();
+                insert(c, id, merged);
+                frames += all.size();
+            }
+        }
+        long nextFrom = windows.size() == maxWindows ? windows.get(windows.size() - 1) + WINDOW_MS : sealBefore;
+        return new Compaction(frames, nextFrom);
     }
 }

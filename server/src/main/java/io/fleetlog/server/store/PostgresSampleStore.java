@@ -155,7 +155,7 @@ final class PostgresSampleStore implements ChunkedStore {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Sample> fresh = insert(c, id, vin, samples);
+                List<Sample> fresh = insert(c, id, vin, catalogue, samples);
                 long inserted = fresh.size();
                 rollups.add(c, id, catalogue, fresh);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
@@ -186,7 +186,8 @@ final class PostgresSampleStore implements ChunkedStore {
      * COPYed straight into {@code samples}; otherwise (a resend) through the staging table and
      * {@code ON CONFLICT DO NOTHING}.
      */
-    private List<Sample> insert(Connection c, int id, String vin, List<Sample> samples)
+    private List<Sample> insert(
+            Connection c, int id, String vin, io.fleetlog.catalog.Catalogue cat, List<Sample> samples)
             throws SQLException, IOException {
         long last;
         try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM vehicles WHERE id = ? FOR UPDATE")) {
@@ -199,6 +200,9 @@ final class PostgresSampleStore implements ChunkedStore {
         long minSeq = Long.MAX_VALUE;
         for (Sample s : samples) {
             minSeq = Math.min(minSeq, s.seq());
+        }
+        if (layout == StoreLayout.CHUNKS) {
+            return insertChunk(c, id, vin, cat, samples, minSeq <= last);
         }
         if (minSeq <= last) {
             samples = withoutChunked(c, id, vin, samples);
@@ -229,6 +233,72 @@ final class PostgresSampleStore implements ChunkedStore {
             }
         }
         return fresh;
+    }
+
+    /**
+     * The chunk layout's insert, under the vehicle's row lock: the batch's new frames (no seq repeated;
+     * when {@code mayHoldStored}, none a chunk or a tail row of a database written before already
+     * holds) as one small chunk per window they fall in, compacted later by the merger. Returns them.
+     */
+    private List<Sample> insertChunk(
+            Connection c,
+            int id,
+            String vin,
+            io.fleetlog.catalog.Catalogue cat,
+            List<Sample> samples,
+            boolean mayHoldStored)
+            throws SQLException {
+        List<Sample> fresh = Chunks.uniqueSeqs(samples);
+        if (mayHoldStored) {
+            fresh = withoutTail(c, id, withoutChunked(c, id, vin, fresh));
+        }
+        if (fresh.isEmpty()) {
+            return fresh;
+        }
+        mergeDue.chunkWritten(vin, Chunks.minWindow(fresh));
+        Chunks.insert(c, id, Chunks.encode(cat, fresh));
+        return fresh;
+    }
+
+    /** The samples whose seq is not a row of the tail (a database written before chunks). */
+    private static List<Sample> withoutTail(Connection c, int id, List<Sample> samples) throws SQLException {
+        if (samples.isEmpty()) {
+            return samples;
+        }
+        long minSeq = Long.MAX_VALUE;
+        long maxSeq = Long.MIN_VALUE;
+        long minT = Long.MAX_VALUE;
+        long maxT = Long.MIN_VALUE;
+        for (Sample s : samples) {
+            minSeq = Math.min(minSeq, s.seq());
+            maxSeq = Math.max(maxSeq, s.seq());
+            minT = Math.min(minT, s.captureTimeMs());
+            maxT = Math.max(maxT, s.captureTimeMs());
+        }
+        Set<Long> held = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM samples WHERE vehicle_id = ?"
+                + " AND seq >= ? AND seq <= ? AND capture_ms >= ? AND capture_ms <= ?")) {
+            ps.setInt(1, id);
+            ps.setLong(2, minSeq);
+            ps.setLong(3, maxSeq);
+            ps.setLong(4, minT);
+            ps.setLong(5, maxT);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getLong(1));
+                }
+            }
+        }
+        if (held.isEmpty()) {
+            return samples;
+        }
+        List<Sample> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            if (!held.contains(s.seq())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** The samples of a resend that no chunk holds (the tail's own duplicates: ON CONFLICT DO NOTHING). */
@@ -301,7 +371,13 @@ final class PostgresSampleStore implements ChunkedStore {
             last = Math.max(last, d);
         }
         for (long d = first; d <= last; d++) {
-            if (!days.contains(d)) {
+            if (layout == StoreLayout.CHUNKS) {
+                // the chunk layout appends into sample_chunks: its days' partitions, not the tail's
+                if (!chunkDays.contains(d)) {
+                    createPartition("sample_chunks", d);
+                    chunkDays.add(d);
+                }
+            } else if (!days.contains(d)) {
                 createPartition("samples", d);
                 days.add(d);
             }
@@ -478,10 +554,33 @@ final class PostgresSampleStore implements ChunkedStore {
                         PostgresChunks.merge(c, id, vin, sealed, cat, this::catalogueOfHash);
                         beforeMergeCommit.run();
                         moved = sealed.rows();
+                    } else if (sealed.rows() == 0) {
+                        // No legacy tail rows left: compact the small chunks appends wrote into sealed windows.
+                        long sealBefore = all ? Long.MAX_VALUE : Chunks.sealedBefore(lastCapture);
+                        Chunks.Compaction done = Chunks.compact(
+                                c,
+                                id,
+                                vin,
+                                all ? Long.MIN_VALUE : mergeDue.compactFrom(vin),
+                                sealBefore,
+                                all ? Integer.MAX_VALUE : Chunks.MAX_COMPACT_WINDOWS,
+                                cat,
+                                this::catalogueOfHash);
+                        if (!all) {
+                            mergeDue.compacted(vin, done.nextFrom()); // row lock held: no append meanwhile
+                        }
+                        moved = done.frames();
+                        if (moved == 0 && done.nextFrom() < sealBefore) {
+                            moved = 1; // windows left that needed no rewrite: the next step goes on from there
+                        }
+                        if (moved > 0) {
+                            beforeMergeCommit.run();
+                        }
                     }
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
+                    mergeDue.compactionFailed(vin);
                     throw e;
                 } finally {
                     c.setAutoCommit(true);
@@ -696,9 +795,10 @@ final class PostgresSampleStore implements ChunkedStore {
                     maxSeq = Math.max(maxSeq, s.seq());
                     maxT = Math.max(maxT, s.captureTimeMs());
                 }
-                List<Sample> fresh = insert(c, id, a.vin(), a.samples());
+                io.fleetlog.catalog.Catalogue cat = catalogue(a.vin());
+                List<Sample> fresh = insert(c, id, a.vin(), cat, a.samples());
                 long inserted = fresh.size();
-                rollups.add(c, id, catalogue(a.vin()), fresh);
+                rollups.add(c, id, cat, fresh);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE vehicles SET last_seq = greatest(last_seq, ?),"
                         + " samples = samples + ?, last_capture_ms = greatest(last_capture_ms, ?) WHERE id = ?")) {
                     ps.setLong(1, maxSeq);

@@ -318,6 +318,7 @@ final class SqliteSampleStore implements ChunkedStore {
                 submit(op);
             } catch (StoreException e) {
                 mergeDue.again(vin);
+                mergeDue.compactionFailed(vin);
                 throw e;
             }
             if (op.moved > 0) {
@@ -340,7 +341,27 @@ final class SqliteSampleStore implements ChunkedStore {
         }
         long sealBefore =
                 m.all ? Long.MAX_VALUE : Chunks.sealedBefore(totals(m.vin).lastCaptureMs());
-        long moved = SqliteChunks.merge(writeConn, id, m.vin, sealBefore, catalogue(m.vin), this::catalogueOfHash);
+        io.fleetlog.catalog.Catalogue cat = catalogue(m.vin);
+        long moved = SqliteChunks.merge(writeConn, id, m.vin, sealBefore, cat, this::catalogueOfHash);
+        if (moved == 0) {
+            // No legacy tail rows left: compact the small chunks appends wrote into sealed windows.
+            Chunks.Compaction done = Chunks.compact(
+                    writeConn,
+                    id,
+                    m.vin,
+                    m.all ? Long.MIN_VALUE : mergeDue.compactFrom(m.vin),
+                    sealBefore,
+                    m.all ? Integer.MAX_VALUE : Chunks.MAX_COMPACT_WINDOWS,
+                    cat,
+                    this::catalogueOfHash);
+            if (!m.all) {
+                mergeDue.compacted(m.vin, done.nextFrom());
+            }
+            moved = done.frames();
+            if (moved == 0 && done.nextFrom() < sealBefore) {
+                moved = 1; // windows left that needed no rewrite: the next step goes on from nextFrom
+            }
+        }
         if (moved > 0) {
             beforeMergeCommit.run();
         }
@@ -884,6 +905,10 @@ final class SqliteSampleStore implements ChunkedStore {
         insertOne.clearBatch();
         long lastSeq = after.getOrDefault(a.vin, totals(a.vin)).lastSeq();
         mergeDue.appended(a.vin);
+        if (layout == StoreLayout.CHUNKS) {
+            applyChunkAppend(a, id, lastSeq, after);
+            return;
+        }
         List<Sample> samples = a.samples;
         if (mayHoldStored(samples, lastSeq)) {
             applyResend(a, withoutChunked(id, a, lastSeq), id, after);
@@ -922,6 +947,69 @@ final class SqliteSampleStore implements ChunkedStore {
                 a.vin,
                 after.getOrDefault(a.vin, totals(a.vin))
                         .plus(inserted, inserted > 0 ? maxSeq : -1, inserted > 0 ? maxT : -1));
+    }
+
+    /**
+     * The chunk layout's append: the batch's new frames (none of its seqs repeated, none a chunk or a
+     * tail row of a database written before already holds; a batch entirely above {@code lastSeq} needs
+     * no read) as one small chunk per window they fall in, compacted later by the merger. Only those
+     * frames reach the rollups and the totals.
+     */
+    private void applyChunkAppend(Append a, int id, long lastSeq, Map<String, VehicleTotals> after)
+            throws SQLException {
+        List<Sample> fresh = Chunks.uniqueSeqs(a.samples);
+        if (mayHoldStored(fresh, lastSeq)) {
+            fresh = withoutTail(id, withoutChunked(id, new Append(a.vin, fresh), lastSeq));
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        long maxSeq = Long.MIN_VALUE;
+        long maxT = Long.MIN_VALUE;
+        for (Sample s : fresh) {
+            maxSeq = Math.max(maxSeq, s.seq());
+            maxT = Math.max(maxT, s.captureTimeMs());
+        }
+        io.fleetlog.catalog.Catalogue cat = catalogue(a.vin);
+        mergeDue.chunkWritten(a.vin, Chunks.minWindow(fresh));
+        Chunks.insert(writeConn, id, Chunks.encode(cat, fresh));
+        rollups.add(writeConn, id, cat, fresh);
+        after.put(a.vin, after.getOrDefault(a.vin, totals(a.vin)).plus(fresh.size(), maxSeq, maxT));
+    }
+
+    /** The samples of {@code samples} whose seq is not a row of the tail (a database written before). */
+    private List<Sample> withoutTail(int id, List<Sample> samples) throws SQLException {
+        if (samples.isEmpty()) {
+            return samples;
+        }
+        long minSeq = Long.MAX_VALUE;
+        long maxSeq = Long.MIN_VALUE;
+        for (Sample s : samples) {
+            minSeq = Math.min(minSeq, s.seq());
+            maxSeq = Math.max(maxSeq, s.seq());
+        }
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        try (PreparedStatement ps =
+                writeConn.prepareStatement("SELECT seq FROM frames WHERE vehicle_id = ? AND seq >= ? AND seq <= ?")) {
+            ps.setInt(1, id);
+            ps.setLong(2, minSeq);
+            ps.setLong(3, maxSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getLong(1));
+                }
+            }
+        }
+        if (held.isEmpty()) {
+            return samples;
+        }
+        List<Sample> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            if (!held.contains(s.seq())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /**

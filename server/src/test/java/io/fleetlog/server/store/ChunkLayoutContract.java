@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@link SampleStoreContract} in the chunk layout, plus what the layout adds: resends before and
- * after a merge, a fault at the merge's commit, backfill inside a chunk's span, retention of chunks,
- * a reader streaming while the writer merges, a rows-layout database opened with chunks, and a
- * seeded property test against an in-memory model. The inherited tests run on a store that merges
- * its whole tail after every second append, so they see chunks, tail and both mixed.
+ * after a compaction, a fault at the compaction's commit, backfill inside a chunk's span, retention of
+ * chunks, a reader streaming while the writer compacts, a rows-layout database (a row tail) opened with
+ * chunks, and a seeded property test against an in-memory model. Every append writes small chunks;
+ * the inherited tests run on a store that compacts everything after every second append, so they see
+ * small chunks, compacted ones and both mixed.
  */
 abstract class ChunkLayoutContract extends SampleStoreContract {
     static final long W0 = Samples.T0; // a window start (T0 is a whole hour)
@@ -84,15 +85,21 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
     void resendsBeforeAndAfterAMergeAreIgnored() throws Exception {
         ChunkedStore s = chunked();
         List<Sample> in = Samples.drive(0, 2 * WINDOW_FRAMES, W0);
-        s.append(VIN, in.subList(0, WINDOW_FRAMES));
-        s.append(VIN, in.subList(0, WINDOW_FRAMES)); // before the merge: the tail's key
+        s.append(VIN, in.subList(0, 1000));
+        s.append(VIN, in.subList(1000, WINDOW_FRAMES));
+        s.append(VIN, in.subList(0, WINDOW_FRAMES)); // before the compaction: both small chunks hold it
+        assertThat(s.count(VIN)).isEqualTo(WINDOW_FRAMES);
+        assertThat(tailRows()).as("appends write no row").isZero();
+        assertThat(chunkRows())
+                .as("one small chunk per append that stored frames")
+                .isEqualTo(2);
         assertThat(s.mergeAll()).isEqualTo(WINDOW_FRAMES);
-        assertThat(tailRows()).isZero();
         assertThat(chunkRows()).isEqualTo(1);
         s.append(VIN, in.subList(1000, 4000)); // 1000..2999 sit in the chunk, 3000..3999 are new
-        s.append(VIN, in.subList(2990, 3010)); // across the chunk and the tail
+        s.append(VIN, in.subList(2990, 3010)); // across the compacted chunk and the small one
         assertThat(s.count(VIN)).isEqualTo(4000);
-        assertThat(tailRows()).isEqualTo(1000);
+        assertThat(tailRows()).isZero();
+        assertThat(chunkRows()).isEqualTo(2);
         assertThat(scanAll(s, VIN)).containsExactlyElementsOf(in.subList(0, 4000));
         assertThat(s.stored(VIN, 2990, 3009, W0, Long.MAX_VALUE)).containsExactlyElementsOf(in.subList(2990, 3010));
         s.mergeAll();
@@ -105,24 +112,29 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
     @Test
     void aFaultAtTheMergesCommitLosesAndDoublesNothingAndTheMergeRunsAfterAReopen() throws Exception {
         List<Sample> in = Samples.drive(0, 2 * WINDOW_FRAMES + 100, W0);
-        chunked().append(VIN, in);
+        for (int b = 0; b < in.size(); b += 250) {
+            chunked().append(VIN, in.subList(b, Math.min(in.size(), b + 250)));
+        }
+        assertThat(chunkRows()).as("one small chunk per batch").isEqualTo(25);
         chunked().beforeMergeCommit(() -> {
             throw new IllegalStateException("fault injected at the merge's commit");
         });
         assertThatThrownBy(() -> chunked().mergeAll())
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("fault injected");
-        assertThat(chunkRows()).as("the merge rolled back").isZero();
-        assertThat(tailRows()).isEqualTo(in.size());
+        assertThat(chunkRows()).as("the compaction rolled back").isEqualTo(25);
+        assertThat(tailRows()).isZero();
         assertThat(scanAll(store, VIN)).containsExactlyElementsOf(in);
-        // closed with the tail unmerged (a crash between tail write and merge), then reopened
+        // closed with the small chunks not compacted (a crash between append and merge), then reopened
         store = reopen();
         assertThat(scanAll(store, VIN)).containsExactlyElementsOf(in);
         assertThat(chunked().mergeSealed(false))
                 .as("only the windows a minute older than the newest frame")
                 .isEqualTo(WINDOW_FRAMES);
         assertThat(scanAll(store, VIN)).containsExactlyElementsOf(in);
-        assertThat(chunked().mergeAll()).isEqualTo(WINDOW_FRAMES + 100);
+        assertThat(chunked().mergeAll())
+                .as("the second window; the third holds one chunk already")
+                .isEqualTo(WINDOW_FRAMES);
         assertThat(tailRows()).isZero();
         assertThat(chunkRows()).isEqualTo(3);
         assertThat(scanAll(store, VIN)).containsExactlyElementsOf(in);
@@ -138,6 +150,9 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
         s.mergeAll();
         assertThat(chunkRows()).isEqualTo(1);
         s.append(VIN, in.subList(1000, 1500)); // the hole, inside the chunk's seq and time span
+        assertThat(chunkRows())
+                .as("a small chunk overlapping the compacted one")
+                .isEqualTo(2);
         assertThat(s.count(VIN)).isEqualTo(WINDOW_FRAMES);
         assertThat(scanAll(s, VIN)).containsExactlyElementsOf(in);
         assertThat(s.stored(VIN, 990, 1509, W0, Long.MAX_VALUE)).containsExactlyElementsOf(in.subList(990, 1510));
@@ -149,32 +164,32 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
             throw new IllegalStateException("fault injected at the merge's commit");
         });
         assertThatThrownBy(s::mergeAll).isInstanceOf(StoreException.class);
-        assertThat(tailRows()).isEqualTo(500);
-        assertThat(chunkRows()).isEqualTo(1);
+        assertThat(tailRows()).isZero();
+        assertThat(chunkRows()).isEqualTo(2);
         assertThat(scanAll(s, VIN)).containsExactlyElementsOf(in);
         s.beforeMergeCommit(() -> {});
-        assertThat(s.mergeAll()).isEqualTo(500);
+        assertThat(s.mergeAll()).as("the window's frames, re-encoded").isEqualTo(WINDOW_FRAMES);
         assertThat(tailRows()).isZero();
         assertThat(chunkRows()).as("one chunk for the window, re-encoded").isEqualTo(1);
         assertThat(scanAll(s, VIN)).containsExactlyElementsOf(in);
         s.append(VIN, in.subList(1000, 1500)); // now a resend into a chunk with no hole
         assertThat(s.count(VIN)).isEqualTo(WINDOW_FRAMES);
-        assertThat(tailRows()).isZero();
+        assertThat(chunkRows()).isEqualTo(1);
     }
 
     @Test
-    void aCatalogueChangeSealsTheVehiclesTail() throws Exception {
+    void aCatalogueChangeInsideAWindowKeepsEveryFrameThroughTheCompaction() throws Exception {
         ChunkedStore s = chunked();
         List<Sample> in = new ArrayList<>(Samples.drive(0, 100, W0));
         s.append(VIN, in);
         s.useCatalogue(VIN, Catalogue.builtin()); // the same catalogue: nothing to seal
-        assertThat(tailRows()).isEqualTo(100);
         s.useCatalogue(VIN, extended());
-        assertThat(tailRows()).as("merged under the old catalogue").isZero();
-        assertThat(chunkRows()).isEqualTo(1);
+        assertThat(tailRows()).isZero();
+        assertThat(chunkRows()).as("written over the old catalogue").isEqualTo(1);
         List<Sample> more = Samples.sparse(extended(), 100, 50, W0 + 2000, 3); // the same window
         s.append(VIN, more);
         in.addAll(more);
+        assertThat(chunkRows()).as("and one over the new").isEqualTo(2);
         assertThat(scanAll(s, VIN)).containsExactlyElementsOf(in);
         s.mergeAll();
         assertThat(chunkRows()).isEqualTo(1);
@@ -194,9 +209,9 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
         s.mergeAll();
         List<Sample> tail = Samples.drive(3 * WINDOW_FRAMES, 100, day0 + 2 * day + 7_200_000);
         s.append(VIN, tail);
-        assertThat(chunkRows()).isEqualTo(3);
+        assertThat(chunkRows()).isEqualTo(4);
         assertThat(s.purgeBefore(day0 + 2 * day)).isEqualTo(2 * WINDOW_FRAMES);
-        assertThat(chunkRows()).isEqualTo(1);
+        assertThat(chunkRows()).isEqualTo(2);
         assertThat(s.count(VIN)).isEqualTo(WINDOW_FRAMES + 100);
         assertThat(s.lastSeq(VIN)).isEqualTo(3 * WINDOW_FRAMES + 99);
         List<Sample> kept = new ArrayList<>(in.subList(2 * WINDOW_FRAMES, 3 * WINDOW_FRAMES));
@@ -249,6 +264,16 @@ abstract class ChunkLayoutContract extends SampleStoreContract {
         }
         dropChunkSchema();
         store = new MergingStore(openLayout(StoreLayout.CHUNKS));
+        assertThat(scanAll(store, VIN)).containsExactlyElementsOf(in);
+        // a resend of tail rows plus new frames: only the new ones are stored (as a chunk)
+        List<Sample> more = Samples.drive(in.size(), 5, in.get(in.size() - 1).captureTimeMs() + Samples.PERIOD_MS);
+        List<Sample> resend = new ArrayList<>(in.subList(in.size() - 10, in.size()));
+        resend.addAll(more);
+        chunked().append(VIN, resend);
+        in = new ArrayList<>(in);
+        in.addAll(more);
+        assertThat(store.count(VIN)).isEqualTo(in.size());
+        assertThat(chunkRows()).isEqualTo(1);
         assertThat(scanAll(store, VIN)).containsExactlyElementsOf(in);
         assertThat(chunked().mergeSealed(false))
                 .as("the windows a minute older than the newest frame")

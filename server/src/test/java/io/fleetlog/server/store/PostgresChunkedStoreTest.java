@@ -56,7 +56,7 @@ class PostgresChunkedStoreTest extends ChunkLayoutContract {
         }
     }
 
-    /** The Grafana view of outages counts the frames captured in them, in the tail and in chunks. */
+    /** The Grafana view of outages counts the frames captured in them, in small and compacted chunks. */
     @org.junit.jupiter.api.Test
     void grafanaOutagesCountBackfilledFramesInTailAndChunks() throws Exception {
         ChunkedStore s = chunked();
@@ -66,7 +66,9 @@ class PostgresChunkedStoreTest extends ChunkLayoutContract {
         s.recordEvent(VehicleEvent.link(VIN, end, true));
         s.append(VIN, io.fleetlog.server.testing.Samples.drive(0, 5 * WINDOW_FRAMES, start)); // all inside
         s.append(VIN, io.fleetlog.server.testing.Samples.drive(5 * WINDOW_FRAMES, 100, end)); // after it
-        org.assertj.core.api.Assertions.assertThat(backfilled()).as("all tail").isEqualTo(5L * WINDOW_FRAMES);
+        org.assertj.core.api.Assertions.assertThat(backfilled())
+                .as("all in small chunks")
+                .isEqualTo(5L * WINDOW_FRAMES);
         s.mergeSealed(false);
         org.assertj.core.api.Assertions.assertThat(chunkRows()).isPositive();
         org.assertj.core.api.Assertions.assertThat(backfilled())
