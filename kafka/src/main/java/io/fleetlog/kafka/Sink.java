@@ -202,7 +202,15 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
             if (conflict != null) {
                 log.warn("sink_offset_conflict group={} error=\"{}\"", group, conflict.getMessage());
             }
-            seekToStored(consumer.assignment());
+            // Back to the offsets this sink last committed, before asking the store (which may be the
+            // very thing that failed): were the positions left after the failed poll, the next commit
+            // would move the stored offsets past records never written.
+            rewind(consumer.assignment());
+            try {
+                seekToStored(consumer.assignment());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
             throw e;
         }
         for (ConsumedOffset o : offsets) {
@@ -268,6 +276,25 @@ public final class Sink implements AutoCloseable, ConsumerRebalanceListener {
         for (TopicPartition tp : partitions) {
             stored.remove(tp.partition());
             fencing.remove(tp.partition());
+        }
+    }
+
+    /**
+     * Seeks {@code partitions} to the offsets this sink last stored or read from the store (the
+     * beginning when it knows none), without asking the store.
+     */
+    private void rewind(Collection<TopicPartition> partitions) {
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            long o = stored.getOrDefault(tp.partition(), ConsumedOffset.NONE);
+            if (o == ConsumedOffset.NONE) {
+                fresh.add(tp);
+            } else {
+                consumer.seek(tp, o);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            consumer.seekToBeginning(fresh);
         }
     }
 

@@ -116,10 +116,11 @@ class SinkDatabaseOutageTest {
         }
     }
 
+    /** Frames stored: the vehicles' counts (the chunk layout writes no row per frame). */
     static long frames(Postgres.Schema schema) {
         try (Connection c = DriverManager.getConnection(schema.url());
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FROM samples")) {
+                ResultSet rs = st.executeQuery("SELECT coalesce(sum(samples), 0) FROM vehicles")) {
             rs.next();
             return rs.getLong(1);
         } catch (java.sql.SQLException e) {
